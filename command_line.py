@@ -1,0 +1,118 @@
+"""The command line: `eyelet-gui [PATH ...] [--demo] [--host HOST] [--port PORT] [--native] [--no-show] …`.
+
+Every mistake a person can make here ends in one sentence on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import importlib.util
+import socket
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from eyelet_gui import __version__
+from eyelet_gui.settings import Settings, env_defaults
+from eyelet_gui.sources.sqlite_files import PathProblem, discover_default_databases, resolve_paths
+
+PROGRAM = 'eyelet-gui'
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A command line that cannot start the app; the message is one sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message[0].upper() + message[1:] + '.')
+
+
+def default_search_roots() -> tuple[Path, ...]:
+    """Where eyelet keeps logs when no PATH is given: the global log, Claude's folder, and the current project."""
+    home = Path.home()
+    return (home / '.eyelet', home / '.claude', Path.cwd())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    env = env_defaults()
+    parser = _Parser(
+        prog=PROGRAM,
+        description='Watch SQLite databases live: every commit appears on screen within milliseconds. '
+                    'Built for eyelet hook logs; works with any SQLite file.',
+        epilog='Environment: EYELET_GUI_HOST, EYELET_GUI_PORT, EYELET_GUI_TOKEN, EYELET_GUI_POLL_INTERVAL and '
+               'EYELET_GUI_MAX_PUSH_RATE set defaults for the options of the same meaning.',
+    )
+    parser.add_argument('paths', nargs='*', type=Path, metavar='PATH',
+                        help='SQLite files to watch, or folders to search for eyelet databases '
+                             '(default: ~/.eyelet, ~/.claude and the current folder).')
+    parser.add_argument('--demo', action='store_true',
+                        help='Also watch a generated eyelet database that a simulated agent writes to live.')
+    parser.add_argument('--host', default=env.host,
+                        help=f'Address to serve on (default: {env.host}); any other than loopback requires a token.')
+    parser.add_argument('--port', type=_port, default=env.port, help=f'Port to serve on (default: {env.port}).')
+    parser.add_argument('--no-show', dest='show', action='store_false',
+                        help='Do not open a browser tab at start.')
+    parser.add_argument('--native', action='store_true',
+                        help='Open in a native desktop window instead of a browser (needs eyelet-gui[native]).')
+    parser.add_argument('--token', default=env.token,
+                        help='Secret that browsers must present; generated when serving beyond loopback without one.')
+    parser.add_argument('--version', action='version', version=f'%(prog)s {__version__}',
+                        help='Print the version and exit.')
+    return parser
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'{text!r} is not a port number') from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f'{port} is not a port number (1-65535)')
+    return port
+
+
+def parse(args: list[str]) -> Settings:
+    """Settings from the command line and environment, or UsageError in one sentence."""
+    try:
+        env = env_defaults()
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    options = build_parser().parse_args(args)
+    try:
+        databases = resolve_paths(options.paths) if options.paths else discover_default_databases(
+            default_search_roots())
+    except PathProblem as problem:
+        raise UsageError(str(problem)) from None
+    if options.native and importlib.util.find_spec('webview') is None:
+        raise UsageError('--native needs pywebview: install it with `uv tool install "eyelet-gui[native]"` '
+                         'or `pip install "eyelet-gui[native]"`.')
+    check_port_free(options.host, options.port)
+    return Settings(databases=databases, demo=options.demo, host=options.host, port=options.port,
+                    show=options.show, native=options.native, token=options.token,
+                    poll_interval=env.poll_interval, max_push_rate=env.max_push_rate)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise UsageError when nothing could listen on (host, port), in the words a person needs."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UsageError(f'--host {host} is not an address or a name this machine can resolve.') from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does, so TIME_WAIT is no obstacle
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UsageError(f'Port {port} is already in use on {host}; choose another with --port.') from None
+            raise UsageError(f'Cannot serve on {host}:{port}: {error.strerror}.') from None
+
+
+def fail(message: str) -> NoReturn:
+    print(f'{PROGRAM}: {message}', file=sys.stderr)
+    print(f'Run `{PROGRAM} --help` for the options.', file=sys.stderr)
+    sys.exit(USAGE_ERROR)

@@ -1,0 +1,1 @@
+"""Components: take a state object and build elements; never open a database or start an app-level timer."""

@@ -1,0 +1,38 @@
+"""Wiring only: parse the command line, build the app-level state, register the pages, run the server."""
+
+from __future__ import annotations
+
+import sys
+
+from nicegui import app, ui
+
+from eyelet_gui.command_line import UsageError, fail, parse
+from eyelet_gui.pages import overview
+from eyelet_gui.settings import Settings
+from eyelet_gui.state.dashboard import Dashboard
+
+TITLE = 'eyelet-gui'
+
+
+def build(settings: Settings) -> Dashboard:
+    """Create the state, register every page and tie the state's life to the app's."""
+    dashboard = Dashboard(settings)
+    overview.register(dashboard)
+    app.on_startup(dashboard.start)
+    app.on_shutdown(dashboard.stop)
+    return dashboard
+
+
+def cli(*args: str) -> None:
+    """Entry point of `eyelet-gui` and `python -m eyelet_gui`; tests call it with arguments."""
+    try:
+        settings = parse(list(args) if args else sys.argv[1:])
+    except UsageError as error:
+        fail(str(error))
+    build(settings)
+    ui.run(host=settings.host, port=settings.port, show=settings.show, native=settings.native, reload=False,
+           title=TITLE, dark=None, show_welcome_message=True, storage_secret=None)
+
+
+if __name__ == '__main__':
+    cli()

@@ -1,0 +1,1 @@
+"""Pages: each registers a route and composes components; nothing else."""

@@ -1,0 +1,86 @@
+"""Settings, read once: command line first, then `EYELET_GUI_*` environment variables, then defaults.
+
+The one frozen `Settings` object is built in `main.py` and handed down; tests build their own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+N = TypeVar('N', int, float)
+
+DEFAULT_HOST = '127.0.0.1'
+DEFAULT_PORT = 8080
+DEFAULT_POLL_INTERVAL = 1.0
+DEFAULT_MAX_PUSH_RATE = 10.0
+DEFAULT_VISIBLE_ROWS = 100
+LOOPBACK_HOSTS = frozenset({'127.0.0.1', 'localhost', '::1'})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Everything the app needs to know about how it was started."""
+
+    databases: tuple[Path, ...] = ()
+    """SQLite files to watch, already resolved from the command line's paths."""
+    demo: bool = False
+    """Whether to create the demo database and run its simulated writer."""
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    show: bool = True
+    """Whether to open a browser tab once the server is up."""
+    native: bool = False
+    token: str | None = None
+    poll_interval: float = DEFAULT_POLL_INTERVAL
+    """Seconds between fallback `PRAGMA data_version` checks, for file events that never arrive."""
+    max_push_rate: float = DEFAULT_MAX_PUSH_RATE
+    """Most deltas per second sent for one view; bursts in between are coalesced."""
+    visible_rows: int = DEFAULT_VISIBLE_ROWS
+    """Rows a live view loads at first, newest first."""
+    search_roots: tuple[Path, ...] = field(default_factory=tuple)
+    """Folders searched for eyelet databases when no PATH is given."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnvDefaults:
+    """The defaults that `EYELET_GUI_*` environment variables may override."""
+
+    host: str
+    port: int
+    token: str | None
+    poll_interval: float
+    max_push_rate: float
+
+
+def env_defaults(environ: Mapping[str, str] | None = None) -> EnvDefaults:
+    """Read `EYELET_GUI_HOST`, `_PORT`, `_TOKEN`, `_POLL_INTERVAL`, `_MAX_PUSH_RATE`; raise ValueError in words."""
+    env = os.environ if environ is None else environ
+    return EnvDefaults(
+        host=env.get('EYELET_GUI_HOST', DEFAULT_HOST),
+        port=_number(env, 'EYELET_GUI_PORT', DEFAULT_PORT, int),
+        token=env.get('EYELET_GUI_TOKEN') or None,
+        poll_interval=_number(env, 'EYELET_GUI_POLL_INTERVAL', DEFAULT_POLL_INTERVAL, float),
+        max_push_rate=_number(env, 'EYELET_GUI_MAX_PUSH_RATE', DEFAULT_MAX_PUSH_RATE, float),
+    )
+
+
+def _number(env: Mapping[str, str], name: str, default: N, kind: Callable[[str], N]) -> N:
+    raw = env.get(name)
+    if raw is None or raw == '':
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f'{name}={raw!r} is not a number.') from None
+    if value <= 0:
+        raise ValueError(f'{name}={raw!r} must be greater than zero.')
+    return value
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a server bound to `host` is reachable from this machine only."""
+    return host in LOOPBACK_HOSTS or host.startswith('127.')

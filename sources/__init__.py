@@ -1,0 +1,1 @@
+"""Everything that touches SQLite files and the file system; no UI here."""

@@ -1,0 +1,85 @@
+"""Read-only SQLite connections and the sentences that explain why one could not be opened.
+
+Three locks keep a viewer from ever writing: the `mode=ro` URI, `PRAGMA query_only`, and an authorizer that
+denies every statement but reads. Connections run in autocommit (`isolation_level=None`), so no read
+transaction outlives the statement that opened it and the writer's WAL checkpoint is never starved.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+import aiosqlite
+
+BUSY_TIMEOUT_MS = 2000
+
+_ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
+                              sqlite3.SQLITE_RECURSIVE, sqlite3.SQLITE_PRAGMA})
+# PRAGMAs are allowed by name: some that look harmless write (`wal_checkpoint`, `optimize`, `journal_mode=…`).
+_REPORTING_PRAGMAS = frozenset({'data_version', 'schema_version', 'user_version', 'application_id', 'journal_mode',
+                                'page_size', 'page_count', 'freelist_count', 'encoding', 'table_list'})
+_NAMED_PRAGMAS = frozenset({'table_info', 'table_xinfo', 'table_list', 'index_list', 'index_info', 'index_xinfo',
+                            'foreign_key_list'})
+_CONNECTION_PRAGMAS = frozenset({'query_only', 'busy_timeout'})
+_DENIED_FUNCTIONS = frozenset({'load_extension', 'writefile', 'readfile', 'edit', 'fts3_tokenizer'})
+
+
+class DatabaseProblem(Exception):
+    """A database that cannot be read right now; the message is a sentence for a person."""
+
+
+def readonly_uri(path: Path) -> str:
+    """`file:` URI opening `path` read-only; the path is percent-quoted so `?` and `#` in names stay names."""
+    return f'file:{quote(str(path.resolve()))}?mode=ro'
+
+
+def authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None, _trigger: str | None) -> int:
+    """SQLite authorizer: reads pass; writes, schema changes, ATTACH and extension loading are denied."""
+    if action not in _ALLOWED_ACTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA:
+        name = (arg1 or '').lower()
+        allowed = _NAMED_PRAGMAS | _CONNECTION_PRAGMAS if arg2 is not None else _REPORTING_PRAGMAS | _CONNECTION_PRAGMAS
+        return sqlite3.SQLITE_OK if name in allowed else sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or '').lower() in _DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+async def connect(path: Path) -> aiosqlite.Connection:
+    """Open `path` read-only, or raise DatabaseProblem with the reason in words."""
+    try:
+        connection = await aiosqlite.connect(readonly_uri(path), uri=True, isolation_level=None,
+                                             timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise DatabaseProblem(explain(error, path)) from None
+    try:
+        await connection.execute('PRAGMA query_only = ON')
+        await connection.set_authorizer(authorize)
+        # Touch the schema now so that a non-database or unreadable WAL fails here, with a sentence.
+        await connection.execute_fetchall('SELECT count(*) FROM sqlite_schema')
+    except sqlite3.Error as error:
+        await connection.close()
+        raise DatabaseProblem(explain(error, path)) from None
+    return connection
+
+
+def explain(error: sqlite3.Error, path: Path) -> str:
+    """One sentence saying what went wrong with `path` and what to do about it."""
+    message = str(error).lower()
+    if not path.exists():
+        return f'{path} does not exist (it may have been deleted or moved); watching resumes when it is back.'
+    if 'file is not a database' in message or 'file is encrypted' in message:
+        return f'{path} is not a SQLite database, or it is encrypted or corrupt.'
+    if 'malformed' in message or 'corrupt' in message:
+        return f'{path} is corrupt: SQLite reports "{error}".'
+    if 'locked' in message or 'busy' in message:
+        return f'{path} is locked by another program; reading resumes when the lock is released.'
+    if 'unable to open' in message or 'readonly' in message or 'read-only' in message:
+        if Path(f'{path}-wal').exists() and not Path(f'{path}-shm').exists():
+            return (f'{path} is in WAL mode and its "-shm" file cannot be created (is the folder read-only?); '
+                    'open it once with write access or make the folder writable.')
+        return f'{path} cannot be opened: {error}. Check that the file and its folder are readable.'
+    return f'{path} cannot be read: {error}.'

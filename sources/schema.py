@@ -1,0 +1,88 @@
+"""What a database holds: its tables and views, their columns and the key that identifies a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import aiosqlite
+
+RelationKind = Literal['table', 'view']
+ROWID_ALIASES = ('rowid', '_rowid_', 'oid')
+
+
+def quote_identifier(name: str) -> str:
+    """`name` as an SQL identifier: double-quoted, inner quotes doubled, so no name can become SQL."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    declared_type: str
+    primary_key_position: int
+    """1-based position in the declared primary key; 0 when the column is not part of it."""
+    generated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A table or a view, with the columns that identify one of its rows."""
+
+    name: str
+    kind: RelationKind
+    columns: tuple[Column, ...]
+    without_rowid: bool
+    key: tuple[str, ...]
+    """Declared primary key, else a rowid alias for rowid tables; empty for views (rows keyed by content)."""
+
+    @property
+    def has_rowid_key(self) -> bool:
+        """Whether `key` is the table's rowid, read through an alias that no column shadows."""
+        return len(self.key) == 1 and self.key[0] in ROWID_ALIASES and self.key[0] not in self.column_names
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def increasing_key(self) -> str | None:
+        """The key column that grows with each insert (INTEGER PRIMARY KEY or rowid), if there is one."""
+        if self.has_rowid_key:
+            return self.key[0]
+        if len(self.key) == 1 and not self.without_rowid:
+            column = next(column for column in self.columns if column.name == self.key[0])
+            if column.declared_type.upper() == 'INTEGER':
+                return column.name
+        return None
+
+
+async def read_relations(connection: aiosqlite.Connection) -> tuple[Relation, ...]:
+    """Every table and view of the main schema, sorted by name; SQLite's internal tables left out."""
+    # PRAGMA statements, not the pragma_* table functions: those also report schema "updates" to the authorizer.
+    listed = await connection.execute_fetchall('PRAGMA main.table_list')
+    relations = []
+    for _, name, kind, _, without_rowid, _ in sorted(listed, key=lambda row: row[1]):
+        if kind not in ('table', 'view') or name.startswith('sqlite_'):
+            continue
+        columns = await _read_columns(connection, name)
+        relations.append(Relation(name=name, kind=kind, columns=columns, without_rowid=bool(without_rowid),
+                                  key=_key(kind, columns)))
+    return tuple(relations)
+
+
+async def _read_columns(connection: aiosqlite.Connection, relation: str) -> tuple[Column, ...]:
+    rows = await connection.execute_fetchall(f'PRAGMA main.table_xinfo({quote_identifier(relation)})')
+    # hidden: 0 ordinary, 1 hidden column of a virtual table, 2 and 3 generated (virtual, stored).
+    return tuple(Column(name=name, declared_type=type_ or '', primary_key_position=pk, generated=hidden in (2, 3))
+                 for _, name, type_, _, _, pk, hidden in rows if hidden != 1)
+
+
+def _key(kind: str, columns: tuple[Column, ...]) -> tuple[str, ...]:
+    if kind == 'view':
+        return ()
+    declared = sorted((c for c in columns if c.primary_key_position), key=lambda c: c.primary_key_position)
+    if declared:
+        return tuple(column.name for column in declared)
+    names = {column.name for column in columns}
+    return tuple(alias for alias in ROWID_ALIASES if alias not in names)[:1]

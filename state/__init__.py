@@ -1,0 +1,1 @@
+"""Reactive state: long-lived objects that own data and fire events; components subscribe. No UI here."""

@@ -1,0 +1,75 @@
+"""The watched databases, each with a short stable id used in URLs instead of its path."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from nicegui import Event, run
+
+from eyelet_gui.sources.demo import DemoDatabase
+
+EYELET_PROJECT_FOLDER = '.eyelet-logging'
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedDatabase:
+    id: str
+    """Stable for a path across restarts, so URLs can be shared; never reveals the path itself."""
+    path: Path
+    label: str
+    """What a person calls it: the project's name for eyelet's per-project logs, else the file's name."""
+
+
+def database_id(path: Path) -> str:
+    return hashlib.sha256(str(path).encode()).hexdigest()[:10]
+
+
+def database_label(path: Path) -> str:
+    if path.parent.name == EYELET_PROJECT_FOLDER:
+        return path.parent.parent.name or path.name
+    if path.parent.name == '.eyelet':
+        return 'global (~/.eyelet)'
+    return path.name
+
+
+class Catalog:
+    """Which databases are watched; the demo database joins when the demo starts."""
+
+    def __init__(self, paths: Iterable[Path] = ()) -> None:
+        self.databases: list[WatchedDatabase] = []
+        """In the order they were added; each path once."""
+        self.added: Event[WatchedDatabase] = Event()
+        """Fired with each database added after start-up."""
+        self._demo = DemoDatabase()
+        for path in paths:
+            self.add(path)
+
+    def add(self, path: Path) -> WatchedDatabase:
+        """Watch `path` (once) and return its entry."""
+        found = self.find(database_id(path))
+        if found is not None:
+            return found
+        database = WatchedDatabase(id=database_id(path), path=path, label=database_label(path))
+        self.databases.append(database)
+        self.added.emit(database)
+        return database
+
+    def find(self, database_id_: str) -> WatchedDatabase | None:
+        return next((database for database in self.databases if database.id == database_id_), None)
+
+    @property
+    def demo_running(self) -> bool:
+        return self._demo.process is not None
+
+    async def start_demo(self) -> WatchedDatabase:
+        """Create the demo database, start its writer process and watch it."""
+        if self.demo_running:
+            return self.add(self._demo.path)
+        return self.add(await run.io_bound(self._demo.start))
+
+    def stop(self) -> None:
+        """Stop what the catalog started (the demo writer) and delete its temporary files."""
+        self._demo.stop()

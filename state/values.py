@@ -1,0 +1,18 @@
+"""How a cell value becomes text on screen: always text, never markup, long values cut."""
+
+from __future__ import annotations
+
+CELL_CHARACTERS = 160
+BLOB_PREVIEW_BYTES = 16
+
+
+def cell_text(value: object, limit: int = CELL_CHARACTERS) -> str:
+    """`value` as the text a cell shows: NULL as an empty cell, BLOBs as size and hex preview, text cut at `limit`."""
+    if value is None:
+        return ''
+    if isinstance(value, bytes):
+        preview = value[:BLOB_PREVIEW_BYTES].hex(' ')
+        more = ' …' if len(value) > BLOB_PREVIEW_BYTES else ''
+        return f'BLOB {len(value):,} bytes: {preview}{more}'
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + '…'
