@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib.util
+import secrets
 import socket
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 from eyelet_gui import __version__
-from eyelet_gui.settings import Settings, env_defaults
+from eyelet_gui.settings import Settings, env_defaults, is_loopback
 from eyelet_gui.sources.sqlite_files import PathProblem, discover_default_databases, resolve_paths
 
 PROGRAM = 'eyelet-gui'
@@ -81,18 +82,19 @@ def parse(args: list[str]) -> Settings:
     except ValueError as error:
         raise UsageError(str(error)) from None
     options = build_parser().parse_args(args)
+    roots = () if options.paths else default_search_roots()
     try:
-        databases = resolve_paths(options.paths) if options.paths else discover_default_databases(
-            default_search_roots())
+        databases = resolve_paths(options.paths) if options.paths else discover_default_databases(roots)
     except PathProblem as problem:
         raise UsageError(str(problem)) from None
     if options.native and importlib.util.find_spec('webview') is None:
         raise UsageError('--native needs pywebview: install it with `uv tool install "eyelet-gui[native]"` '
                          'or `pip install "eyelet-gui[native]"`.')
     check_port_free(options.host, options.port)
+    token = options.token or (None if is_loopback(options.host) else secrets.token_urlsafe(16))
     return Settings(databases=databases, demo=options.demo, host=options.host, port=options.port,
-                    show=options.show, native=options.native, token=options.token,
-                    poll_interval=env.poll_interval, max_push_rate=env.max_push_rate)
+                    show=options.show, native=options.native, token=token,
+                    poll_interval=env.poll_interval, max_push_rate=env.max_push_rate, search_roots=roots)
 
 
 def check_port_free(host: str, port: int) -> None:

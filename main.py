@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 
 from nicegui import app, ui
@@ -10,6 +11,7 @@ from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.pages import overview
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
+from eyelet_gui.token_gate import TokenGate
 
 TITLE = 'eyelet-gui'
 
@@ -18,8 +20,16 @@ def build(settings: Settings) -> Dashboard:
     """Create the state, register every page and tie the state's life to the app's."""
     dashboard = Dashboard(settings)
     overview.register(dashboard)
-    app.on_startup(dashboard.start)
+
+    async def start() -> None:
+        await dashboard.start()
+        for database in dashboard.catalog.databases:
+            print(f'Watching {database.path}', flush=True)
+
+    app.on_startup(start)
     app.on_shutdown(dashboard.stop)
+    if settings.token:
+        app.add_middleware(TokenGate, token=settings.token, secret=secrets.token_bytes(32))
     return dashboard
 
 
@@ -30,6 +40,8 @@ def cli(*args: str) -> None:
     except UsageError as error:
         fail(str(error))
     build(settings)
+    if settings.token:
+        print(f'Open http://{settings.host}:{settings.port}/?token={settings.token}', flush=True)
     ui.run(host=settings.host, port=settings.port, show=settings.show, native=settings.native, reload=False,
            title=TITLE, dark=None, show_welcome_message=True, storage_secret=None)
 

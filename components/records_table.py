@@ -18,7 +18,7 @@ def field_id(position: int) -> str:
 def records_table(records: NewestRecords) -> None:
     """The newest rows of one database, redrawn whenever `records` changes."""
     problem = ui.label().classes('text-negative')
-    table = ui.table(columns=[], rows=[], row_key='key').props('dense flat bordered wrap-cells')
+    table = ui.table(columns=[], rows=[], row_key='key').props('dense flat bordered')
     table.classes('w-full')
 
     def render() -> None:

@@ -36,7 +36,7 @@ class DemoDatabase:
         self.folder = Path(tempfile.mkdtemp(prefix='eyelet-gui-demo-'))
         self.path.parent.mkdir(parents=True)
         create_modern_database(self.path)
-        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no user input)
+        self.process = subprocess.Popen(
             [sys.executable, '-m', 'eyelet_gui.sources.demo_writer', str(self.path), '--parent', str(os.getpid())],
             stdout=subprocess.PIPE, text=True,
         )

@@ -7,6 +7,7 @@ watches a database changed by *another* process, exactly as with a real eyelet l
 from __future__ import annotations
 
 import argparse
+import contextlib
 import heapq
 import json
 import os
@@ -116,7 +117,7 @@ def session_events(rng: random.Random, start: float, project: Project) -> Iterat
                      input={'prompt': rng.choice(PROMPTS)})
         for _ in range(rng.randint(3, 12)):
             burst = rng.random() < 0.08
-            for call in range(rng.randint(8, 20) if burst else 1):
+            for _ in range(rng.randint(8, 20) if burst else 1):
                 ts += rng.uniform(0.02, 0.1) if burst else rng.uniform(0.3, 3.0)
                 for event in _tool_call(rng, ts, session, project, gap=0.0 if burst else 0.05):
                     ts = max(ts, event['timestamp'])
@@ -184,10 +185,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--parent', type=int, help='stop when this process is gone')
     parser.add_argument('--seed', type=int)
     args = parser.parse_args(argv)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C in the terminal reaches the writer too
         run(args.database, args.parent, args.seed)
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == '__main__':

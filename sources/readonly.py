@@ -19,10 +19,10 @@ _ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite
                               sqlite3.SQLITE_RECURSIVE, sqlite3.SQLITE_PRAGMA})
 # PRAGMAs are allowed by name: some that look harmless write (`wal_checkpoint`, `optimize`, `journal_mode=…`).
 _REPORTING_PRAGMAS = frozenset({'data_version', 'schema_version', 'user_version', 'application_id', 'journal_mode',
-                                'page_size', 'page_count', 'freelist_count', 'encoding', 'table_list'})
+                                'page_size', 'page_count', 'freelist_count', 'encoding', 'table_list', 'query_only'})
 _NAMED_PRAGMAS = frozenset({'table_info', 'table_xinfo', 'table_list', 'index_list', 'index_info', 'index_xinfo',
                             'foreign_key_list'})
-_CONNECTION_PRAGMAS = frozenset({'query_only', 'busy_timeout'})
+_CONNECTION_PRAGMAS = frozenset({'busy_timeout'})  # `query_only` is set before the authorizer, never after
 _DENIED_FUNCTIONS = frozenset({'load_extension', 'writefile', 'readfile', 'edit', 'fts3_tokenizer'})
 
 

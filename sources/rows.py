@@ -29,7 +29,7 @@ def main_relation(relations: tuple[Relation, ...]) -> Relation | None:
         if name in by_name and by_name[name].kind == 'table':
             return by_name[name]
     tables = [relation for relation in relations if relation.kind == 'table']
-    return (tables or list(relations) or [None])[0]
+    return next(iter(tables or relations), None)
 
 
 def newest_first_sql(relation: Relation, limit: int) -> str:

@@ -68,7 +68,8 @@ class Catalog:
         """Create the demo database, start its writer process and watch it."""
         if self.demo_running:
             return self.add(self._demo.path)
-        return self.add(await run.io_bound(self._demo.start))
+        await run.io_bound(self._demo.start)
+        return self.add(self._demo.path)
 
     def stop(self) -> None:
         """Stop what the catalog started (the demo writer) and delete its temporary files."""

@@ -28,7 +28,8 @@ class NewestRecords:
         relation = self.rows.relation
         if relation is None:
             return 'no tables yet'
-        return f'{relation.name}: newest {len(self.rows.rows):,} rows'
+        count = len(self.rows.rows)
+        return f'{relation.name}: newest {count:,} row{"" if count == 1 else "s"}'
 
     async def refresh(self) -> None:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-CELL_CHARACTERS = 160
+CELL_CHARACTERS = 80
 BLOB_PREVIEW_BYTES = 16
 
 

@@ -1,0 +1,132 @@
+"""Shared fixtures: real SQLite files, a simulated NiceGUI user with injected settings, a served app, Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from nicegui import core, ui
+from nicegui.testing.general import nicegui_reset_globals, prepare_simulation
+from nicegui.testing.user import User
+
+from eyelet_gui.main import build
+from eyelet_gui.settings import Settings
+
+CHROMIUM = Path('/usr/bin/chromium')
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync']
+
+
+def make_database(path: Path, sql: str) -> Path:
+    """A real SQLite file built from an SQL script, the way Datasette's fixtures build theirs."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(sql)
+    finally:
+        connection.close()
+    return path
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.05) -> object:
+    """Poll `condition` until it returns something truthy; fail with a clear message at the deadline."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f'condition not met within {timeout} s: {condition}')
+
+
+@asynccontextmanager
+async def simulated_user(settings: Settings) -> AsyncIterator[User]:
+    """NiceGUI's user simulation around our own `build(settings)`, so each test injects its settings."""
+    with nicegui_reset_globals():
+        os.environ['NICEGUI_USER_SIMULATION'] = 'true'
+        try:
+            prepare_simulation()
+            build(settings)
+            ui.run(storage_secret='test secret')
+            async with core.app.router.lifespan_context(core.app):
+                transport = httpx.ASGITransport(core.app)
+                async with httpx.AsyncClient(transport=transport, base_url='http://test') as client:
+                    yield User(client)
+        finally:
+            os.environ.pop('NICEGUI_USER_SIMULATION', None)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return int(probe.getsockname()[1])
+
+
+class ServedApp:
+    """`python -m eyelet_gui …` in its own process, on a free port, as a user would start it."""
+
+    def __init__(self, *args: str) -> None:
+        self.port = free_port()
+        self.url = f'http://127.0.0.1:{self.port}'
+        self.process = subprocess.Popen(
+            [sys.executable, '-m', 'eyelet_gui', *args, '--no-show', '--port', str(self.port)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={name: value for name, value in os.environ.items() if name != 'PYTEST_CURRENT_TEST'},  # NiceGUI
+        )  # would otherwise take the app for its own test server
+
+    def wait_until_serving(self) -> None:
+        wait_for(self._answers, timeout=30)
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            output, _ = self.process.communicate()
+            raise AssertionError(f'the app exited with {self.process.returncode}:\n{output}')
+        try:
+            return httpx.get(self.url, timeout=1).status_code in (200, 401)  # 401: the token gate answers
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> str:
+        """Stop like Ctrl+C does and return everything the app printed."""
+        self.process.send_signal(2)
+        try:
+            output, _ = self.process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            output, _ = self.process.communicate()
+        return output
+
+
+@pytest.fixture
+def served_app() -> Iterator[Callable[..., ServedApp]]:
+    started: list[ServedApp] = []
+
+    def start(*args: str) -> ServedApp:
+        started.append(ServedApp(*args))
+        started[-1].wait_until_serving()
+        return started[-1]
+
+    yield start
+    for app in started:
+        if app.process.poll() is None:
+            app.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[object]:
+    """Debian's Chromium driven by Playwright (no downloaded browser)."""
+    from playwright.async_api import async_playwright
+
+    assert CHROMIUM.exists(), 'Debian chromium is missing: `apt-get install chromium` (.ci/run does it)'
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()

@@ -1,0 +1,117 @@
+"""Every bad command line ends in one sentence on stderr and exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eyelet_gui.command_line import parse
+from eyelet_gui.main import cli
+from eyelet_gui.sources.eyelet_schema import create_modern_database
+
+from .conftest import free_port, make_database
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as stopped:
+        cli(*args)
+    code = stopped.value.code
+    assert isinstance(code, int)
+    return code, capsys.readouterr().err
+
+
+def assert_refused(capsys: pytest.CaptureFixture[str], args: list[str], sentence: str) -> None:
+    code, err = run_cli(capsys, *args)
+    assert (code, err) == (2, f'eyelet-gui: {sentence}\nRun `eyelet-gui --help` for the options.\n')
+
+
+def test_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / 'nope.db'
+    assert_refused(capsys, [str(missing)], f'{missing} does not exist.')
+
+
+def test_file_that_is_not_sqlite(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = tmp_path / 'notes.db'
+    text.write_text('just some notes, long enough to fill a header')
+    assert_refused(capsys, [str(text)], f'{text} is not a SQLite database (or it is encrypted).')
+
+
+def test_empty_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    empty = tmp_path / 'empty.db'
+    empty.touch()
+    assert_refused(capsys, [str(empty)], f'{empty} is empty.')
+
+
+def test_folder_without_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / 'src').mkdir()
+    make_database(tmp_path / 'src' / 'other.db', 'CREATE TABLE t (x);')  # a SQLite file, but not eyelet's
+    assert_refused(capsys, [str(tmp_path)], f'{tmp_path} is a folder with no eyelet database (eyelet.db) in it.')
+
+
+def test_port_in_use(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    database = make_database(tmp_path / 'any.db', 'CREATE TABLE t (x);')
+    with socket.socket() as listener:
+        listener.bind(('127.0.0.1', 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        assert_refused(capsys, [str(database), '--port', str(port)],
+                       f'Port {port} is already in use on 127.0.0.1; choose another with --port.')
+
+
+@pytest.mark.parametrize(('value', 'sentence'), [
+    ('http', "Argument --port: 'http' is not a port number."),
+    ('70000', 'Argument --port: 70000 is not a port number (1-65535).'),
+])
+def test_bad_port(capsys: pytest.CaptureFixture[str], value: str, sentence: str) -> None:
+    assert_refused(capsys, ['--demo', '--port', value], sentence)
+
+
+def test_unknown_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_refused(capsys, ['--demo', '--colour'], 'Unrecognized arguments: --colour.')
+
+
+def test_native_without_pywebview(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    real_find_spec = importlib.util.find_spec
+    # Hide pywebview whether or not this environment has it: the message is about its absence.
+    monkeypatch.setattr(importlib.util, 'find_spec',
+                        lambda name, *rest: None if name == 'webview' else real_find_spec(name, *rest))
+    assert_refused(capsys, ['--demo', '--native'],
+                   '--native needs pywebview: install it with `uv tool install "eyelet-gui[native]"` '
+                   'or `pip install "eyelet-gui[native]"`.')
+
+
+def test_bad_environment_variable(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('EYELET_GUI_POLL_INTERVAL', 'soon')
+    assert_refused(capsys, ['--demo'], "EYELET_GUI_POLL_INTERVAL='soon' is not a number.")
+
+
+def test_paths_become_databases(tmp_path: Path) -> None:
+    project = tmp_path / 'code' / 'acme' / '.eyelet-logging'
+    project.mkdir(parents=True)
+    create_modern_database(project / 'eyelet.db')
+    other = make_database(tmp_path / 'other.sqlite', 'CREATE TABLE t (x);')
+    settings = parse([str(tmp_path / 'code'), str(other), str(other), '--port', str(free_port()), '--no-show'])
+    assert settings.databases == ((project / 'eyelet.db').resolve(), other.resolve())
+    assert (settings.host, settings.show, settings.demo) == ('127.0.0.1', False, False)
+
+
+def test_help_and_version_as_a_user_runs_them() -> None:
+    help_run = subprocess.run([sys.executable, '-m', 'eyelet_gui', '--help'], capture_output=True, text=True,
+                              check=True)
+    for option in ('--demo', '--host', '--port', '--no-show', '--native', '--token', '--version', 'PATH'):
+        assert option in help_run.stdout
+    version_run = subprocess.run([sys.executable, '-m', 'eyelet_gui', '--version'], capture_output=True, text=True,
+                                 check=True)
+    assert version_run.stdout.startswith('eyelet-gui ')
+
+
+def test_no_traceback_for_a_missing_path_from_the_console() -> None:
+    run = subprocess.run([sys.executable, '-m', 'eyelet_gui', '/no/such/file.db'], capture_output=True, text=True,
+                         check=False)
+    assert (run.returncode, run.stdout, run.stderr) == (
+        2, '', 'eyelet-gui: /no/such/file.db does not exist.\nRun `eyelet-gui --help` for the options.\n')

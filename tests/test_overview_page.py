@@ -1,0 +1,63 @@
+"""The first page, through NiceGUI's simulated user: databases listed, newest records shown, demo offered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nicegui import ui
+
+from eyelet_gui.settings import Settings
+
+from .conftest import make_database, simulated_user
+
+SHOP = """
+CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, total REAL);
+INSERT INTO orders (customer, total) VALUES ('ada', 12.5), ('grace', 7.0), ('linus', 99.99);
+"""
+
+
+async def test_lists_databases_and_newest_records_first(tmp_path: Path) -> None:
+    shop = make_database(tmp_path / 'shop.db', SHOP)
+    async with simulated_user(Settings(databases=(shop,), show=False)) as user:
+        await user.open('/')
+        await user.should_see('shop.db')
+        await user.should_see(str(shop))
+        await user.should_see('orders: newest 3 rows')
+        table = user.find(ui.table).elements.pop()
+        assert [column['label'] for column in table.columns] == ['id', 'customer', 'total']
+        assert [[row['c0'], row['c1'], row['c2']] for row in table.rows] == [
+            ['3', 'linus', '99.99'], ['2', 'grace', '7.0'], ['1', 'ada', '12.5']]
+
+
+async def test_hostile_column_names_travel_under_safe_field_ids(tmp_path: Path) -> None:
+    hostile = make_database(tmp_path / 'hostile.db', """
+        CREATE TABLE "<img src=x onerror=alert(1)>" (":alert(1)" TEXT, "x" TEXT);
+        INSERT INTO "<img src=x onerror=alert(1)>" VALUES ('<script>alert(2)</script>', ':alert(3)');
+    """)
+    async with simulated_user(Settings(databases=(hostile,), show=False)) as user:
+        await user.open('/')
+        await user.should_see('<img src=x onerror=alert(1)>: newest 1 row')
+        table = user.find(ui.table).elements.pop()
+        assert table.columns == [
+            {'name': 'c0', 'label': ':alert(1)', 'field': 'c0', 'align': 'left'},
+            {'name': 'c1', 'label': 'x', 'field': 'c1', 'align': 'left'},
+        ]
+        assert table.rows == [{'key': 'r0', 'c0': '<script>alert(2)</script>', 'c1': ':alert(3)'}]
+
+
+async def test_unreadable_database_gets_a_sentence(tmp_path: Path) -> None:
+    broken = tmp_path / 'broken.db'
+    broken.write_bytes(b'SQLite format 3\x00' + b'\xff' * 2000)  # right header, garbage after it
+    async with simulated_user(Settings(databases=(broken,), show=False)) as user:
+        await user.open('/')
+        await user.should_see(f'{broken} is not a SQLite database, or it is encrypted or corrupt.')
+
+
+async def test_no_database_offers_the_demo(tmp_path: Path) -> None:
+    async with simulated_user(Settings(show=False, search_roots=(tmp_path,))) as user:
+        await user.open('/')
+        await user.should_see('No eyelet database found')
+        await user.should_see(f'eyelet-gui looked in {tmp_path}.', retries=1)
+        user.find('Start the demo').click()
+        await user.should_see('demo-project', retries=50)
+        await user.should_see('hooks: newest 100 rows')

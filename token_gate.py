@@ -1,0 +1,67 @@
+"""The token that guards a server reachable beyond this machine: an ASGI middleware in front of every route.
+
+The first visit presents `?token=…`; the gate answers with a signed, HttpOnly cookie and a redirect to the
+clean URL, so the token does not linger in the address bar or in history. Every later request, the
+WebSocket included, must carry that cookie. Anything else gets 401 and a page that shows no data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable, MutableMapping
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+COOKIE = 'eyelet_gui_token'
+TOKEN_PAGE = (b'<!doctype html><meta charset="utf-8"><title>eyelet-gui: token needed</title>'
+              b'<body style="font-family:sans-serif;max-width:40em;margin:4em auto">'
+              b'<h1>This dashboard needs its token</h1><p>Open the link that <code>eyelet-gui</code> printed in its '
+              b'terminal (it ends in <code>?token=&hellip;</code>).</p></body>')
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class TokenGate:
+    """Let through only requests that carry the token's signed cookie (or the token itself, once)."""
+
+    def __init__(self, app: ASGIApp, *, token: str, secret: bytes) -> None:
+        self.app = app
+        self.token = token
+        self.cookie_value = hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] not in ('http', 'websocket') or self._has_cookie(scope):
+            await self.app(scope, receive, send)
+            return
+        query = parse_qsl(scope.get('query_string', b'').decode('latin-1'), keep_blank_values=True)
+        offered = next((value for name, value in query if name == 'token'), None)
+        if scope['type'] == 'http' and offered is not None and hmac.compare_digest(offered, self.token):
+            await self._redirect_with_cookie(scope, [(name, value) for name, value in query if name != 'token'], send)
+        elif scope['type'] == 'websocket':
+            await send({'type': 'websocket.close', 'code': 1008})
+        else:
+            await send({'type': 'http.response.start', 'status': 401,
+                        'headers': [(b'content-type', b'text/html; charset=utf-8'), (b'cache-control', b'no-store')]})
+            await send({'type': 'http.response.body', 'body': TOKEN_PAGE})
+
+    def _has_cookie(self, scope: Scope) -> bool:
+        cookies = SimpleCookie()
+        for name, value in scope.get('headers', []):
+            if name == b'cookie':
+                cookies.load(value.decode('latin-1'))
+        morsel = cookies.get(COOKIE)
+        return morsel is not None and hmac.compare_digest(morsel.value, self.cookie_value)
+
+    async def _redirect_with_cookie(self, scope: Scope, rest: list[tuple[str, str]], send: Send) -> None:
+        location = scope.get('root_path', '') + scope['path'] + (f'?{urlencode(rest)}' if rest else '')
+        cookie = f'{COOKIE}={self.cookie_value}; Path=/; HttpOnly; SameSite=Strict'
+        await send({'type': 'http.response.start', 'status': 303,
+                    'headers': [(b'location', location.encode()), (b'set-cookie', cookie.encode()),
+                                (b'cache-control', b'no-store')]})
+        await send({'type': 'http.response.body', 'body': b''})
