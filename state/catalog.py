@@ -64,12 +64,17 @@ class Catalog:
     def demo_running(self) -> bool:
         return self._demo.process is not None
 
-    async def start_demo(self) -> WatchedDatabase:
-        """Create the demo database, start its writer process and watch it."""
-        if self.demo_running:
-            return self.add(self._demo.path)
-        await run.io_bound(self._demo.start)
+    def start_demo(self) -> WatchedDatabase:
+        """Create the demo database, start its writer process and watch it (blocks for under a second)."""
+        if not self.demo_running:
+            self._demo.start()
         return self.add(self._demo.path)
+
+    async def start_demo_in_background(self) -> WatchedDatabase:
+        """`start_demo` off the event loop, for a request from a page."""
+        if not self.demo_running:
+            await run.io_bound(self._demo.start)
+        return self.start_demo()
 
     def stop(self) -> None:
         """Stop what the catalog started (the demo writer) and delete its temporary files."""

@@ -15,24 +15,24 @@ class Dashboard:
         self.catalog = Catalog(settings.databases)
         self.records: dict[str, NewestRecords] = {}
         """The newest records of each watched database, by database id."""
+        self.catalog.added.subscribe(self._track)
+        if settings.demo:  # before the server answers, so that the first page already lists it
+            self.catalog.start_demo()
         for database in self.catalog.databases:
             self._track(database)
-        self.catalog.added.subscribe(self._track)
 
     def _track(self, database: WatchedDatabase) -> None:
         if database.id not in self.records:
             self.records[database.id] = NewestRecords(database, self.settings.visible_rows)
 
     async def start(self) -> None:
-        """Start the demo when asked for, then read every database once."""
-        if self.settings.demo:
-            await self.catalog.start_demo()
+        """Read every database once."""
         for records in self.records.values():
             await records.refresh()
 
     async def start_demo(self) -> None:
         """Start the demo on request (the first page offers it when no database was found)."""
-        database = await self.catalog.start_demo()
+        database = await self.catalog.start_demo_in_background()
         await self.records[database.id].refresh()
 
     def stop(self) -> None:
