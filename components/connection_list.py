@@ -33,8 +33,10 @@ def _entry(records: NewestRecords) -> None:
             status = ui.item_label().classes('text-right')
 
     def show_status() -> None:
-        icon.props(f'color={"negative" if records.problem else "primary"}')
-        status.set_text(records.problem or records.summary)
+        health = records.watcher.health
+        icon.props(f'color={"negative" if health.problem else "positive" if health.status == "live" else "grey"}')
+        status.set_text(health.problem or f'{health.status} · {records.summary}')
 
     show_status()
     records.changed.subscribe(show_status)
+    records.watcher.changed.subscribe(show_status)

@@ -9,6 +9,8 @@ import aiosqlite
 
 RelationKind = Literal['table', 'view']
 ROWID_ALIASES = ('rowid', '_rowid_', 'oid')
+# eyelet's own tables come first when a database has them; otherwise its first table by name.
+PREFERRED_TABLES = ('hooks', 'executions')
 
 
 def quote_identifier(name: str) -> str:
@@ -86,3 +88,13 @@ def _key(kind: str, columns: tuple[Column, ...]) -> tuple[str, ...]:
         return tuple(column.name for column in declared)
     names = {column.name for column in columns}
     return tuple(alias for alias in ROWID_ALIASES if alias not in names)[:1]
+
+
+def main_relation(relations: tuple[Relation, ...]) -> Relation | None:
+    """The relation a database's overview shows: eyelet's table if present, else the first table, else a view."""
+    by_name = {relation.name: relation for relation in relations}
+    for name in PREFERRED_TABLES:
+        if name in by_name and by_name[name].kind == 'table':
+            return by_name[name]
+    tables = [relation for relation in relations if relation.kind == 'table']
+    return next(iter(tables or relations), None)

@@ -1,10 +1,11 @@
-"""The app-level state: the catalog of databases and the newest records of each, started and stopped with the app."""
+"""The app-level state: the catalog of databases, one watcher each, and the newest records of each."""
 
 from __future__ import annotations
 
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
 from eyelet_gui.state.newest_records import NewestRecords
+from eyelet_gui.state.watcher import Watcher
 
 
 class Dashboard:
@@ -13,8 +14,11 @@ class Dashboard:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.catalog = Catalog(settings.databases)
+        self.watchers: dict[str, Watcher] = {}
+        """One watcher per database, by database id."""
         self.records: dict[str, NewestRecords] = {}
         """The newest records of each watched database, by database id."""
+        self._started = False
         self.catalog.added.subscribe(self._track)
         if settings.demo:  # before the server answers, so that the first page already lists it
             self.catalog.start_demo()
@@ -22,18 +26,27 @@ class Dashboard:
             self._track(database)
 
     def _track(self, database: WatchedDatabase) -> None:
-        if database.id not in self.records:
-            self.records[database.id] = NewestRecords(database, self.settings.visible_rows)
+        if database.id in self.watchers:
+            return
+        watcher = Watcher(database, poll_interval=self.settings.poll_interval,
+                          max_push_rate=self.settings.max_push_rate)
+        self.watchers[database.id] = watcher
+        self.records[database.id] = NewestRecords(watcher, self.settings.visible_rows)
+        if self._started:
+            watcher.start()
 
     async def start(self) -> None:
-        """Read every database once."""
-        for records in self.records.values():
-            await records.refresh()
+        """Start watching every database (the event loop runs from here on)."""
+        self._started = True
+        for watcher in self.watchers.values():
+            watcher.start()
 
     async def start_demo(self) -> None:
         """Start the demo on request (the first page offers it when no database was found)."""
-        database = await self.catalog.start_demo_in_background()
-        await self.records[database.id].refresh()
+        await self.catalog.start_demo_in_background()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Stop every watcher (closing its connections), then the demo writer."""
+        for watcher in self.watchers.values():
+            await watcher.stop()
         self.catalog.stop()

@@ -1,40 +1,68 @@
-"""The newest records of one watched database, kept by an app-level object that pages subscribe to."""
+"""The newest records of one watched database's main table, live: what `/` shows for each database."""
 
 from __future__ import annotations
 
 from nicegui import Event
 
+from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.readonly import DatabaseProblem
-from eyelet_gui.sources.rows import Rows, read_newest
-from eyelet_gui.state.catalog import WatchedDatabase
+from eyelet_gui.sources.schema import main_relation
+from eyelet_gui.state.diff import Delta
+from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.watcher import Watcher
 
 
 class NewestRecords:
-    """Newest rows of a database's main table as last read; `refresh()` re-reads and fires `changed`."""
+    """Follows the database's main table (eyelet's `hooks`, else the first table) as it appears or changes."""
 
-    def __init__(self, database: WatchedDatabase, limit: int) -> None:
-        self.database = database
+    def __init__(self, watcher: Watcher, limit: int) -> None:
+        self.watcher = watcher
+        self.database = watcher.database
         self.limit = limit
-        self.rows = Rows(relation=None, columns=(), rows=())
-        """The rows as last read, newest first."""
+        self.live: LiveQuery | None = None
+        """The live query on the main table; None until the database has a table."""
         self.problem: str | None = None
-        """Why the last read failed, in words; None when it succeeded."""
-        self.changed: Event[[]] = Event()
-        """Fired after every refresh, successful or not."""
+        """Why the records cannot be shown right now, in words."""
+        self.changed: Event[Delta | None] = Event()
+        """Fired with each delta of the live query, and with None when the table or the problem changed."""
+        watcher.changed.subscribe(self._follow)
+
+    async def _follow(self) -> None:
+        """Pick the main table again: it may have been created, dropped or replaced since."""
+        try:
+            relations = await self.watcher.relations()
+            problem = None
+        except DatabaseProblem as error:
+            relations, problem = {}, str(error)
+        relation = main_relation(tuple(relations.values()))
+        name = relation.name if relation else None
+        if name != (self.live.query.relation if self.live else None) and (relation or not problem):
+            await self._switch(name)
+        self._set_problem(problem or (self.live.problem if self.live else None))
+
+    async def _switch(self, relation: str | None) -> None:
+        if self.live is not None:
+            self.live.delta.unsubscribe(self.changed.emit)
+            self.live.problem_changed.unsubscribe(self._live_problem)
+            await self.watcher.release(self.live.query)
+            self.live = None
+        if relation is not None:
+            self.live = self.watcher.subscribe(Query(relation=relation, limit=self.limit))
+            self.live.delta.subscribe(self.changed.emit)
+            self.live.problem_changed.subscribe(self._live_problem)
+        self.changed.emit(None)
+
+    def _live_problem(self) -> None:
+        self._set_problem(self.live.problem if self.live else None)
+
+    def _set_problem(self, problem: str | None) -> None:
+        if problem != self.problem:
+            self.problem = problem
+            self.changed.emit(None)
 
     @property
     def summary(self) -> str:
-        """One line for the connection list: which table is shown and how many of its rows."""
-        relation = self.rows.relation
-        if relation is None:
+        """One line for the connection list: which table is shown and how many rows it has."""
+        if self.live is None:
             return 'no tables yet'
-        count = len(self.rows.rows)
-        return f'{relation.name}: newest {count:,} row{"" if count == 1 else "s"}'
-
-    async def refresh(self) -> None:
-        try:
-            self.rows = await read_newest(self.database.path, self.limit)
-            self.problem = None
-        except DatabaseProblem as problem:
-            self.problem = str(problem)
-        self.changed.emit()
+        return f'{self.live.query.relation}: {self.live.total:,} row{"" if self.live.total == 1 else "s"}'

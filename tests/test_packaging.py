@@ -16,7 +16,9 @@ def test_wheel_has_only_eyelet_gui_at_the_top(tmp_path: Path) -> None:
     uv = shutil.which('uv')
     if uv is None:
         pytest.fail('uv is needed to build the wheel (the README asks for it)')
-    subprocess.run([uv, 'build', '--wheel', '--out-dir', str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    source = tmp_path / 'source'  # a copy, so that setuptools' build/ folder never lands in the work tree
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns('.git', '.venv', '*_cache', '__pycache__', 'build'))
+    subprocess.run([uv, 'build', '--wheel', '--out-dir', str(tmp_path), str(source)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob('eyelet_gui-*.whl')
     names = zipfile.ZipFile(wheel).namelist()
     assert {name.split('/')[0] for name in names} == {'eyelet_gui', wheel.name.split('-py')[0] + '.dist-info'}

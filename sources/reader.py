@@ -1,0 +1,111 @@
+"""One read-only connection to a database file that follows the file: reopened when it is replaced or broken."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from eyelet_gui.sources.readonly import DatabaseProblem, connect, explain
+from eyelet_gui.sources.schema import Relation, read_relations
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A fully consumed SELECT: column names and every row."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of `path`, or None when it is missing: a new identity means the file was replaced."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+class Reader:
+    """Short reads on one connection; each statement runs in autocommit and is read to the end at once.
+
+    The connection is opened lazily and reopened whenever the file's identity changes (deleted and recreated,
+    replaced by rename) or a read fails, so a reader survives whatever happens to the file.
+    `generation` counts the connections opened: values such as `data_version` compare only within one.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.generation = 0
+        self._connection: aiosqlite.Connection | None = None
+        self._identity: tuple[int, int] | None = None
+        self._lock = asyncio.Lock()
+
+    async def fetch(self, sql: str, parameters: Sequence[Any] = ()) -> Result:
+        """Run one SELECT (or reporting PRAGMA) and return every row; DatabaseProblem in words on failure."""
+        async with self._lock:
+            connection = await self._connected()
+            try:
+                cursor = await connection.execute(sql, parameters)
+                try:
+                    rows = [tuple(row) for row in await cursor.fetchall()]
+                    columns = tuple(description[0] for description in cursor.description or ())
+                finally:
+                    await cursor.close()
+            except sqlite3.Error as error:
+                await self._disconnect()
+                raise DatabaseProblem(explain(error, self.path)) from None
+            return Result(columns=columns, rows=rows)
+
+    async def value(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+        """The first column of the first row of a query that returns exactly one."""
+        return (await self.fetch(sql, parameters)).rows[0][0]
+
+    async def relations(self) -> tuple[Relation, ...]:
+        """The tables and views of the database as it is now."""
+        async with self._lock:
+            connection = await self._connected()
+            try:
+                return await read_relations(connection)
+            except sqlite3.Error as error:
+                await self._disconnect()
+                raise DatabaseProblem(explain(error, self.path)) from None
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._disconnect()
+
+    async def _connected(self) -> aiosqlite.Connection:
+        identity = file_identity(self.path)
+        if identity is None:
+            await self._disconnect()
+            raise DatabaseProblem(explain(sqlite3.OperationalError('unable to open database file'), self.path))
+        if self._connection is None or identity != self._identity:
+            await self._disconnect()
+            self._connection = await connect(self.path)
+            self._identity = identity
+            self.generation += 1
+        return self._connection
+
+    async def _disconnect(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.close()
+
+
+def file_sizes(path: Path) -> tuple[int | None, int | None]:
+    """Bytes in the database file and in its `-wal` (None for a file that does not exist)."""
+    sizes: list[int | None] = []
+    for candidate in (path, Path(f'{path}-wal')):
+        try:
+            sizes.append(os.stat(candidate).st_size)
+        except OSError:
+            sizes.append(None)
+    return sizes[0], sizes[1]

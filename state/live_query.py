@@ -1,0 +1,181 @@
+"""A live query: one window of one relation, re-read on every change, diffed by key, pushed as a delta."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from nicegui import Event
+
+from eyelet_gui.sources.query import (
+    Query,
+    QueryProblem,
+    Statement,
+    count_statement,
+    max_key_statement,
+    window_statement,
+)
+from eyelet_gui.sources.reader import Reader, Result
+from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.sources.schema import Relation
+from eyelet_gui.state.diff import Delta, Row, diff
+
+EXACT_COUNT_INTERVAL = 1.0
+"""Seconds between full count(*)s on the tail path; in between, counts grow by the rows past the last key."""
+
+RelationsLookup = Callable[[], Awaitable[Mapping[str, Relation]]]
+
+
+def row_key(values: tuple[Any, ...]) -> str:
+    """A key as text for the browser: the bare value for one column, JSON for several."""
+    if len(values) == 1 and isinstance(values[0], (int, str)):
+        return str(values[0])
+    return json.dumps([value.hex() if isinstance(value, bytes) else value for value in values])
+
+
+def content_keys(rows: list[Row]) -> list[str]:
+    """Keys for rows that have none (views): a hash of the content, with a counter for identical rows."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for row in rows:
+        digest = hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest()
+        keys.append(f'{digest}#{seen[digest]}')
+        seen[digest] += 1
+    return keys
+
+
+class LiveQuery:
+    """The rows of one Query as last read, kept exact by `refresh()`; viewers subscribe to `delta`."""
+
+    def __init__(self, query: Query, reader: Reader, relations: RelationsLookup, max_push_rate: float) -> None:
+        self.query = query
+        self.min_interval = 1.0 / max_push_rate
+        self.columns: tuple[str, ...] = ()
+        self.rows: list[tuple[str, Row]] = []
+        """The window, in order: (key, values) pairs."""
+        self.total = 0
+        """Rows in the relation."""
+        self.matching = 0
+        """Rows the filters and search match (equals `total` without them)."""
+        self.problem: str | None = None
+        """Why the query cannot be read right now, in words; None when it can."""
+        self.refreshes = 0
+        """Reads done so far: bursts of commits coalesce, so this grows slower than the commits."""
+        self.delta: Event[Delta] = Event()
+        """Fired with each change to the window or the counts; a reset (new columns) carries `columns`."""
+        self.problem_changed: Event[[]] = Event()
+        """Fired when `problem` changes."""
+        self._reader = reader
+        self._relations = relations
+        self._dirty = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._exact_count_at = 0.0
+        self._exact_count_due: asyncio.TimerHandle | None = None
+        self._max_key: Any = None
+        self._counted: tuple[Relation, int] | None = None
+
+    def start(self) -> None:
+        """Begin the refresh loop; the first read happens at once."""
+        self._dirty.set()
+        self._task = asyncio.create_task(self._loop(), name=f'live query on {self.query.relation}')
+
+    async def stop(self) -> None:
+        if self._exact_count_due is not None:
+            self._exact_count_due.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def request_refresh(self) -> None:
+        """The database changed: re-read soon. Bursts coalesce into at most `max_push_rate` reads a second."""
+        self._dirty.set()
+
+    async def _loop(self) -> None:
+        while True:
+            await self._dirty.wait()
+            self._dirty.clear()
+            await self.refresh()
+            # The pause caps the push rate; a change during it sets _dirty again, so the last one is never lost.
+            await asyncio.sleep(self.min_interval)
+
+    async def refresh(self) -> None:
+        """Re-read the window and counts, diff against the last snapshot and emit the delta, if any."""
+        self.refreshes += 1
+        try:
+            relation = (await self._relations()).get(self.query.relation)
+            if relation is None:
+                raise QueryProblem(f'The table or view {self.query.relation!r} does not exist (any more).')
+            window = await self._reader.fetch(*_unpack(window_statement(relation, self.query)))
+            total, matching = await self._counts(relation)
+        except (DatabaseProblem, QueryProblem) as problem:
+            self._set_problem(str(problem))
+            return
+        self._set_problem(None)
+        self._apply(relation, window, total, matching)
+
+    def _apply(self, relation: Relation, window: Result, total: int, matching: int) -> None:
+        width = len(relation.key)
+        columns = window.columns[width:]
+        values = [row[width:] for row in window.rows]
+        keys = [row_key(row[:width]) for row in window.rows] if width else content_keys(values)
+        new = list(zip(keys, values, strict=True))
+        if columns != self.columns:
+            self.columns, self.rows, self.total, self.matching = columns, new, total, matching
+            self.delta.emit(Delta(added=tuple((i, key, row) for i, (key, row) in enumerate(new)),
+                                  columns=columns, total=total, matching=matching))
+            return
+        added, updated, removed = diff(self.rows, new)
+        if added or updated or removed or (total, matching) != (self.total, self.matching):
+            self.rows, self.total, self.matching = new, total, matching
+            self.delta.emit(Delta(added=added, updated=updated, removed=removed, total=total, matching=matching))
+
+    async def _counts(self, relation: Relation) -> tuple[int, int]:
+        """Total and matching rows.
+
+        count(*) reads the whole table. On the tail path (a relation with an increasing key) it runs at most
+        once per EXACT_COUNT_INTERVAL; in between, counts grow by the rows past the largest key seen, which
+        costs in proportion to the new rows. A last exact count is always scheduled, so counts end exact.
+        """
+        filtered = bool(self.query.filters or self.query.search)
+        if self._counted != (relation, self._reader.generation):  # another table, or the file was replaced
+            self._counted, self._max_key = (relation, self._reader.generation), None
+        tail = relation.increasing_key is not None
+        since_exact = time.monotonic() - self._exact_count_at
+        if tail and self._max_key is not None and since_exact < EXACT_COUNT_INTERVAL:
+            new_total = await self._count(count_statement(relation, after_key=self._max_key))
+            new_matching = (await self._count(count_statement(relation, self.query, after_key=self._max_key))
+                            if filtered else new_total)
+            total, matching = self.total + new_total, self.matching + new_matching
+            if self._exact_count_due is None:
+                self._exact_count_due = asyncio.get_running_loop().call_later(
+                    EXACT_COUNT_INTERVAL - since_exact, self._dirty.set)
+        else:
+            total = await self._count(count_statement(relation))
+            matching = await self._count(count_statement(relation, self.query)) if filtered else total
+            self._exact_count_at = time.monotonic()
+            if self._exact_count_due is not None:
+                self._exact_count_due.cancel()
+                self._exact_count_due = None
+        if tail:
+            self._max_key = await self._reader.value(*_unpack(max_key_statement(relation)))
+        return total, matching
+
+    async def _count(self, statement: Statement) -> int:
+        return int(await self._reader.value(*_unpack(statement)))
+
+    def _set_problem(self, problem: str | None) -> None:
+        if problem != self.problem:
+            self.problem = problem
+            self.problem_changed.emit()
+
+
+def _unpack(statement: Statement) -> tuple[str, tuple[Any, ...]]:
+    return statement.sql, statement.parameters

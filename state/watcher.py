@@ -1,0 +1,128 @@
+"""One watcher per database, shared by every viewer: detects commits, refreshes the live queries, keeps health."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import Counter, deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from nicegui import Event
+
+from eyelet_gui.sources.change_detector import ChangeDetector, Observation
+from eyelet_gui.sources.query import Query
+from eyelet_gui.sources.reader import Reader, file_sizes
+from eyelet_gui.sources.schema import Relation
+from eyelet_gui.state.catalog import WatchedDatabase
+from eyelet_gui.state.live_query import LiveQuery
+
+Status = Literal['starting', 'live', 'idle', 'missing', 'locked', 'error']
+LIVE_WINDOW = 60.0
+"""Seconds after the last commit during which a database counts as live rather than idle."""
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What the connection list shows about a database."""
+
+    status: Status
+    problem: str | None
+    last_change_at: float | None
+    changes_per_minute: int
+    file_size: int | None
+    wal_size: int | None
+
+
+class Watcher:
+    """Watches one database for all viewers; identical queries share one LiveQuery (one read, one diff)."""
+
+    def __init__(self, database: WatchedDatabase, *, poll_interval: float, max_push_rate: float) -> None:
+        self.database = database
+        self.max_push_rate = max_push_rate
+        self.detector = ChangeDetector(database.path, poll_interval)
+        self.reader = Reader(database.path)
+        self.changed: Event[[]] = Event()
+        """Fired once per batch of commits (and when the file's state changes), after live queries were told."""
+        self.observation: Observation | None = None
+        self._live: dict[Query, LiveQuery] = {}
+        self._users: Counter[Query] = Counter()
+        self._changes: deque[float] = deque()
+        self._relations: tuple[tuple[int, int, int] | None, Mapping[str, Relation]] | None = None
+        self._relations_lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f'watcher for {self.database.path}')
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        for live in self._live.values():
+            await live.stop()
+        self._live.clear()
+        await self.reader.close()
+
+    def subscribe(self, query: Query) -> LiveQuery:
+        """The shared LiveQuery for `query`, started on first use; pair each call with `release`."""
+        live = self._live.get(query)
+        if live is None:
+            live = self._live[query] = LiveQuery(query, self.reader, self.relations, self.max_push_rate)
+            live.start()
+        self._users[query] += 1
+        return live
+
+    async def release(self, query: Query) -> None:
+        """One viewer fewer; the LiveQuery stops when its last viewer is gone."""
+        self._users[query] -= 1
+        if self._users[query] <= 0:
+            del self._users[query]
+            live = self._live.pop(query, None)
+            if live is not None:
+                await live.stop()
+
+    async def relations(self) -> Mapping[str, Relation]:
+        """Tables and views by name, re-read only when the schema (or the file) changed."""
+        async with self._relations_lock:
+            version = self._schema_version()
+            if self._relations is None or self._relations[0] != version:
+                self._relations = version, {relation.name: relation for relation in await self.reader.relations()}
+            return self._relations[1]
+
+    def _schema_version(self) -> tuple[int, int, int] | None:
+        observed = self.observation.version if self.observation else None
+        return None if observed is None else (observed[0], observed[2], self.reader.generation)
+
+    @property
+    def health(self) -> Health:
+        now = time.time()
+        while self._changes and self._changes[0] < now - 60:
+            self._changes.popleft()
+        observation = self.observation
+        last = self._changes[-1] if self._changes else None
+        file_size, wal_size = file_sizes(self.database.path)
+        problem = observation.problem if observation else None
+        status: Status
+        if observation is None:
+            status = 'starting'
+        elif problem is not None:
+            status = 'missing' if file_size is None else 'locked' if 'locked' in problem else 'error'
+        else:
+            status = 'live' if last is not None and now - last < LIVE_WINDOW else 'idle'
+        return Health(status=status, problem=problem, last_change_at=last, changes_per_minute=len(self._changes),
+                      file_size=file_size, wal_size=wal_size)
+
+    async def _run(self) -> None:
+        async for observation in self.detector.observe():
+            first = self.observation is None
+            self.observation = observation
+            if not first and observation.problem is None:
+                self._changes.append(observation.at)
+            for live in self._live.values():
+                live.request_refresh()
+            self.changed.emit()
