@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -89,7 +90,7 @@ class Reader:
             raise DatabaseProblem(explain(sqlite3.OperationalError('unable to open database file'), self.path))
         if self._connection is None or identity != self._identity:
             await self._disconnect()
-            self._connection = await connect(self.path)
+            self._connection = await _connect_uncancellably(self.path)
             self._identity = identity
             self.generation += 1
         return self._connection
@@ -98,6 +99,18 @@ class Reader:
         if self._connection is not None:
             connection, self._connection = self._connection, None
             await connection.close()
+
+
+async def _connect_uncancellably(path: Path) -> aiosqlite.Connection:
+    """`connect`, finished even when the caller is cancelled, so that no connection or worker thread is orphaned
+    (aiosqlite leaves a half-opened connection's thread to report to an event loop that may be gone)."""
+    opening = asyncio.ensure_future(connect(path))
+    try:
+        return await asyncio.shield(opening)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await (await opening).close()
+        raise
 
 
 def file_sizes(path: Path) -> tuple[int | None, int | None]:
