@@ -6,6 +6,7 @@ from nicegui import ui
 
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.newest_records import NewestRecords
+from eyelet_gui.state.values import byte_size
 
 
 def connection_list(dashboard: Dashboard) -> None:
@@ -35,7 +36,11 @@ def _entry(records: NewestRecords) -> None:
     def show_status() -> None:
         health = records.watcher.health
         icon.props(f'color={"negative" if health.problem else "positive" if health.status == "live" else "grey"}')
-        status.set_text(health.problem or f'{health.status} · {records.summary}')
+        if health.problem:
+            status.set_text(health.problem)
+            return
+        sizes = byte_size(health.file_size) + (f' + WAL {byte_size(health.wal_size)}' if health.wal_size else '')
+        status.set_text(f'{health.status} · {records.summary} · {health.changes_per_minute} changes/min · {sizes}')
 
     show_status()
     records.changed.subscribe(show_status)

@@ -6,6 +6,18 @@ CELL_CHARACTERS = 80
 BLOB_PREVIEW_BYTES = 16
 
 
+def byte_size(size: int | None) -> str:
+    """A file size as a person reads it: `812 B`, `4.2 MB`; `missing` for a file that does not exist."""
+    if size is None:
+        return 'missing'
+    value = float(size)
+    for unit in ('B', 'KB', 'MB', 'GB'):
+        if value < 1024 or unit == 'GB':
+            return f'{value:.0f} {unit}' if unit == 'B' else f'{value:.1f} {unit}'
+        value /= 1024
+    raise AssertionError('unreachable')
+
+
 def cell_text(value: object, limit: int = CELL_CHARACTERS) -> str:
     """`value` as the text a cell shows: NULL as an empty cell, BLOBs as size and hex preview, text cut at `limit`."""
     if value is None:
