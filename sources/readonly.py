@@ -7,6 +7,7 @@ transaction outlives the statement that opened it and the writer's WAL checkpoin
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -50,10 +51,13 @@ def authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None, 
 
 async def connect(path: Path) -> aiosqlite.Connection:
     """Open `path` read-only, or raise DatabaseProblem with the reason in words."""
+    pending = aiosqlite.connect(readonly_uri(path), uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        connection = await aiosqlite.connect(readonly_uri(path), uri=True, isolation_level=None,
-                                             timeout=BUSY_TIMEOUT_MS / 1000)
+        connection = await pending
     except sqlite3.Error as error:
+        # aiosqlite stops its worker thread after a failed open without waiting for it; wait here, so that the
+        # thread never reports to an event loop that has closed in the meantime.
+        await asyncio.to_thread(pending._thread.join)
         raise DatabaseProblem(explain(error, path)) from None
     try:
         await connection.execute('PRAGMA query_only = ON')
