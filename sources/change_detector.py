@@ -18,7 +18,7 @@ from pathlib import Path
 from watchfiles import Change, awatch
 
 from eyelet_gui.sources.reader import Reader
-from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.sources.readonly import DatabaseProblem, ProblemKind
 
 # watchfiles groups events for `step` ms after the last one, `debounce` ms at most: small, for latency.
 EVENT_STEP_MS = 5
@@ -33,6 +33,7 @@ class Observation:
     """(connection generation, data_version, schema_version); None when the database could not be read."""
     problem: str | None
     """Why the database cannot be read, in words."""
+    problem_kind: ProblemKind | None
     at: float
     """time.time() of the check."""
 
@@ -80,9 +81,9 @@ class ChangeDetector:
             data_version = await self._reader.value('PRAGMA data_version')
             schema_version = await self._reader.value('PRAGMA schema_version')
         except DatabaseProblem as problem:
-            return Observation(version=None, problem=str(problem), at=time.time())
+            return Observation(version=None, problem=str(problem), problem_kind=problem.kind, at=time.time())
         version = (self._reader.generation, int(data_version), int(schema_version))
-        return Observation(version=version, problem=None, at=time.time())
+        return Observation(version=version, problem=None, problem_kind=None, at=time.time())
 
     def _relevant(self, _change: Change, path: str) -> bool:
         return Path(path).name in self._names

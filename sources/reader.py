@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from eyelet_gui.sources.readonly import DatabaseProblem, connect, explain
+from eyelet_gui.sources.readonly import connect, explain
 from eyelet_gui.sources.schema import Relation, read_relations
 
 
@@ -62,7 +62,7 @@ class Reader:
                     await cursor.close()
             except sqlite3.Error as error:
                 await self._disconnect()
-                raise DatabaseProblem(explain(error, self.path)) from None
+                raise explain(error, self.path) from None
             return Result(columns=columns, rows=rows)
 
     async def value(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
@@ -77,7 +77,7 @@ class Reader:
                 return await read_relations(connection)
             except sqlite3.Error as error:
                 await self._disconnect()
-                raise DatabaseProblem(explain(error, self.path)) from None
+                raise explain(error, self.path) from None
 
     async def close(self) -> None:
         async with self._lock:
@@ -87,7 +87,7 @@ class Reader:
         identity = file_identity(self.path)
         if identity is None:
             await self._disconnect()
-            raise DatabaseProblem(explain(sqlite3.OperationalError('unable to open database file'), self.path))
+            raise explain(sqlite3.OperationalError('unable to open database file'), self.path)
         if self._connection is None or identity != self._identity:
             await self._disconnect()
             self._connection = await _connect_uncancellably(self.path)

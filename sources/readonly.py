@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote
 
 import aiosqlite
@@ -27,8 +28,15 @@ _CONNECTION_PRAGMAS = frozenset({'busy_timeout'})  # `query_only` is set before 
 _DENIED_FUNCTIONS = frozenset({'load_extension', 'writefile', 'readfile', 'edit', 'fts3_tokenizer'})
 
 
+ProblemKind = Literal['missing', 'not a database', 'corrupt', 'locked', 'no shm', 'unreadable']
+
+
 class DatabaseProblem(Exception):
-    """A database that cannot be read right now; the message is a sentence for a person."""
+    """A database that cannot be read right now; `str()` is a sentence for a person, `kind` says which case."""
+
+    def __init__(self, message: str, kind: ProblemKind) -> None:
+        super().__init__(message)
+        self.kind: ProblemKind = kind
 
 
 def readonly_uri(path: Path) -> str:
@@ -58,7 +66,7 @@ async def connect(path: Path) -> aiosqlite.Connection:
         # aiosqlite stops its worker thread after a failed open without waiting for it; wait here, so that the
         # thread never reports to an event loop that has closed in the meantime.
         await asyncio.to_thread(pending._thread.join)
-        raise DatabaseProblem(explain(error, path)) from None
+        raise explain(error, path) from None
     try:
         await connection.execute('PRAGMA query_only = ON')
         await connection.set_authorizer(authorize)
@@ -66,24 +74,26 @@ async def connect(path: Path) -> aiosqlite.Connection:
         await connection.execute_fetchall('SELECT count(*) FROM sqlite_schema')
     except sqlite3.Error as error:
         await connection.close()
-        raise DatabaseProblem(explain(error, path)) from None
+        raise explain(error, path) from None
     return connection
 
 
-def explain(error: sqlite3.Error, path: Path) -> str:
-    """One sentence saying what went wrong with `path` and what to do about it."""
+def explain(error: sqlite3.Error, path: Path) -> DatabaseProblem:
+    """The problem behind an SQLite error on `path`, with one sentence saying what happened and what to do."""
     message = str(error).lower()
     if not path.exists():
-        return f'{path} does not exist (it may have been deleted or moved); watching resumes when it is back.'
+        return DatabaseProblem(f'{path} does not exist (it may have been deleted or moved); '
+                               'watching resumes when it is back.', 'missing')
     if 'file is not a database' in message or 'file is encrypted' in message:
-        return f'{path} is not a SQLite database, or it is encrypted or corrupt.'
+        return DatabaseProblem(f'{path} is not a SQLite database, or it is encrypted or corrupt.', 'not a database')
     if 'malformed' in message or 'corrupt' in message:
-        return f'{path} is corrupt: SQLite reports "{error}".'
+        return DatabaseProblem(f'{path} is corrupt: SQLite reports "{error}".', 'corrupt')
     if 'locked' in message or 'busy' in message:
-        return f'{path} is locked by another program; reading resumes when the lock is released.'
-    if 'unable to open' in message or 'readonly' in message or 'read-only' in message:
-        if Path(f'{path}-wal').exists() and not Path(f'{path}-shm').exists():
-            return (f'{path} is in WAL mode and its "-shm" file cannot be created (is the folder read-only?); '
-                    'open it once with write access or make the folder writable.')
-        return f'{path} cannot be opened: {error}. Check that the file and its folder are readable.'
-    return f'{path} cannot be read: {error}.'
+        return DatabaseProblem(f'{path} is locked by another program; reading resumes when the lock is released.',
+                               'locked')
+    if 'unable to open' in message and Path(f'{path}-wal').exists() and not Path(f'{path}-shm').exists():
+        # A read-only reader of a WAL database needs the -shm file; SQLite creates it, if the folder allows.
+        return DatabaseProblem(f'{path} is in WAL mode and its "-shm" file cannot be created (is the folder '
+                               'read-only?); open it once with write access, or make the folder writable.', 'no shm')
+    return DatabaseProblem(f'{path} cannot be read: {error}. Check that the file and its folder are readable.',
+                           'unreadable')

@@ -110,8 +110,10 @@ class Watcher:
         status: Status
         if observation is None:
             status = 'starting'
+        elif observation.problem_kind in ('missing', 'locked'):
+            status = observation.problem_kind
         elif problem is not None:
-            status = 'missing' if file_size is None else 'locked' if 'locked' in problem else 'error'
+            status = 'error'
         else:
             status = 'live' if last is not None and now - last < LIVE_WINDOW else 'idle'
         return Health(status=status, problem=problem, last_change_at=last, changes_per_minute=len(self._changes),

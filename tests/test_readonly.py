@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
+from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.readonly import DatabaseProblem, connect
 
 from .conftest import make_database
@@ -84,3 +88,62 @@ async def test_missing(tmp_path: Path) -> None:
         await connect(path)
     assert str(problem.value) == (f'{path} does not exist (it may have been deleted or moved); '
                                   'watching resumes when it is back.')
+
+
+HOLD_LOCK = '''
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute('BEGIN EXCLUSIVE')
+connection.execute('INSERT INTO orders (total) VALUES (99)')
+print('locked', flush=True)
+sys.stdin.readline()
+connection.execute('COMMIT')
+'''
+
+
+async def test_locked_then_released(tmp_path: Path) -> None:
+    path = make_database(tmp_path / 'journal.db', 'PRAGMA journal_mode = DELETE;' + SHOP)
+    holder = subprocess.Popen([sys.executable, '-c', HOLD_LOCK, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    reader = Reader(path)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == 'locked\n'
+        with pytest.raises(DatabaseProblem) as problem:
+            await reader.fetch('SELECT total FROM orders')
+        assert (problem.value.kind, str(problem.value)) == (
+            'locked', f'{path} is locked by another program; reading resumes when the lock is released.')
+        holder.communicate('release\n', timeout=10)
+        assert (await reader.fetch('SELECT total FROM orders ORDER BY id')).rows == [(1.5,), (99.0,)]
+    finally:
+        await reader.close()
+        if holder.poll() is None:
+            holder.kill()
+            holder.communicate()
+
+
+async def test_wal_database_whose_shm_cannot_be_created(tmp_path: Path) -> None:
+    """A WAL database with a -wal but no -shm, in a folder nobody (not even root) may write to."""
+    folder = tmp_path / 'frozen'
+    folder.mkdir()
+    path = make_database(folder / 'wal.db', 'PRAGMA journal_mode = WAL; ' + SHOP)
+    writer = sqlite3.connect(path)
+    writer.execute('PRAGMA wal_autocheckpoint = 0')
+    writer.execute('INSERT INTO orders (total) VALUES (2.5)')
+    writer.commit()
+    for suffix in ('', '-wal'):  # a copy of the file pair as the writer left it, with no -shm
+        shutil.copy(f'{path}{suffix}', f'{folder / "copy.db"}{suffix}')
+    writer.close()
+    copy = folder / 'copy.db'
+    for leftover in folder.glob('wal.db*'):
+        leftover.unlink()
+    if subprocess.run(['chattr', '+i', str(folder)], capture_output=True, check=False).returncode != 0:
+        pytest.skip('this filesystem cannot make a folder immutable, so root could create the -shm file')
+    try:
+        with pytest.raises(DatabaseProblem) as problem:
+            await connect(copy)
+        assert (problem.value.kind, str(problem.value)) == ('no shm', (
+            f'{copy} is in WAL mode and its "-shm" file cannot be created (is the folder read-only?); '
+            'open it once with write access, or make the folder writable.'))
+    finally:
+        subprocess.run(['chattr', '-i', str(folder)], check=True)
