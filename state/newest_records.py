@@ -36,7 +36,8 @@ class NewestRecords:
             relations, problem = {}, str(error)
         relation = main_relation(tuple(relations.values()))
         name = relation.name if relation else None
-        if name != (self.live.query.relation if self.live else None) and (relation or not problem):
+        # While the file cannot be read, keep following the current table: it returns with the file.
+        if problem is None and name != (self.live.query.relation if self.live else None):
             await self._switch(name)
         self._set_problem(problem or (self.live.problem if self.live else None))
 
