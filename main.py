@@ -8,7 +8,7 @@ import sys
 from nicegui import app, ui
 
 from eyelet_gui.command_line import UsageError, fail, parse
-from eyelet_gui.pages import overview
+from eyelet_gui.pages import database, export, overview, table
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.token_gate import TokenGate
@@ -19,12 +19,13 @@ TITLE = 'eyelet-gui'
 def build(settings: Settings) -> Dashboard:
     """Create the state, register every page and tie the state's life to the app's."""
     dashboard = Dashboard(settings)
-    overview.register(dashboard)
+    for page in (overview, database, table, export):
+        page.register(dashboard)
 
     async def start() -> None:
         await dashboard.start()
-        for database in dashboard.catalog.databases:
-            print(f'Watching {database.path}', flush=True)
+        for watched in dashboard.catalog.databases:
+            print(f'Watching {watched.path}', flush=True)
 
     app.on_startup(start)
     app.on_shutdown(dashboard.stop)

@@ -24,7 +24,7 @@ def connection_list(dashboard: Dashboard) -> None:
 
 def _entry(records: NewestRecords) -> None:
     database = records.database
-    with ui.item(on_click=lambda: ui.navigate.to(f'#db-{database.id}')).classes('w-full'):
+    with ui.item(on_click=lambda: ui.navigate.to(f'/db/{database.id}')).classes('w-full'):
         with ui.item_section().props('avatar'):
             icon = ui.icon('storage')
         with ui.item_section():

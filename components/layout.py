@@ -21,3 +21,23 @@ def frame(title: str) -> Iterator[None]:
         ui.label(f'v{__version__}').classes('text-caption opacity-70')
     with ui.column().classes('w-full max-w-screen-2xl mx-auto p-4 gap-4'):
         yield
+
+
+def problem_card(title: str, sentence: str) -> None:
+    """What a page shows instead of its content when it cannot show it: a title and one sentence, no traceback."""
+    with ui.card().classes('w-full max-w-2xl'):
+        ui.label(title).classes('text-h6')
+        ui.label(sentence).mark('problem')
+        ui.link('Back to the databases', '/')
+
+
+def breadcrumbs(*steps: tuple[str, str | None]) -> None:
+    """Where this page sits: links for the steps above it, plain text for itself (the step without a link)."""
+    with ui.row().classes('items-center gap-1 text-sm'):
+        for position, (text, target) in enumerate(steps):
+            if position:
+                ui.icon('chevron_right', size='xs')
+            if target is None:
+                ui.label(text).classes('text-weight-medium break-all')
+            else:
+                ui.link(text, target)

@@ -8,6 +8,8 @@ from eyelet_gui.components.connection_list import connection_list
 from eyelet_gui.components.layout import frame
 from eyelet_gui.components.records_table import records_table
 from eyelet_gui.state.dashboard import Dashboard
+from eyelet_gui.state.newest_records import NewestRecords
+from eyelet_gui.state.query_url import table_path
 
 
 def register(dashboard: Dashboard) -> None:
@@ -20,9 +22,19 @@ def register(dashboard: Dashboard) -> None:
             connection_list(dashboard)
             for database in dashboard.catalog.databases:
                 records = dashboard.records[database.id]
-                with ui.card().classes('w-full').props(f'id=db-{database.id}'):
-                    ui.label(f'{database.label} — newest records').classes('text-h6')
+                with ui.card().classes('w-full'):
+                    with ui.row().classes('w-full items-baseline justify-between'):
+                        ui.label(f'{database.label} — newest records').classes('text-h6')
+                        link = ui.link('open the live table', '').classes('text-sm')
                     records_table(records)
+
+                def point(link: ui.link = link, records: NewestRecords = records) -> None:
+                    name = records.live.query.relation if records.live else None
+                    link.set_visibility(name is not None)
+                    link.props(f'href={table_path(records.database.id, name or "")}')
+
+                point()
+                records.changed.subscribe(point)
 
 
 def _nothing_found(dashboard: Dashboard) -> None:

@@ -144,3 +144,10 @@ def max_key_statement(relation: Relation) -> Statement:
     key = relation.increasing_key
     assert key is not None
     return Statement(f'SELECT max({quote_identifier(key)}) FROM {quote_identifier(relation.name)}')
+
+
+def row_statement(relation: Relation, key: tuple[Any, ...]) -> Statement:
+    """SELECT of the one row with this key (the key columns first, as in `window_statement`)."""
+    keys = ', '.join(f'{quote_identifier(name)} AS {KEY_PREFIX}{i}' for i, name in enumerate(relation.key))
+    where = ' AND '.join(f'{quote_identifier(name)} IS ?' for name in relation.key)
+    return Statement(f'SELECT {keys}, * FROM {quote_identifier(relation.name)} WHERE {where}', tuple(key))

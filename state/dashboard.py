@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
+from eyelet_gui.state.exports import Exports
+from eyelet_gui.state.grid_feed import GridFeeds
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.watcher import Watcher
 
@@ -18,6 +20,10 @@ class Dashboard:
         """One watcher per database, by database id."""
         self.records: dict[str, NewestRecords] = {}
         """The newest records of each watched database, by database id."""
+        self.feeds: dict[str, GridFeeds] = {}
+        """The grid feeds of each watched database, by database id."""
+        self.exports = Exports()
+        """Exports in progress, for the tabs that started them."""
         self._started = False
         self.catalog.added.subscribe(self._track)
         if settings.demo:  # before the server answers, so that the first page already lists it
@@ -32,6 +38,7 @@ class Dashboard:
                           max_push_rate=self.settings.max_push_rate)
         self.watchers[database.id] = watcher
         self.records[database.id] = NewestRecords(watcher, self.settings.visible_rows)
+        self.feeds[database.id] = GridFeeds(watcher)
         if self._started:
             watcher.start()
 

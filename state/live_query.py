@@ -59,6 +59,10 @@ class LiveQuery:
         self.columns: tuple[str, ...] = ()
         self.rows: list[tuple[str, Row]] = []
         """The window, in order: (key, values) pairs."""
+        self.key_values: dict[str, tuple[Any, ...]] = {}
+        """The key columns' values behind each key in the window, to read that one row again."""
+        self.relation: Relation | None = None
+        """The relation as last read."""
         self.total = 0
         """Rows in the relation."""
         self.matching = 0
@@ -127,6 +131,8 @@ class LiveQuery:
         values = [row[width:] for row in window.rows]
         keys = [row_key(row[:width]) for row in window.rows] if width else content_keys(values)
         new = list(zip(keys, values, strict=True))
+        self.relation = relation
+        self.key_values = {key: row[:width] for key, row in zip(keys, window.rows, strict=True)} if width else {}
         if columns != self.columns:
             self.columns, self.rows, self.total, self.matching = columns, new, total, matching
             self.delta.emit(Delta(added=tuple((i, key, row) for i, (key, row) in enumerate(new)),

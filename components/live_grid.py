@@ -1,0 +1,185 @@
+"""The live table: an AG Grid that applies each change as a transaction, keeping scroll, selection and place.
+
+Only deltas travel (DESIGN rule 5): the grid is built once per query and afterwards changed only through
+`applyLiveDelta`, a small function installed on the grid's API at start. It removes and updates rows, adds
+new ones at their index, flashes them, lets deleted rows fade out, and keeps the row at the top of the view
+where it was (or follows the newest rows when the view is at the top and following is on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import events, ui
+
+from eyelet_gui.sources.query import Query, Sort
+from eyelet_gui.state.grid_feed import KEY_FIELD, GridFeed, GridFeeds, field_id
+
+# Runs once in the browser when the grid is ready. Constant code: no data is ever pasted into it.
+INSTALL_APPLY_LIVE_DELTA = '''(params) => {
+  const api = params.api;
+  let leaving = [];
+  const flush = () => {
+    if (leaving.length) api.applyTransaction({ remove: leaving.map((node) => node.data) });
+    leaving = [];
+  };
+  const insertionPoint = (index) => {
+    if (!leaving.length) return index;
+    let position = 0, kept = 0;  // rows still fading out sit among the others: skip over them
+    while (position < api.getDisplayedRowCount() && kept < index) {
+      if (!api.getDisplayedRowAtIndex(position).eyeletLeaving) kept++;
+      position++;
+    }
+    return position;
+  };
+  api.applyLiveDelta = (delta, follow) => {
+    flush();
+    const first = api.getFirstDisplayedRowIndex();
+    const anchor = first > 0 ? api.getDisplayedRowAtIndex(first) : null;
+    const readded = new Set(delta.add.map(([, row]) => row.__key));
+    const now = [], later = [];
+    for (const key of delta.remove) {
+      const node = api.getRowNode(key);
+      if (node) (readded.has(key) ? now : later).push(node);
+    }
+    const update = delta.update.map((cells) => ({ ...api.getRowNode(cells.__key)?.data, ...cells }));
+    api.applyTransaction({ remove: now.map((node) => node.data), update });
+    for (const node of later) node.eyeletLeaving = true;
+    if (later.length) api.redrawRows({ rowNodes: later });
+    leaving = later;
+    const added = [];
+    for (const [index, row] of delta.add) {
+      added.push(...api.applyTransaction({ add: [row], addIndex: insertionPoint(index) }).add);
+    }
+    if (added.length) api.flashCells({ rowNodes: added, flashDuration: 700, fadeDuration: 1300 });
+    if (later.length) setTimeout(flush, 450);
+    if (follow && !anchor) api.ensureIndexVisible(0, 'top');
+    else if (anchor && anchor.rowIndex !== null) api.ensureIndexVisible(anchor.rowIndex, 'top');
+  };
+}'''
+
+STYLE = '''
+@keyframes eyelet-fade { from { opacity: 1; } to { opacity: 0.15; } }
+.ag-row.eyelet-leaving { animation: eyelet-fade 0.4s ease-out forwards; text-decoration: line-through; }
+'''
+
+
+def _header(name: str, sort: tuple[Sort, ...]) -> str:
+    for position, entry in enumerate(sort):
+        if entry.column == name:
+            arrow = '▼' if entry.descending else '▲'
+            return f'{name} {arrow}' + (f'{position + 1}' if len(sort) > 1 else '')
+    return name
+
+
+class LiveGrid:
+    """One tab's grid on a shared GridFeed; `set_query` switches feeds, `pause`/`resume` hold changes back."""
+
+    def __init__(self, feeds: GridFeeds, query: Query, *, on_select: Callable[[str | None], Any],
+                 on_sort: Callable[[str], Any]) -> None:
+        ui.add_css(STYLE, shared=True)
+        self.feeds = feeds
+        self.query = query
+        self.feed: GridFeed = feeds.acquire(query)
+        self.follow = True
+        """Whether new rows scroll into view while the view is at its top."""
+        self.paused = False
+        self.waiting = 0
+        """Rows added while paused, shown on the resume button."""
+        self.on_change: list[Callable[[], Any]] = []
+        """Called after every applied change (counts, badges)."""
+        self._on_select = on_select
+        self._on_sort = on_sort
+        self.grid = ui.aggrid(self._options(), auto_size_columns=False)
+        self.grid.classes('w-full eyelet-grid').style('height: 70vh')
+        self.grid.on('rowSelected', self._selected)
+        self.grid.on('columnHeaderClicked', lambda event: self._on_sort(self._column_name(event.args.get('colId'))))
+        self._watch(self.feed)
+        ui.context.client.on_delete(self._release)
+
+    def _options(self) -> dict[str, Any]:
+        columns = self.feed.live.columns
+        return {
+            'theme': 'balham',
+            'columnDefs': [{'field': field_id(i), 'headerName': _header(name, self.query.sort), 'sortable': False,
+                            'headerTooltip': f'{name} — click to sort'} for i, name in enumerate(columns)],
+            'rowData': self.feed.rows,
+            ':getRowId': f'(params) => params.data.{KEY_FIELD}',
+            ':onGridReady': INSTALL_APPLY_LIVE_DELTA,
+            ':rowClassRules': "{'eyelet-leaving': (params) => params.node.eyeletLeaving === true}",
+            'rowSelection': {'mode': 'singleRow', 'checkboxes': False, 'enableClickSelection': True},
+            'defaultColDef': {'enableCellChangeFlash': True, 'resizable': True, 'minWidth': 70, 'maxWidth': 480},
+            'autoSizeStrategy': {'type': 'fitCellContents'},
+            'suppressColumnVirtualisation': True,
+            'animateRows': True,
+            'overlayNoRowsTemplate': 'No rows',
+        }
+
+    def _column_name(self, field: str | None) -> str:
+        columns = self.feed.live.columns
+        index = int(field[1:]) if field and field[1:].isdigit() else -1
+        return columns[index] if 0 <= index < len(columns) else ''
+
+    def _watch(self, feed: GridFeed) -> None:
+        feed.transaction.subscribe(self._apply)
+        feed.reset.subscribe(self.rebuild)
+        feed.live.delta.subscribe(self._counts_moved)
+
+    def _unwatch(self, feed: GridFeed) -> None:
+        feed.transaction.unsubscribe(self._apply)
+        feed.reset.unsubscribe(self.rebuild)
+        feed.live.delta.unsubscribe(self._counts_moved)
+
+    async def _release(self) -> None:
+        self._unwatch(self.feed)
+        await self.feeds.release(self.query)
+
+    async def set_query(self, query: Query) -> None:
+        """Show another query (filter, sort or page changed): the rows are all new, so the grid is rebuilt."""
+        if query == self.query:
+            return
+        old_feed, old_query = self.feed, self.query
+        self.query, self.feed = query, self.feeds.acquire(query)
+        self._unwatch(old_feed)
+        self._watch(self.feed)
+        await self.feeds.release(old_query)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Send the whole grid again: after a change of query or columns, and on resume."""
+        self.waiting = 0
+        self.grid.options.clear()
+        self.grid.options.update(self._options())
+        self.grid.update()
+        self._notify()
+
+    def _apply(self, transaction: dict[str, Any]) -> None:
+        if self.paused:
+            self.waiting += len(transaction['add'])
+        else:
+            self.grid.run_grid_method('applyLiveDelta', transaction, self.follow)
+        self._notify()
+
+    def _counts_moved(self) -> None:
+        self._notify()
+
+    def _notify(self) -> None:
+        for callback in self.on_change:
+            callback()
+
+    def pause(self) -> None:
+        self.paused = True
+        self._notify()
+
+    def resume(self) -> None:
+        """Apply everything that waited, at once."""
+        self.paused = False
+        self.rebuild()
+
+    def scroll_to_top(self) -> None:
+        self.grid.run_grid_method('ensureIndexVisible', 0, 'top')
+
+    def _selected(self, event: events.GenericEventArguments) -> None:
+        if event.args.get('selected'):
+            self._on_select(event.args.get('rowId'))

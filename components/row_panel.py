@@ -1,0 +1,62 @@
+"""The row detail panel: every column of one row, whole; JSON as a collapsible tree; copy buttons; live."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nicegui import ui
+
+from eyelet_gui.state.row_detail import RowDetail, parse_json
+from eyelet_gui.state.values import cell_text
+
+FULL_TEXT = 100_000
+"""Characters of one value shown in the panel; copying takes the whole value."""
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON can carry it (BLOBs as hex)."""
+    return value.hex() if isinstance(value, bytes) else value
+
+
+def row_panel(detail: RowDetail) -> None:
+    """Render `detail` and re-render it whenever the row changes or disappears."""
+
+    @ui.refreshable
+    def content() -> None:
+        if detail.problem:
+            ui.label(detail.problem).classes('text-negative')
+        if detail.values is None:
+            ui.label('This row was deleted.' if detail.deleted else 'This row cannot be read right now.') \
+                .classes('text-negative text-weight-medium').mark('row-deleted')
+            return
+        record = dict(zip(detail.columns, detail.values, strict=False))
+        ui.button('Copy row as JSON', icon='content_copy',
+                  on_click=lambda: ui.clipboard.write(json.dumps({k: _plain(v) for k, v in record.items()},
+                                                                 indent=2, default=str))).props('flat dense')
+        for name, value in record.items():
+            _field(name, value)
+
+    with ui.column().classes('w-full gap-2'):
+        ui.label(f'Row {detail.key}').classes('text-subtitle1 text-weight-medium break-all')
+        content()
+    detail.changed.subscribe(content.refresh)
+
+
+def _field(name: str, value: Any) -> None:
+    with ui.column().classes('w-full gap-0'):
+        with ui.row().classes('w-full items-center justify-between no-wrap'):
+            ui.label(name).classes('text-caption text-weight-bold break-all')
+            text = '' if value is None else value.hex() if isinstance(value, bytes) else str(value)
+            ui.button(icon='content_copy', on_click=lambda text=text: ui.clipboard.write(text)) \
+                .props('flat dense size=sm').tooltip(f'Copy {name}')
+        document = parse_json(value)
+        if document is not None:
+            # As text, not as an object: the document's keys never travel as keys of the element's props.
+            ui.json_editor({'content': {'text': json.dumps(document, indent=2)}, 'readOnly': True, 'mode': 'tree',
+                            'mainMenuBar': False, 'navigationBar': False}).classes('w-full').style('max-height: 40vh')
+        elif isinstance(value, bytes):
+            ui.label(cell_text(value, limit=FULL_TEXT)).classes('font-mono text-xs break-all')
+        else:
+            ui.label('NULL' if value is None else cell_text(value, limit=FULL_TEXT)) \
+                .classes('whitespace-pre-wrap break-all text-sm' + (' text-grey' if value is None else ''))

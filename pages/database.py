@@ -1,0 +1,22 @@
+"""`/db/{id}`: one database's tables and views, each with its live row count, each a link to its live view."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
+from eyelet_gui.components.relation_list import relation_list
+from eyelet_gui.state.dashboard import Dashboard
+
+
+def register(dashboard: Dashboard) -> None:
+    @ui.page('/db/{database_id}')
+    async def database_page(database_id: str) -> None:
+        database = dashboard.catalog.find(database_id)
+        with frame(database.label if database else 'Unknown database'):
+            if database is None:
+                problem_card('No such database', 'This link names a database that eyelet-gui is not watching.')
+                return
+            breadcrumbs(('Databases', '/'), (database.label, None))
+            ui.label(str(database.path)).classes('text-caption break-all')
+            await relation_list(dashboard.watchers[database.id])

@@ -1,0 +1,50 @@
+"""`/db/{id}/table/{name}`: one table or view, live, with its filters and sort in the query string."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import quote
+
+from fastapi import Request
+from nicegui import ui
+
+from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
+from eyelet_gui.components.table_view import TableView, view_url
+from eyelet_gui.state.dashboard import Dashboard
+from eyelet_gui.state.query_url import UrlProblem, query_from_params, query_string, table_path
+
+
+def register(dashboard: Dashboard) -> None:
+    @ui.page('/db/{database_id}/table/{name:path}')
+    def table_page(database_id: str, name: str, request: Request) -> None:
+        database = dashboard.catalog.find(database_id)
+        with frame(name):
+            if database is None:
+                problem_card('No such database', 'This link names a database that eyelet-gui is not watching.')
+                return
+            try:
+                query = query_from_params(name, request.query_params)
+            except UrlProblem as problem:
+                problem_card('This link does not describe a view', str(problem))
+                return
+            breadcrumbs(('Databases', '/'), (database.label, f'/db/{database.id}'), (name, None))
+            view = TableView(dashboard.feeds[database.id], query, view_url(table_path(database.id, name)))
+
+            def export(kind: str) -> None:
+                export_id = uuid.uuid4().hex
+                notification = ui.notification(f'Exporting {name} as {kind.upper()}…', spinner=True, timeout=None)
+
+                def progress(which: str, rows: int, finished: bool) -> None:
+                    if which != export_id:
+                        return
+                    notification.message = f'{"Exported" if finished else "Exporting"} {rows:,} rows of {name}'
+                    if finished:
+                        notification.spinner = False
+                        notification.timeout = 3
+
+                dashboard.exports.progress.subscribe(progress)
+                separator = '&' if query_string(view.query) else '?'
+                ui.download.from_url(f'/export/{database.id}/{kind}/{quote(name, safe="")}'
+                                     f'{query_string(view.query)}{separator}export={export_id}')
+
+            view.exporting = export

@@ -1,0 +1,89 @@
+"""Rows as the browser's grid shows them (text only, under safe field ids), and each delta as a grid transaction.
+
+Built once per live query and shared by every tab that shows it: the formatting and the transaction are
+computed once per change, and every tab's grid element holds the same row list, so reconnecting and new
+tabs get the current rows while the per-change work does not grow with the number of tabs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from nicegui import Event
+
+from eyelet_gui.sources.query import Query
+from eyelet_gui.state.diff import Delta, Row
+from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.values import cell_text
+from eyelet_gui.state.watcher import Watcher
+
+KEY_FIELD = '__key'
+
+GridRow = dict[str, str]
+
+
+def field_id(position: int) -> str:
+    """The id a column travels under: never the column's name, which could start with `:` and run as JavaScript."""
+    return f'c{position}'
+
+
+def grid_row(key: str, values: Row) -> GridRow:
+    return {KEY_FIELD: key, **{field_id(i): cell_text(value) for i, value in enumerate(values)}}
+
+
+class GridFeed:
+    """The grid's view of one LiveQuery: `rows` in order, and a `transaction` event per change."""
+
+    def __init__(self, live: LiveQuery) -> None:
+        self.live = live
+        self.rows: list[GridRow] = [grid_row(key, values) for key, values in live.rows]
+        """The window as grid rows; the same list object for as long as the columns stay the same."""
+        self.transaction: Event[dict[str, Any]] = Event()
+        """Fired with {'add': [[index, row]], 'update': [partial rows], 'remove': [keys]} after `rows` changed."""
+        self.reset: Event[[]] = Event()
+        """Fired when the columns changed: grids rebuild from `rows` and `live.columns`."""
+        live.delta.subscribe(self._apply)
+
+    def _apply(self, delta: Delta) -> None:
+        if delta.columns is not None:
+            self.rows = [grid_row(key, values) for key, values in self.live.rows]
+            self.reset.emit()
+            return
+        if not (delta.added or delta.updated or delta.removed):
+            return  # only the counts moved
+        gone = set(delta.removed)
+        changes = {key: {field_id(i): cell_text(value) for i, value in columns.items()}
+                   for key, columns in delta.updated}
+        kept = [row if row[KEY_FIELD] not in changes else {**row, **changes[row[KEY_FIELD]]}
+                for row in self.rows if row[KEY_FIELD] not in gone]
+        added = [(index, grid_row(key, values)) for index, key, values in delta.added]
+        for index, row in added:
+            kept.insert(index, row)
+        self.rows[:] = kept  # in place: every grid element holds this very list
+        self.transaction.emit({'add': added, 'remove': list(delta.removed),
+                               'update': [{KEY_FIELD: key, **cells} for key, cells in changes.items()]})
+
+
+class GridFeeds:
+    """One GridFeed per distinct query on a database, kept while some tab shows it."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+        self._feeds: dict[Query, GridFeed] = {}
+        self._users: Counter[Query] = Counter()
+
+    def acquire(self, query: Query) -> GridFeed:
+        feed = self._feeds.get(query)
+        if feed is None:
+            feed = self._feeds[query] = GridFeed(self.watcher.subscribe(query))
+        self._users[query] += 1
+        return feed
+
+    async def release(self, query: Query) -> None:
+        self._users[query] -= 1
+        if self._users[query] <= 0:
+            del self._users[query]
+            feed = self._feeds.pop(query)
+            feed.live.delta.unsubscribe(feed._apply)
+            await self.watcher.release(query)
