@@ -33,17 +33,31 @@ INSTALL_APPLY_LIVE_DELTA = '''(params) => {
     }
     return position;
   };
+  api.eyeletTopRow = () => {  // the first row in view (getFirstDisplayedRowIndex counts the render buffer too)
+    const top = api.getVerticalPixelRange().top;
+    for (let i = Math.max(0, api.getFirstDisplayedRowIndex()); i <= api.getLastDisplayedRowIndex(); i++) {
+      const node = api.getDisplayedRowAtIndex(i);
+      if (node && node.rowTop + node.rowHeight > top) return node;
+    }
+    return null;
+  };
   api.applyLiveDelta = (delta, follow) => {
     flush();
-    const first = api.getFirstDisplayedRowIndex();
-    const anchor = first > 0 ? api.getDisplayedRowAtIndex(first) : null;
+    const top = api.eyeletTopRow();
+    const anchor = top && top.rowIndex > 0 ? top : null;
+    // Idempotent: a transaction that the grid's first rows already contained changes nothing.
     const readded = new Set(delta.add.map(([, row]) => row.__key));
     const now = [], later = [];
     for (const key of delta.remove) {
       const node = api.getRowNode(key);
       if (node) (readded.has(key) ? now : later).push(node);
     }
-    const update = delta.update.map((cells) => ({ ...api.getRowNode(cells.__key)?.data, ...cells }));
+    for (const [, row] of delta.add) {
+      const node = api.getRowNode(row.__key);
+      if (node && !now.includes(node)) now.push(node);  // already there: put it back at its index
+    }
+    const update = delta.update.filter((cells) => api.getRowNode(cells.__key))
+      .map((cells) => ({ ...api.getRowNode(cells.__key).data, ...cells }));
     api.applyTransaction({ remove: now.map((node) => node.data), update });
     for (const node of later) node.eyeletLeaving = true;
     if (later.length) api.redrawRows({ rowNodes: later });
@@ -53,7 +67,7 @@ INSTALL_APPLY_LIVE_DELTA = '''(params) => {
       added.push(...api.applyTransaction({ add: [row], addIndex: insertionPoint(index) }).add);
     }
     if (added.length) api.flashCells({ rowNodes: added, flashDuration: 700, fadeDuration: 1300 });
-    if (later.length) setTimeout(flush, 450);
+    if (later.length) setTimeout(flush, 250);
     if (follow && !anchor) api.ensureIndexVisible(0, 'top');
     else if (anchor && anchor.rowIndex !== null) api.ensureIndexVisible(anchor.rowIndex, 'top');
   };
@@ -61,7 +75,7 @@ INSTALL_APPLY_LIVE_DELTA = '''(params) => {
 
 STYLE = '''
 @keyframes eyelet-fade { from { opacity: 1; } to { opacity: 0.15; } }
-.ag-row.eyelet-leaving { animation: eyelet-fade 0.4s ease-out forwards; text-decoration: line-through; }
+.ag-row.eyelet-leaving { animation: eyelet-fade 0.25s ease-out forwards; text-decoration: line-through; }
 '''
 
 
@@ -87,14 +101,22 @@ class LiveGrid:
         self.paused = False
         self.waiting = 0
         """Rows added while paused, shown on the resume button."""
+        self._builds = 0
+        """Grids sent so far; each carries its number in its context, so a late `gridReady` is recognised."""
+        self._ready = False
+        self._pending: list[dict[str, Any]] = []
+        """Transactions that arrived before the browser's grid was ready for them (after a build)."""
         self.on_change: list[Callable[[], Any]] = []
         """Called after every applied change (counts, badges)."""
         self._on_select = on_select
         self._on_sort = on_sort
         self.grid = ui.aggrid(self._options(), auto_size_columns=False)
         self.grid.classes('w-full eyelet-grid').style('height: 70vh')
-        self.grid.on('rowSelected', self._selected)
-        self.grid.on('columnHeaderClicked', lambda event: self._on_sort(self._column_name(event.args.get('colId'))))
+        # Only the arguments used travel: AG Grid's events carry the whole row otherwise.
+        self.grid.on('rowClicked', lambda event: self._on_select(event.args.get('rowId')), args=['rowId'])
+        self.grid.on('gridReady', self._grid_ready, args=['context'])
+        self.grid.on('columnHeaderClicked', lambda event: self._on_sort(self._column_name(event.args.get('colId'))),
+                     args=['colId'])
         self._watch(self.feed)
         ui.context.client.on_delete(self._release)
 
@@ -102,6 +124,7 @@ class LiveGrid:
         columns = self.feed.live.columns
         return {
             'theme': 'balham',
+            'context': {'build': self._builds},
             'columnDefs': [{'field': field_id(i), 'headerName': _header(name, self.query.sort), 'sortable': False,
                             'headerTooltip': f'{name} — click to sort'} for i, name in enumerate(columns)],
             'rowData': self.feed.rows,
@@ -149,6 +172,8 @@ class LiveGrid:
     def rebuild(self) -> None:
         """Send the whole grid again: after a change of query or columns, and on resume."""
         self.waiting = 0
+        self._ready = False
+        self._builds += 1
         self.grid.options.clear()
         self.grid.options.update(self._options())
         self.grid.update()
@@ -157,9 +182,21 @@ class LiveGrid:
     def _apply(self, transaction: dict[str, Any]) -> None:
         if self.paused:
             self.waiting += len(transaction['add'])
+        elif not self._ready:
+            # The browser builds the grid from the rows as they are when the build is sent, which may already
+            # hold this change; applyLiveDelta is idempotent, so replaying it once the grid is ready is exact.
+            self._pending.append(transaction)
         else:
             self.grid.run_grid_method('applyLiveDelta', transaction, self.follow)
         self._notify()
+
+    def _grid_ready(self, event: events.GenericEventArguments) -> None:
+        if (event.args.get('context') or {}).get('build') != self._builds:
+            return  # the ready signal of a grid that has since been replaced
+        self._ready = True
+        pending, self._pending = self._pending, []
+        for transaction in pending:
+            self.grid.run_grid_method('applyLiveDelta', transaction, self.follow)
 
     def _counts_moved(self) -> None:
         self._notify()
@@ -176,10 +213,3 @@ class LiveGrid:
         """Apply everything that waited, at once."""
         self.paused = False
         self.rebuild()
-
-    def scroll_to_top(self) -> None:
-        self.grid.run_grid_method('ensureIndexVisible', 0, 'top')
-
-    def _selected(self, event: events.GenericEventArguments) -> None:
-        if event.args.get('selected'):
-            self._on_select(event.args.get('rowId'))
