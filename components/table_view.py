@@ -66,6 +66,7 @@ class TableView:
             self.panel.set_visibility(False)
         self.follow.on_value_change(lambda e: setattr(self.grid, 'follow', e.value))
         self.grid.on_change.append(self._refresh_controls)
+        self._problem_shown = False
         self.exporting: Callable[[str], Any] | None = None
         """Set by the page: starts an export of the current view in the given format."""
         ui.context.client.on_delete(lambda: self.detail.close() if self.detail else None)
@@ -104,15 +105,21 @@ class TableView:
         await self._change(offset=max(0, self.query.offset + step * self.query.limit))
 
     def _refresh_controls(self) -> None:
+        """Runs on every change, so it touches only what differs: each element update re-sends the element."""
         live = self.grid.feed.live
-        self._column_select.set_options(list(live.columns))
+        if list(live.columns) != self._column_select.options:
+            self._column_select.set_options(list(live.columns))
         filtered = bool(self.query.filters or self.query.search)
         text = f'{live.matching:,} of {live.total:,} rows match' if filtered else f'{live.total:,} rows'
         self.counts.set_text(live.problem or text)
-        self.counts.classes(replace='text-sm text-negative' if live.problem else 'text-sm')
+        if self._problem_shown != (live.problem is not None):
+            self._problem_shown = live.problem is not None
+            self.counts.classes(toggle='text-negative')
         waiting = f' ({self.grid.waiting} new)' if self.grid.waiting else ''
         self.pause_button.set_text(f'Resume{waiting}' if self.grid.paused else 'Pause')
-        self.pause_button.props(f'icon={"play_arrow" if self.grid.paused else "pause"}')
+        icon = 'play_arrow' if self.grid.paused else 'pause'
+        if self.pause_button.props.get('icon') != icon:
+            self.pause_button.props(f'icon={icon}')
         pages = max(1, -(-live.matching // self.query.limit))
         page = self.query.offset // self.query.limit + 1
         self.page_label.set_text(f'page {page:,} of {pages:,}')
