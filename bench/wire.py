@@ -28,10 +28,10 @@ import httpx
 from playwright.async_api import Page, async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine import create_hooks, percentile  # noqa: E402  (the sibling bench builds the same table)
+from engine import create_hooks, percentile
 
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK  # noqa: E402
-from eyelet_gui.state.catalog import database_id  # noqa: E402
+from eyelet_gui.sources.eyelet_schema import INSERT_HOOK
+from eyelet_gui.state.catalog import database_id
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling',

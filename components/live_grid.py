@@ -148,11 +148,13 @@ class LiveGrid:
         feed.transaction.subscribe(self._apply)
         feed.reset.subscribe(self.rebuild)
         feed.live.delta.subscribe(self._counts_moved)
+        feed.live.problem_changed.subscribe(self._counts_moved)
 
     def _unwatch(self, feed: GridFeed) -> None:
         feed.transaction.unsubscribe(self._apply)
         feed.reset.unsubscribe(self.rebuild)
         feed.live.delta.unsubscribe(self._counts_moved)
+        feed.live.problem_changed.unsubscribe(self._counts_moved)
 
     async def _release(self) -> None:
         self._unwatch(self.feed)

@@ -1,0 +1,95 @@
+"""Table views without a browser: URLs round-trip, headers cycle the sort, the shared grid rows follow deltas,
+and the database and table pages answer bad links with a sentence."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from nicegui import ui
+
+from eyelet_gui.components.table_view import next_sort
+from eyelet_gui.settings import Settings
+from eyelet_gui.sources.query import Filter, Query, Sort
+from eyelet_gui.state.catalog import database_id
+from eyelet_gui.state.grid_feed import GridFeed, grid_row
+from eyelet_gui.state.query_url import UrlProblem, query_from_params, query_string, table_path
+
+from .conftest import make_database, simulated_user
+from .test_engine import ITEMS, eventually, watching
+from .writer import write
+
+
+def test_query_round_trips_through_its_url() -> None:
+    query = Query(relation='hooks', filters=(Filter('hook_type', '=', 'Stop'), Filter('error_code', 'is not null'),
+                                              Filter('duration_ms', '>', 250)),
+                  search='pytest "-q"', sort=(Sort('timestamp', True),), limit=1000, offset=2000)
+    params = dict(pair.split('=', 1) for pair in query_string(query)[1:].split('&'))
+    from urllib.parse import unquote_plus
+    assert query_from_params('hooks', {k: unquote_plus(v) for k, v in params.items()}) == query
+    assert query_string(Query(relation='hooks', limit=500)) == '', 'the default view has a bare URL'
+
+
+@pytest.mark.parametrize(('params', 'sentence'), [
+    ({'page': 'two'}, '`page` and `limit` must be whole numbers.'),
+    ({'filters': '[["a", "LIKE", "x"]]'},
+     '["a", "LIKE", "x"] is not a filter: expected ["column", "operator", value].'),
+    ({'sort': '{"a": 1}'}, '`sort` must be a JSON list.'),
+    ({'sort': 'nope'}, '`sort` is not valid JSON.'),
+])
+def test_bad_urls_get_a_sentence(params: dict[str, str], sentence: str) -> None:
+    with pytest.raises(UrlProblem) as problem:
+        query_from_params('hooks', params)
+    assert str(problem.value) == sentence
+
+
+def test_table_path_never_contains_the_file_path() -> None:
+    assert table_path('abc123', 'a/b c?"') == '/db/abc123/table/a%2Fb%20c%3F%22'
+
+
+def test_header_clicks_cycle_the_sort() -> None:
+    assert next_sort((), 'total') == (Sort('total'),)
+    assert next_sort((Sort('total'),), 'total') == (Sort('total', True),)
+    assert next_sort((Sort('total', True),), 'total') == ()
+    assert next_sort((Sort('total', True),), 'name') == (Sort('name'),)
+
+
+async def test_grid_rows_follow_every_delta(tmp_path: Path) -> None:
+    path = make_database(tmp_path / 'items.db', 'PRAGMA journal_mode = WAL;' + ITEMS)
+    async with watching(path) as watcher:
+        live = watcher.subscribe(Query(relation='items', limit=3))
+        await eventually(lambda: live.total == 4)
+        feed = GridFeed(live)
+        rows = feed.rows
+        write(path, "INSERT INTO items (name, qty) VALUES ('kiwi', 5)", "UPDATE items SET qty = 0 WHERE id = 3",
+              'DELETE FROM items WHERE id = 4')
+        await eventually(lambda: [row['c1'] for row in feed.rows] == ['kiwi', 'plum', 'pear'])
+        assert feed.rows == [grid_row(key, values) for key, values in live.rows]
+        assert feed.rows is rows, 'every grid element keeps holding the same list'
+        assert feed.rows[1] == {'__key': '3', 'c0': '3', 'c1': 'plum', 'c2': '0'}
+
+
+async def test_database_page_lists_tables_and_views_with_live_counts(tmp_path: Path) -> None:
+    path = make_database(tmp_path / 'shop.db', 'PRAGMA journal_mode = WAL;' + ITEMS +
+                         'CREATE VIEW plenty AS SELECT * FROM items WHERE qty > 2;')
+    async with simulated_user(Settings(databases=(path.resolve(),), show=False)) as user:
+        await user.open(f'/db/{database_id(path.resolve())}')
+        await user.should_see('items')
+        await user.should_see('table · 3 columns · key: id')
+        await user.should_see('view · 3 columns · key: rows keyed by content')
+        await user.should_see('4 rows')
+        await asyncio.to_thread(write, path, "INSERT INTO items (name, qty) VALUES ('kiwi', 5)")
+        await user.should_see('5 rows', retries=50)
+
+
+async def test_bad_links_get_a_page_with_a_sentence(tmp_path: Path) -> None:
+    path = make_database(tmp_path / 'shop.db', ITEMS)
+    async with simulated_user(Settings(databases=(path.resolve(),), show=False)) as user:
+        await user.open('/db/0000000000')
+        await user.should_see('This link names a database that eyelet-gui is not watching.')
+        await user.open(f'/db/{database_id(path.resolve())}/table/items?page=two')
+        await user.should_see('`page` and `limit` must be whole numbers.')
+        await user.open(f'/db/{database_id(path.resolve())}/table/nothing')
+        await user.should_see("The table or view 'nothing' does not exist (any more).", retries=50)
+        assert user.find(ui.aggrid).elements
