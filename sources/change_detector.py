@@ -17,9 +17,12 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
+from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.readonly import DatabaseProblem, ProblemKind
 
+DATA_VERSION = Statement('PRAGMA data_version')
+SCHEMA_VERSION = Statement('PRAGMA schema_version')
 # watchfiles groups events for `step` ms after the last one, `debounce` ms at most: small, for latency.
 EVENT_STEP_MS = 5
 EVENT_DEBOUNCE_MS = 50
@@ -78,8 +81,8 @@ class ChangeDetector:
     async def _check(self) -> Observation:
         self.checks += 1
         try:
-            data_version = await self._reader.value('PRAGMA data_version')
-            schema_version = await self._reader.value('PRAGMA schema_version')
+            data_version = await self._reader.value(DATA_VERSION)
+            schema_version = await self._reader.value(SCHEMA_VERSION)
         except DatabaseProblem as problem:
             return Observation(version=None, problem=str(problem), problem_kind=problem.kind, at=time.time())
         version = (self._reader.generation, int(data_version), int(schema_version))

@@ -30,8 +30,8 @@ async def export_chunks(reader: Reader, relation: Relation, query: Query, kind: 
     width, sent = len(relation.key), 0
     yield '[' if kind == 'json' else ''
     while True:
-        statement = window_statement(relation, dataclasses.replace(query, limit=CHUNK_ROWS, offset=sent))
-        result = await reader.fetch(statement.sql, statement.parameters)
+        chunk = dataclasses.replace(query, limit=CHUNK_ROWS, offset=sent)
+        result = await reader.fetch(window_statement(relation, chunk))
         columns, rows = result.columns[width:], [row[width:] for row in result.rows]
         buffer = io.StringIO()
         if kind == 'csv':

@@ -6,13 +6,13 @@ import asyncio
 import contextlib
 import os
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.readonly import connect, explain
 from eyelet_gui.sources.schema import Relation, read_relations
 
@@ -49,12 +49,12 @@ class Reader:
         self._identity: tuple[int, int] | None = None
         self._lock = asyncio.Lock()
 
-    async def fetch(self, sql: str, parameters: Sequence[Any] = ()) -> Result:
+    async def fetch(self, statement: Statement) -> Result:
         """Run one SELECT (or reporting PRAGMA) and return every row; DatabaseProblem in words on failure."""
         async with self._lock:
             connection = await self._connected()
             try:
-                cursor = await connection.execute(sql, parameters)
+                cursor = await connection.execute(statement.sql, statement.parameters)
                 try:
                     rows = [tuple(row) for row in await cursor.fetchall()]
                     columns = tuple(description[0] for description in cursor.description or ())
@@ -65,9 +65,9 @@ class Reader:
                 raise explain(error, self.path) from None
             return Result(columns=columns, rows=rows)
 
-    async def value(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+    async def value(self, statement: Statement) -> Any:
         """The first column of the first row of a query that returns exactly one."""
-        return (await self.fetch(sql, parameters)).rows[0][0]
+        return (await self.fetch(statement)).rows[0][0]
 
     async def relations(self) -> tuple[Relation, ...]:
         """The tables and views of the database as it is now."""

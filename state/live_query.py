@@ -117,7 +117,7 @@ class LiveQuery:
             relation = (await self._relations()).get(self.query.relation)
             if relation is None:
                 raise QueryProblem(f'The table or view {self.query.relation!r} does not exist (any more).')
-            window = await self._reader.fetch(*_unpack(window_statement(relation, self.query)))
+            window = await self._reader.fetch(window_statement(relation, self.query))
             total, matching = await self._counts(relation)
         except (DatabaseProblem, QueryProblem) as problem:
             self._set_problem(str(problem))
@@ -171,17 +171,14 @@ class LiveQuery:
                 self._exact_count_due.cancel()
                 self._exact_count_due = None
         if tail:
-            self._max_key = await self._reader.value(*_unpack(max_key_statement(relation)))
+            self._max_key = await self._reader.value(max_key_statement(relation))
         return total, matching
 
     async def _count(self, statement: Statement) -> int:
-        return int(await self._reader.value(*_unpack(statement)))
+        return int(await self._reader.value(statement))
 
     def _set_problem(self, problem: str | None) -> None:
         if problem != self.problem:
             self.problem = problem
             self.problem_changed.emit()
 
-
-def _unpack(statement: Statement) -> tuple[str, tuple[Any, ...]]:
-    return statement.sql, statement.parameters

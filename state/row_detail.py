@@ -56,7 +56,7 @@ class RowDetail:
             self.values = dict(self._live.rows).get(self.key)
         else:
             try:
-                result = await self.watcher.reader.fetch(*_statement(self._relation, self._key))
+                result = await self.watcher.reader.fetch(row_statement(self._relation, self._key))
                 width = len(self._key)
                 self.columns = result.columns[width:]
                 self.values = result.rows[0][width:] if result.rows else None
@@ -69,7 +69,3 @@ class RowDetail:
     def close(self) -> None:
         self.watcher.changed.unsubscribe(self.refresh)
 
-
-def _statement(relation: Any, key: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
-    statement = row_statement(relation, key)
-    return statement.sql, statement.parameters

@@ -12,6 +12,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.readonly import DatabaseProblem, connect
 
@@ -110,11 +111,11 @@ async def test_locked_then_released(tmp_path: Path) -> None:
         assert holder.stdout is not None
         assert holder.stdout.readline() == 'locked\n'
         with pytest.raises(DatabaseProblem) as problem:
-            await reader.fetch('SELECT total FROM orders')
+            await reader.fetch(Statement('SELECT total FROM orders'))
         assert (problem.value.kind, str(problem.value)) == (
             'locked', f'{path} is locked by another program; reading resumes when the lock is released.')
         holder.communicate('release\n', timeout=10)
-        assert (await reader.fetch('SELECT total FROM orders ORDER BY id')).rows == [(1.5,), (99.0,)]
+        assert (await reader.fetch(Statement('SELECT total FROM orders ORDER BY id'))).rows == [(1.5,), (99.0,)]
     finally:
         await reader.close()
         if holder.poll() is None:
