@@ -9,25 +9,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import platform
 import resource
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, MODERN_SCHEMA, connect_writer
+from eyelet_gui.sources.eyelet_schema import INSERT_HOOK
 from eyelet_gui.sources.query import Filter, Query, Sort
 from eyelet_gui.state import live_query
 from eyelet_gui.state.catalog import WatchedDatabase, database_id
 from eyelet_gui.state.diff import Delta
 from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.watcher import Watcher
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
+from common import create_hooks, print_conditions, summary
 
 WRITER = '''
 import sqlite3, sys, time
@@ -37,31 +35,6 @@ for i in range(int(sys.argv[2])):
     connection.execute("INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type, status, data) "
                        "VALUES (?, 'now', 'bench', 'PreToolUse', 'success', '{}')", (time.time(),))
 '''
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def summary(values: list[float], unit: str = 'ms', scale: float = 1000.0) -> str:
-    return (f'median {statistics.median(values) * scale:.1f} {unit}, p95 {percentile(values, 0.95) * scale:.1f} {unit}'
-            f' (n={len(values)})')
-
-
-def create_hooks(path: Path, rows: int) -> None:
-    connection = connect_writer(path)
-    connection.executescript(MODERN_SCHEMA)
-    start = time.time() - rows
-    data = json.dumps({'execution': {'status': 'success', 'error_message': None}, 'metadata': {'git_branch': 'main'}})
-    with connection:
-        connection.execute('BEGIN')
-        connection.executemany(INSERT_HOOK, ({
-            'timestamp': start + i, 'timestamp_iso': '', 'session_id': f's{i // 500}',
-            'hook_type': ('PreToolUse', 'PostToolUse')[i % 2], 'tool_name': ('Bash', 'Read', 'Edit')[i % 3],
-            'status': 'success', 'duration_ms': i % 997, 'hostname': 'bench', 'ip_address': '', 'project_dir': '/p',
-            'data': data} for i in range(rows)))
-    connection.close()
 
 
 def watcher_for(path: Path, poll_interval: float = 1.0) -> Watcher:
@@ -143,9 +116,7 @@ async def main() -> None:
     parser.add_argument('--commits', type=int, default=200, help='commits timed for latency')
     parser.add_argument('--changes', type=int, default=30, help='one-row changes timed per query')
     args = parser.parse_args()
-    print(f'eyelet-gui engine bench, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC')
-    print(f'machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; '
-          f'Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}')
+    print_conditions('engine', 'the bench process watches, a separate process writes')
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-bench-') as folder:
         small = Path(folder) / 'small.db'
         create_hooks(small, 1000)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import socket
 import sqlite3
 import statistics
@@ -27,11 +26,11 @@ from typing import Any
 import httpx
 from playwright.async_api import Page, async_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine import create_hooks, percentile
-
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK
 from eyelet_gui.state.catalog import database_id
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
+from common import create_hooks, percentile, print_conditions
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling',
@@ -100,9 +99,7 @@ async def main() -> None:
     parser.add_argument('--changes', type=int, default=20, help='one-row inserts measured per condition')
     parser.add_argument('--tabs', type=int, default=20, help='tabs open for the many-tabs latency')
     args = parser.parse_args()
-    print(f'eyelet-gui wire bench, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC')
-    print(f'machine: {platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}; '
-          f'Chromium (Debian) headless; server and browser on the same machine')
+    print_conditions('wire', 'Debian Chromium headless; server, writer and browsers on the same machine')
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-wire-') as folder:
         path = Path(folder) / 'eyelet.db'
         create_hooks(path, 20_000)

@@ -1,0 +1,46 @@
+"""What every bench shares: the conditions line, percentiles, and the eyelet-shaped table they measure on."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, MODERN_SCHEMA, connect_writer
+
+
+def print_conditions(bench: str, setting: str) -> None:
+    """The first lines of every bench's output: what, when, and on what machine."""
+    print(f'eyelet-gui {bench} bench, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC')
+    print(f'machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; '
+          f'Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; {setting}')
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def summary(values: list[float], unit: str = 'ms', scale: float = 1000.0) -> str:
+    return (f'median {statistics.median(values) * scale:.1f} {unit}, p95 {percentile(values, 0.95) * scale:.1f} {unit}'
+            f' (n={len(values)})')
+
+
+def create_hooks(path: Path, rows: int) -> None:
+    connection = connect_writer(path)
+    connection.executescript(MODERN_SCHEMA)
+    start = time.time() - rows
+    data = json.dumps({'execution': {'status': 'success', 'error_message': None}, 'metadata': {'git_branch': 'main'}})
+    with connection:
+        connection.execute('BEGIN')
+        connection.executemany(INSERT_HOOK, ({
+            'timestamp': start + i, 'timestamp_iso': '', 'session_id': f's{i // 500}',
+            'hook_type': ('PreToolUse', 'PostToolUse')[i % 2], 'tool_name': ('Bash', 'Read', 'Edit')[i % 3],
+            'status': 'success', 'duration_ms': i % 997, 'hostname': 'bench', 'ip_address': '', 'project_dir': '/p',
+            'data': data} for i in range(rows)))
+    connection.close()
