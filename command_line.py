@@ -16,7 +16,8 @@ from typing import NoReturn
 
 from eyelet_gui import __version__
 from eyelet_gui.settings import Settings, env_defaults, is_loopback
-from eyelet_gui.sources.sqlite_files import PathProblem, discover_default_databases, resolve_paths
+from eyelet_gui.sources.discovery import default_roots, resolve_paths
+from eyelet_gui.sources.sqlite_files import PathProblem
 
 PROGRAM = 'eyelet-gui'
 USAGE_ERROR = 2
@@ -31,12 +32,6 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message[0].upper() + message[1:] + '.')
 
 
-def default_search_roots() -> tuple[Path, ...]:
-    """Where eyelet keeps logs when no PATH is given: the global log, Claude's folder, and the current project."""
-    home = Path.home()
-    return (home / '.eyelet', home / '.claude', Path.cwd())
-
-
 def build_parser() -> argparse.ArgumentParser:
     env = env_defaults()
     parser = _Parser(
@@ -47,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                'EYELET_GUI_MAX_PUSH_RATE set defaults for the options of the same meaning.',
     )
     parser.add_argument('paths', nargs='*', type=Path, metavar='PATH',
-                        help='SQLite files to watch, or folders to search for eyelet databases '
-                             '(default: ~/.eyelet, ~/.claude and the current folder).')
+                        help='SQLite files to watch, or folders to search (and keep watching) for eyelet databases '
+                             '(default: ~/.eyelet, ~/.claude, the current folder and ~/code, ~/src, ~/projects …).')
     parser.add_argument('--demo', action='store_true',
                         help='Also watch a generated eyelet database that a simulated agent writes to live.')
     parser.add_argument('--host', default=env.host,
@@ -82,11 +77,14 @@ def parse(args: list[str]) -> Settings:
     except ValueError as error:
         raise UsageError(str(error)) from None
     options = build_parser().parse_args(args)
-    roots = () if options.paths else default_search_roots()
     try:
-        databases = resolve_paths(options.paths) if options.paths else discover_default_databases(roots)
+        databases = resolve_paths(options.paths)
     except PathProblem as problem:
         raise UsageError(str(problem)) from None
+    # Folders are searched again and then watched by the app, so that projects that start logging later appear;
+    # without PATH the app searches the default places in the background, showing its progress.
+    given_folders = tuple(path.expanduser().resolve() for path in options.paths if path.expanduser().is_dir())
+    roots = given_folders if options.paths else default_roots(Path.home(), Path.cwd())
     if options.native and importlib.util.find_spec('webview') is None:
         raise UsageError('--native needs pywebview: install it with `uv tool install "eyelet-gui[native]"` '
                          'or `pip install "eyelet-gui[native]"`.')

@@ -42,7 +42,7 @@ class Settings:
     visible_rows: int = DEFAULT_VISIBLE_ROWS
     """Rows a live view loads at first, newest first."""
     search_roots: tuple[Path, ...] = field(default_factory=tuple)
-    """Folders searched for eyelet databases when no PATH is given."""
+    """Folders searched, then watched, for eyelet databases: the folders given, or the default places."""
 
 
 @dataclass(frozen=True, slots=True)

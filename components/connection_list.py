@@ -1,47 +1,60 @@
-"""The list of watched databases: what each is, where it lives, whether it can be read."""
+"""The list of watched databases: what each is, where it lives, its state and activity, ticking."""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
 
 from nicegui import ui
 
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.newest_records import NewestRecords
-from eyelet_gui.state.values import byte_size
+from eyelet_gui.state.values import age_text, byte_size
+
+STATUS_COLOURS = {'live': 'positive', 'idle': 'primary', 'stale': 'grey', 'starting': 'grey', 'missing': 'warning',
+                  'locked': 'warning', 'error': 'negative'}
 
 
 def connection_list(dashboard: Dashboard) -> None:
-    """One entry per watched database; entries appear as databases are added (the demo started from the page)."""
+    """One entry per watched database; clicking one opens that database's page."""
+    with ui.list().props('bordered separator').classes('w-full rounded-borders'):
+        refreshers = [_entry(dashboard.records[database.id]) for database in dashboard.catalog.databases]
 
-    @ui.refreshable
-    def entries() -> None:
-        with ui.list().props('bordered separator').classes('w-full rounded-borders'):
-            for database in dashboard.catalog.databases:
-                _entry(dashboard.records[database.id])
+    def tick() -> None:
+        for refresh in refreshers:
+            refresh()
 
-    entries()
-    dashboard.catalog.added.subscribe(entries.refresh)
+    ui.timer(1.0, tick)  # a per-page cosmetic: the ages tick; the figures come from the app-level watchers
 
 
-def _entry(records: NewestRecords) -> None:
+def _entry(records: NewestRecords) -> Callable[[], None]:
+    """Build one entry; return the function that shows its current state."""
     database = records.database
-    with ui.item(on_click=lambda: ui.navigate.to(f'/db/{database.id}')).classes('w-full'):
+    with ui.item(on_click=lambda: ui.navigate.to(f'/db/{database.id}')).classes('w-full') \
+            .mark(f'connection-{database.id}'):
         with ui.item_section().props('avatar'):
-            icon = ui.icon('storage')
+            badge = ui.badge().props('rounded')
         with ui.item_section():
             ui.item_label(database.label).classes('text-weight-medium')
             ui.item_label(str(database.path)).props('caption').classes('break-all')
         with ui.item_section().props('side'):
             status = ui.item_label().classes('text-right')
+            activity = ui.item_label().props('caption').classes('text-right')
 
-    def show_status() -> None:
+    def show() -> None:
         health = records.watcher.health
-        icon.props(f'color={"negative" if health.problem else "positive" if health.status == "live" else "grey"}')
+        badge.set_text(health.status)
+        badge.props(f'color={STATUS_COLOURS[health.status]}')
         if health.problem:
             status.set_text(health.problem)
+            activity.set_text('')
             return
+        status.set_text(f'{records.kind} · {records.summary}')
+        age = None if health.last_commit_at is None else time.time() - health.last_commit_at
         sizes = byte_size(health.file_size) + (f' + WAL {byte_size(health.wal_size)}' if health.wal_size else '')
-        status.set_text(f'{health.status} · {records.summary} · {health.changes_per_minute} changes/min · {sizes}')
+        activity.set_text(f'last commit {age_text(age)} · {health.changes_per_minute} changes/min · {sizes}')
 
-    show_status()
-    records.changed.subscribe(show_status)
-    records.watcher.changed.subscribe(show_status)
+    show()
+    records.changed.subscribe(show)
+    records.watcher.changed.subscribe(show)
+    return show

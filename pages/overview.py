@@ -7,6 +7,7 @@ from nicegui import ui
 from eyelet_gui.components.connection_list import connection_list
 from eyelet_gui.components.layout import frame
 from eyelet_gui.components.records_table import records_table
+from eyelet_gui.components.search_progress import search_progress
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.query_url import table_path
@@ -16,25 +17,39 @@ def register(dashboard: Dashboard) -> None:
     @ui.page('/')
     def overview() -> None:
         with frame('Databases'):
-            if not dashboard.catalog.databases:
-                _nothing_found(dashboard)
-                return
-            connection_list(dashboard)
-            for database in dashboard.catalog.databases:
-                records = dashboard.records[database.id]
-                with ui.card().classes('w-full'):
-                    with ui.row().classes('w-full items-baseline justify-between'):
-                        ui.label(f'{database.label} — newest records').classes('text-h6')
-                        link = ui.link('open the live table', '').classes('text-sm')
-                    records_table(records)
+            search_progress(dashboard.discovery)
+            refreshable = ui.refreshable(_content)
+            refreshable(dashboard)
 
-                def point(link: ui.link = link, records: NewestRecords = records) -> None:
-                    name = records.live.query.relation if records.live else None
-                    link.set_visibility(name is not None)
-                    link.props(f'href={table_path(records.database.id, name or "")}')
+        def rebuild() -> None:
+            """When a database is added or the first search ends; rows change live inside the content."""
+            refreshable.refresh()
 
-                point()
-                records.changed.subscribe(point)
+        dashboard.catalog.added.subscribe(rebuild)
+        dashboard.discovery.finished.subscribe(rebuild)
+
+
+def _content(dashboard: Dashboard) -> None:
+    if not dashboard.catalog.databases:
+        if not dashboard.discovery.searching:
+            _nothing_found(dashboard)
+        return
+    connection_list(dashboard)
+    for database in dashboard.catalog.databases:
+        records = dashboard.records[database.id]
+        with ui.card().classes('w-full'):
+            with ui.row().classes('w-full items-baseline justify-between'):
+                ui.label(f'{database.label} — newest records').classes('text-h6')
+                link = ui.link('open the live table', '').classes('text-sm')
+            records_table(records)
+
+        def point(link: ui.link = link, records: NewestRecords = records) -> None:
+            name = records.live.query.relation if records.live else None
+            link.set_visibility(name is not None)
+            link.props(f'href={table_path(records.database.id, name or "")}')
+
+        point()
+        records.changed.subscribe(point)
 
 
 def _nothing_found(dashboard: Dashboard) -> None:
@@ -46,7 +61,6 @@ def _nothing_found(dashboard: Dashboard) -> None:
 
         async def start_demo() -> None:
             button.disable()
-            await dashboard.start_demo()
-            ui.navigate.reload()
+            await dashboard.start_demo()  # the page's content is rebuilt when the demo database is added
 
         button = ui.button('Start the demo', icon='play_arrow', on_click=start_demo)

@@ -113,12 +113,22 @@ async def _connect_uncancellably(path: Path) -> aiosqlite.Connection:
         raise
 
 
-def file_sizes(path: Path) -> tuple[int | None, int | None]:
-    """Bytes in the database file and in its `-wal` (None for a file that does not exist)."""
-    sizes: list[int | None] = []
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """Sizes of the database file and its `-wal` (None when missing), and when either was last written."""
+
+    size: int | None
+    wal_size: int | None
+    modified_at: float | None
+
+
+def file_facts(path: Path) -> FileFacts:
+    stats: list[os.stat_result | None] = []
     for candidate in (path, Path(f'{path}-wal')):
         try:
-            sizes.append(os.stat(candidate).st_size)
+            stats.append(os.stat(candidate))
         except OSError:
-            sizes.append(None)
-    return sizes[0], sizes[1]
+            stats.append(None)
+    modified = [stat.st_mtime for stat in stats if stat is not None]
+    return FileFacts(size=stats[0].st_size if stats[0] else None, wal_size=stats[1].st_size if stats[1] else None,
+                     modified_at=max(modified) if modified else None)

@@ -98,3 +98,16 @@ def main_relation(relations: tuple[Relation, ...]) -> Relation | None:
             return by_name[name]
     tables = [relation for relation in relations if relation.kind == 'table']
     return next(iter(tables or relations), None)
+
+
+SchemaKind = Literal['eyelet', 'eyelet (legacy)', 'SQLite']
+
+
+def schema_kind(relations: tuple[Relation, ...]) -> SchemaKind:
+    """eyelet's modern schema (a `hooks` table with `hook_type`), its legacy one (`executions`), or any other."""
+    tables = {relation.name: relation for relation in relations if relation.kind == 'table'}
+    if 'hooks' in tables and 'hook_type' in tables['hooks'].column_names:
+        return 'eyelet'
+    if 'executions' in tables and 'hook_type' in tables['executions'].column_names:
+        return 'eyelet (legacy)'
+    return 'SQLite'

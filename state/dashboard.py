@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
+from eyelet_gui.state.discovery import Discovery
 from eyelet_gui.state.exports import Exports
 from eyelet_gui.state.grid_feed import GridFeeds
 from eyelet_gui.state.newest_records import NewestRecords
@@ -26,6 +27,8 @@ class Dashboard:
         """Exports in progress, for the tabs that started them."""
         self._started = False
         self.catalog.added.subscribe(self._track)
+        self.discovery = Discovery(settings.search_roots, self.catalog)
+        """Finds eyelet databases in the search roots, now and as they appear."""
         if settings.demo:  # before the server answers, so that the first page already lists it
             self.catalog.start_demo()
         for database in self.catalog.databases:
@@ -47,13 +50,15 @@ class Dashboard:
         self._started = True
         for watcher in self.watchers.values():
             watcher.start()
+        self.discovery.start()
 
     async def start_demo(self) -> None:
         """Start the demo on request (the first page offers it when no database was found)."""
         await self.catalog.start_demo_in_background()
 
     async def stop(self) -> None:
-        """Stop every watcher (closing its connections), then the demo writer."""
+        """Stop discovery and every watcher (closing its connections), then the demo writer."""
+        await self.discovery.stop()
         for watcher in self.watchers.values():
             await watcher.stop()
         self.catalog.stop()

@@ -6,7 +6,7 @@ from nicegui import Event
 
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.readonly import DatabaseProblem
-from eyelet_gui.sources.schema import main_relation
+from eyelet_gui.sources.schema import SchemaKind, main_relation, schema_kind
 from eyelet_gui.state.diff import Delta
 from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.watcher import Watcher
@@ -23,6 +23,8 @@ class NewestRecords:
         """The live query on the main table; None until the database has a table."""
         self.problem: str | None = None
         """Why the records cannot be shown right now, in words."""
+        self.kind: SchemaKind = 'SQLite'
+        """Which schema the database holds, as last read."""
         self.changed: Event[Delta | None] = Event()
         """Fired with each delta of the live query, and with None when the table or the problem changed."""
         watcher.changed.subscribe(self._follow)
@@ -34,6 +36,7 @@ class NewestRecords:
             problem = None
         except DatabaseProblem as error:
             relations, problem = {}, str(error)
+        self.kind = schema_kind(tuple(relations.values())) if problem is None else self.kind
         relation = main_relation(tuple(relations.values()))
         name = relation.name if relation else None
         # While the file cannot be read, keep following the current table: it returns with the file.

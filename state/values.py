@@ -28,3 +28,16 @@ def cell_text(value: object, limit: int = CELL_CHARACTERS) -> str:
         return f'BLOB {len(value):,} bytes: {preview}{more}'
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + '…'
+
+
+def age_text(seconds: float | None) -> str:
+    """How long ago, as a person says it: `just now`, `42 s ago`, `5 min ago`, `3 h ago`, `2 days ago`."""
+    if seconds is None:
+        return 'never'
+    if seconds < 2:
+        return 'just now'
+    for limit, unit, size in ((60, 's', 1), (3600, 'min', 60), (86400, 'h', 3600)):
+        if seconds < limit:
+            return f'{int(seconds // size)} {unit} ago'
+    days = int(seconds // 86400)
+    return f'{days} day{"" if days == 1 else "s"} ago'

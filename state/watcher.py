@@ -14,14 +14,16 @@ from nicegui import Event
 
 from eyelet_gui.sources.change_detector import ChangeDetector, Observation
 from eyelet_gui.sources.query import Query
-from eyelet_gui.sources.reader import Reader, file_sizes
+from eyelet_gui.sources.reader import Reader, file_facts
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.live_query import LiveQuery
 
-Status = Literal['starting', 'live', 'idle', 'missing', 'locked', 'error']
+Status = Literal['starting', 'live', 'idle', 'stale', 'missing', 'locked', 'error']
 LIVE_WINDOW = 60.0
 """Seconds after the last commit during which a database counts as live rather than idle."""
+STALE_AFTER = 3600.0
+"""Seconds without a commit after which a database counts as stale."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,8 @@ class Health:
 
     status: Status
     problem: str | None
-    last_change_at: float | None
+    last_commit_at: float | None
+    """The last commit seen, or before any was seen, when the database or its WAL was last written."""
     changes_per_minute: int
     file_size: int | None
     wal_size: int | None
@@ -104,8 +107,8 @@ class Watcher:
         while self._changes and self._changes[0] < now - 60:
             self._changes.popleft()
         observation = self.observation
-        last = self._changes[-1] if self._changes else None
-        file_size, wal_size = file_sizes(self.database.path)
+        facts = file_facts(self.database.path)
+        last = self._changes[-1] if self._changes else facts.modified_at
         problem = observation.problem if observation else None
         status: Status
         if observation is None:
@@ -115,9 +118,10 @@ class Watcher:
         elif problem is not None:
             status = 'error'
         else:
-            status = 'live' if last is not None and now - last < LIVE_WINDOW else 'idle'
-        return Health(status=status, problem=problem, last_change_at=last, changes_per_minute=len(self._changes),
-                      file_size=file_size, wal_size=wal_size)
+            age = now - last if last is not None else STALE_AFTER
+            status = 'live' if age < LIVE_WINDOW else 'idle' if age < STALE_AFTER else 'stale'
+        return Health(status=status, problem=problem, last_commit_at=last, changes_per_minute=len(self._changes),
+                      file_size=facts.size, wal_size=facts.wal_size)
 
     async def _run(self) -> None:
         async for observation in self.detector.observe():

@@ -1,0 +1,27 @@
+"""While discovery searches, a line that says where it is and how far it got."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from eyelet_gui.state.discovery import Discovery
+
+
+def search_progress(discovery: Discovery) -> None:
+    """Spinner and counter, refreshed twice a second while the first search runs, then gone."""
+    with ui.row().classes('items-center gap-2 text-sm') as row:
+        ui.spinner(size='sm')
+        text = ui.label().mark('search-progress')
+
+    def show() -> None:
+        search = discovery.search
+        if not discovery.searching:
+            row.set_visibility(False)
+            timer.deactivate()
+            return
+        where = f' — now in {search.current}' if search.current else ''
+        text.set_text(f'Searching for eyelet databases: {search.folders:,} folders read, '
+                      f'{len(search.found):,} found{where}')
+
+    timer = ui.timer(0.5, show)  # a per-page cosmetic: the search itself runs once, app-wide
+    show()

@@ -1,0 +1,111 @@
+"""Finding eyelet databases in folders: a walk bounded in depth and time that reports its progress.
+
+eyelet writes `<project>/.eyelet-logging/eyelet.db` per project and may keep `~/.eyelet/eyelet.db`; both are
+files named `eyelet.db`, so the walk looks for that name (and checks the SQLite header) instead of opening
+every `.db` it meets.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eyelet_gui.sources.sqlite_files import EYELET_DB_NAME, PathProblem, check_sqlite_file, is_sqlite_file
+
+MAX_DEPTH = 4
+TIME_LIMIT = 10.0
+"""Seconds one search may take before it stops where it is (a home folder can hold millions of files)."""
+# Folders that never hold a project's eyelet log but can hold millions of files. Hidden folders are skipped
+# too, except those where eyelet writes.
+SKIPPED_FOLDERS = frozenset({'node_modules', 'venv', '__pycache__', 'site-packages', 'dist', 'build', 'Library'})
+EYELET_FOLDERS = frozenset({'.eyelet-logging', '.eyelet', '.claude'})
+CODE_FOLDERS = ('code', 'src', 'projects', 'dev', 'work', 'git', 'repos', 'Documents/GitHub')
+
+
+def default_roots(home: Path, cwd: Path) -> tuple[Path, ...]:
+    """Where eyelet keeps logs when no PATH is given: its global log, Claude's folder, this folder, code folders."""
+    candidates = [home / '.eyelet', home / '.claude', cwd, *(home / name for name in CODE_FOLDERS)]
+    return tuple(dict.fromkeys(path for path in candidates if path.is_dir()))
+
+
+@dataclass
+class Search:
+    """One walk over some folders; its counters may be read from another thread while it runs."""
+
+    roots: tuple[Path, ...]
+    max_depth: int = MAX_DEPTH
+    time_limit: float = TIME_LIMIT
+    folders: int = 0
+    """Folders read so far."""
+    current: Path | None = None
+    """The folder being read now."""
+    found: list[Path] = field(default_factory=list)
+    visited: list[Path] = field(default_factory=list)
+    """Every folder read, in order: what discovery watches afterwards."""
+    complete: bool = True
+    """False when the time limit cut the walk short."""
+    seconds: float = 0.0
+    """How long the walk took."""
+
+    def run(self) -> list[Path]:
+        """Walk every root; return the eyelet databases found, resolved, sorted, each once."""
+        started = time.monotonic()
+        for root in self.roots:
+            self._walk(root, self.max_depth, started + self.time_limit)
+        self.current = None
+        self.seconds = time.monotonic() - started
+        self.found = sorted(dict.fromkeys(self.found))
+        return self.found
+
+    def _walk(self, folder: Path, depth: int, deadline: float) -> None:
+        if time.monotonic() > deadline:
+            self.complete = False
+            return
+        self.current = folder
+        self.folders += 1
+        self.visited.append(folder)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return  # unreadable folders are skipped: one private folder must not fail a search
+        for entry in entries:
+            try:
+                if entry.name == EYELET_DB_NAME and entry.is_file() and is_sqlite_file(Path(entry.path)):
+                    self.found.append(Path(entry.path).resolve())
+                elif depth > 0 and entry.is_dir(follow_symlinks=False) and _worth_entering(entry.name):
+                    self._walk(Path(entry.path), depth - 1, deadline)
+            except OSError:
+                continue
+
+
+def _worth_entering(name: str) -> bool:
+    return name in EYELET_FOLDERS or not (name.startswith('.') or name in SKIPPED_FOLDERS)
+
+
+def find_eyelet_databases(folders: Iterable[Path]) -> list[Path]:
+    """The eyelet databases below `folders` (bounded like every search)."""
+    return Search(tuple(folders)).run()
+
+
+def resolve_paths(paths: Iterable[Path]) -> tuple[Path, ...]:
+    """Turn the command line's files and folders into the databases to watch, or raise PathProblem.
+
+    A file must be a SQLite database; a folder must hold at least one eyelet database.
+    Duplicates (the same file named twice, or found through two folders) are dropped.
+    """
+    found: dict[Path, None] = {}
+    for given in paths:
+        path = given.expanduser()
+        if path.is_dir():
+            databases = find_eyelet_databases([path])
+            if not databases:
+                raise PathProblem(f'{given} is a folder with no eyelet database ({EYELET_DB_NAME}) in it.')
+            found.update(dict.fromkeys(databases))
+        else:
+            check_sqlite_file(path)
+            found[path.resolve()] = None
+    return tuple(found)
+
