@@ -14,7 +14,7 @@ from typing import Any
 from nicegui import events, ui
 
 from eyelet_gui.sources.query import Query, Sort
-from eyelet_gui.state.grid_feed import KEY_FIELD, GridFeed, GridFeeds, field_id
+from eyelet_gui.state.grid_feed import KEY_FIELD, FeedProvider, GridFeed, field_id
 
 # Runs once in the browser when the grid is ready. Constant code: no data is ever pasted into it.
 INSTALL_APPLY_LIVE_DELTA = '''(params) => {
@@ -73,6 +73,9 @@ INSTALL_APPLY_LIVE_DELTA = '''(params) => {
   };
 }'''
 
+ColumnOptions = Callable[[str], dict[str, Any]]
+"""Extra AG Grid column definition for a column, by its name (constant JavaScript only, never data)."""
+
 STYLE = '''
 @keyframes eyelet-fade { from { opacity: 1; } to { opacity: 0.15; } }
 .ag-row.eyelet-leaving { animation: eyelet-fade 0.25s ease-out forwards; text-decoration: line-through; }
@@ -90,8 +93,8 @@ def _header(name: str, sort: tuple[Sort, ...]) -> str:
 class LiveGrid:
     """One tab's grid on a shared GridFeed; `set_query` switches feeds, `pause`/`resume` hold changes back."""
 
-    def __init__(self, feeds: GridFeeds, query: Query, *, on_select: Callable[[str | None], Any],
-                 on_sort: Callable[[str], Any]) -> None:
+    def __init__(self, feeds: FeedProvider, query: Query, *, on_select: Callable[[str | None], Any],
+                 on_sort: Callable[[str], Any], column_options: ColumnOptions | None = None) -> None:
         ui.add_css(STYLE, shared=True)
         self.feeds = feeds
         self.query = query
@@ -109,6 +112,7 @@ class LiveGrid:
         self.on_change: list[Callable[[], Any]] = []
         """Called after every applied change (counts, badges)."""
         self._on_select = on_select
+        self._column_options = column_options or (lambda _: {})
         self._on_sort = on_sort
         self.grid = ui.aggrid(self._options(), auto_size_columns=False)
         self.grid.classes('w-full eyelet-grid').style('height: 70vh')
@@ -126,7 +130,8 @@ class LiveGrid:
             'theme': 'balham',
             'context': {'build': self._builds},
             'columnDefs': [{'field': field_id(i), 'headerName': _header(name, self.query.sort), 'sortable': False,
-                            'headerTooltip': f'{name} — click to sort'} for i, name in enumerate(columns)],
+                            'headerTooltip': f'{name} — click to sort', **self._column_options(name)}
+                           for i, name in enumerate(columns)],
             'rowData': self.feed.rows,
             ':getRowId': f'(params) => params.data.{KEY_FIELD}',
             ':onGridReady': INSTALL_APPLY_LIVE_DELTA,

@@ -8,10 +8,10 @@ from typing import Any
 
 from nicegui import ui
 
-from eyelet_gui.components.live_grid import LiveGrid
+from eyelet_gui.components.live_grid import ColumnOptions, LiveGrid
 from eyelet_gui.components.row_panel import row_panel
 from eyelet_gui.sources.query import OPERATORS, Filter, Operator, Query, Sort
-from eyelet_gui.state.grid_feed import GridFeeds
+from eyelet_gui.state.grid_feed import FeedProvider
 from eyelet_gui.state.query_url import query_string
 from eyelet_gui.state.row_detail import RowDetail
 
@@ -41,9 +41,14 @@ def next_sort(sort: tuple[Sort, ...], column: str) -> tuple[Sort, ...]:
 class TableView:
     """Builds the view into the current page; every control change becomes a new live query."""
 
-    def __init__(self, feeds: GridFeeds, query: Query, url: Callable[[Query], str]) -> None:
+    def __init__(self, feeds: FeedProvider, query: Query, url: Callable[[Query], str], *,
+                 on_export: Callable[[str], Any] | None = None, paged: bool = True, sortable: bool = True,
+                 column_options: ColumnOptions | None = None) -> None:
         self.feeds = feeds
         self.url = url
+        self.exporting = on_export
+        """Starts an export of the current view in the given format; None: the view offers no export."""
+        self.sortable = sortable
         self.detail: RowDetail | None = None
         with ui.row().classes('w-full items-center gap-2'):
             self.search = ui.input(placeholder='Search text columns', value=query.search) \
@@ -55,20 +60,24 @@ class TableView:
             self.pause_button = ui.button(on_click=self._toggle_pause).props('dense flat').mark('pause')
             self.follow = ui.switch('Follow newest', value=True).props('dense').mark('follow')
             self._pager()
-            with ui.button(icon='download').props('dense flat').tooltip('Export this view'), ui.menu():
-                ui.menu_item('CSV', on_click=lambda: self.export('csv'))
-                ui.menu_item('JSON', on_click=lambda: self.export('json'))
+            self.previous.set_visibility(paged)
+            self.page_label.set_visibility(paged)
+            self.next.set_visibility(paged)
+            if on_export is not None:
+                with ui.button(icon='download').props('dense flat').tooltip('Export this view'), ui.menu():
+                    ui.menu_item('CSV', on_click=lambda: on_export('csv'))
+                    ui.menu_item('JSON', on_click=lambda: on_export('json'))
         self.chips = ui.row().classes('gap-1')
-        with ui.row().classes('w-full no-wrap items-start gap-4'):
-            with ui.column().classes('grow min-w-0'):
-                self.grid = LiveGrid(feeds, query, on_select=self._select, on_sort=self._sort)
-            self.panel = ui.column().classes('w-96 shrink-0 max-h-[70vh] overflow-auto')
+        # Side by side on a wide screen; on a phone the detail panel goes below the grid.
+        with ui.row().classes('w-full items-start gap-4 flex-col md:flex-row md:flex-nowrap'):
+            with ui.column().classes('grow min-w-0 w-full'):
+                self.grid = LiveGrid(feeds, query, on_select=self._select, on_sort=self._sort,
+                                     column_options=column_options)
+            self.panel = ui.column().classes('w-full md:w-96 shrink-0 max-h-[70vh] overflow-auto')
             self.panel.set_visibility(False)
         self.follow.on_value_change(lambda e: setattr(self.grid, 'follow', e.value))
         self.grid.on_change.append(self._refresh_controls)
         self._problem_shown = False
-        self.exporting: Callable[[str], Any] | None = None
-        """Set by the page: starts an export of the current view in the given format."""
         ui.context.client.on_delete(lambda: self.detail.close() if self.detail else None)
         self._refresh_controls()
         self._refresh_chips()
@@ -141,7 +150,7 @@ class TableView:
             self.grid.pause()
 
     async def _sort(self, column: str) -> None:
-        if column:
+        if column and self.sortable:
             await self._change(sort=next_sort(self.query.sort, column), offset=0)
 
     async def _change(self, **changes: Any) -> None:
@@ -160,15 +169,11 @@ class TableView:
         self.panel.set_visibility(key is not None)
         if key is None:
             return
-        self.detail = RowDetail(self.feeds.watcher, self.grid.feed.live, key)
+        self.detail = self.feeds.detail(self.grid.feed, key)
         with self.panel:
             with ui.row().classes('w-full justify-end'):
                 ui.button(icon='close', on_click=lambda: self._select(None)).props('flat dense round')
             row_panel(self.detail)
-
-    def export(self, kind: str) -> None:
-        if self.exporting is not None:
-            self.exporting(kind)
 
 
 def view_url(base: str) -> Callable[[Query], str]:

@@ -28,8 +28,6 @@ def register(dashboard: Dashboard) -> None:
                 problem_card('This link does not describe a view', str(problem))
                 return
             breadcrumbs(('Databases', '/'), (database.label, f'/db/{database.id}'), (name, None))
-            view = TableView(dashboard.feeds[database.id], query, view_url(table_path(database.id, name)))
-
             def export(kind: str) -> None:
                 export_id = uuid.uuid4().hex
                 notification = ui.notification(f'Exporting {name} as {kind.upper()}…', spinner=True, timeout=None)
@@ -47,4 +45,5 @@ def register(dashboard: Dashboard) -> None:
                 ui.download.from_url(f'/export/{database.id}/{kind}/{quote(name, safe="")}'
                                      f'{query_string(view.query)}{separator}export={export_id}')
 
-            view.exporting = export
+            view = TableView(dashboard.feeds[database.id], query, view_url(table_path(database.id, name)),
+                             on_export=export)

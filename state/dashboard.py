@@ -7,6 +7,7 @@ from eyelet_gui.state.catalog import Catalog, WatchedDatabase
 from eyelet_gui.state.discovery import Discovery
 from eyelet_gui.state.exports import Exports
 from eyelet_gui.state.grid_feed import GridFeeds
+from eyelet_gui.state.hook_feed import HookFeeds
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.watcher import Watcher
 
@@ -26,7 +27,9 @@ class Dashboard:
         self.exports = Exports()
         """Exports in progress, for the tabs that started them."""
         self._started = False
-        self.catalog.added.subscribe(self._track)
+        self.catalog.added.subscribe(self._track)  # first: the hook feeds need the new database's watcher
+        self.hook_feeds = HookFeeds(self.catalog, self.watchers)
+        """The merged hook feed over every database, for `/`."""
         self.discovery = Discovery(settings.search_roots, self.catalog)
         """Finds eyelet databases in the search roots, now and as they appear."""
         if settings.demo:  # before the server answers, so that the first page already lists it

@@ -8,13 +8,14 @@ tabs get the current rows while the per-change work does not grow with the numbe
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, Protocol
 
 from nicegui import Event
 
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.diff import Delta, Row
 from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.row_detail import RowDetail
 from eyelet_gui.state.values import cell_text
 from eyelet_gui.state.watcher import Watcher
 
@@ -32,10 +33,22 @@ def grid_row(key: str, values: Row) -> GridRow:
     return {KEY_FIELD: key, **{field_id(i): cell_text(value) for i, value in enumerate(values)}}
 
 
-class GridFeed:
-    """The grid's view of one LiveQuery: `rows` in order, and a `transaction` event per change."""
+class RowSource(Protocol):
+    """What a grid shows: a LiveQuery, or several merged (the hook feed)."""
 
-    def __init__(self, live: LiveQuery) -> None:
+    columns: tuple[str, ...]
+    rows: list[tuple[str, Row]]
+    total: int
+    matching: int
+    problem: str | None
+    delta: Event[Delta]
+    problem_changed: Event[[]]
+
+
+class GridFeed:
+    """The grid's view of one row source: `rows` in order, and a `transaction` event per change."""
+
+    def __init__(self, live: RowSource) -> None:
         self.live = live
         self.rows: list[GridRow] = [grid_row(key, values) for key, values in live.rows]
         """The window as grid rows; the same list object for as long as the columns stay the same."""
@@ -44,6 +57,9 @@ class GridFeed:
         self.reset: Event[[]] = Event()
         """Fired when the columns changed: grids rebuild from `rows` and `live.columns`."""
         live.delta.subscribe(self._apply)
+
+    def close(self) -> None:
+        self.live.delta.unsubscribe(self._apply)
 
     def _apply(self, delta: Delta) -> None:
         if delta.columns is not None:
@@ -65,6 +81,14 @@ class GridFeed:
                                'update': [{KEY_FIELD: key, **cells} for key, cells in changes.items()]})
 
 
+class FeedProvider(Protocol):
+    """Where a grid gets its feed for a query, and the whole row behind one of its keys."""
+
+    def acquire(self, query: Query) -> GridFeed: ...
+    async def release(self, query: Query) -> None: ...
+    def detail(self, feed: GridFeed, key: str) -> RowDetail: ...
+
+
 class GridFeeds:
     """One GridFeed per distinct query on a database, kept while some tab shows it."""
 
@@ -84,6 +108,9 @@ class GridFeeds:
         self._users[query] -= 1
         if self._users[query] <= 0:
             del self._users[query]
-            feed = self._feeds.pop(query)
-            feed.live.delta.unsubscribe(feed._apply)
+            self._feeds.pop(query).close()
             await self.watcher.release(query)
+
+    def detail(self, feed: GridFeed, key: str) -> RowDetail:
+        assert isinstance(feed.live, LiveQuery)
+        return RowDetail(self.watcher, feed.live, key)

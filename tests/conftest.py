@@ -22,6 +22,8 @@ from eyelet_gui.main import build
 from eyelet_gui.settings import Settings
 
 CHROMIUM = Path('/usr/bin/chromium')
+GRID_API = "getElement(document.querySelector('.eyelet-grid').id.slice(1)).api"
+"""JavaScript for the AG Grid API of the page's live grid (for assertions on rows that are not rendered)."""
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
                  '--disable-component-update', '--disable-sync']
 

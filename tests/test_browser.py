@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .conftest import ServedApp, make_database
+from .conftest import GRID_API, ServedApp, make_database
 from .writer import write
 
 
@@ -15,17 +15,18 @@ async def test_demo_records_appear_in_chromium(served_app: Callable[..., ServedA
     app = served_app('--demo')
     page = await browser.new_page()
     await page.goto(app.url)
-    await page.get_by_text('demo-project — newest records').wait_for(timeout=15_000)
-    body = page.locator('.q-table tbody')
-    await body.locator('tr').nth(99).wait_for(timeout=15_000)
-    assert await body.locator('tr').count() == 100
-    headers = await page.locator('.q-table thead th').all_inner_texts()
-    assert headers[:6] == ['id', 'timestamp', 'timestamp_iso', 'session_id', 'hook_type', 'tool_name']
-    first_row = await body.locator('tr').first.locator('td').all_inner_texts()
-    assert first_row[4] in {'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Notification', 'Stop',
-                            'SubagentStop', 'SessionStart', 'SessionEnd'}
-    ids = [int(text) for text in await body.locator('tr td:first-child').all_inner_texts()]
-    assert ids == sorted(ids, reverse=True), 'newest first'
+    await page.get_by_text('Live hook feed').wait_for(timeout=15_000)
+    await page.wait_for_function(f'{GRID_API}?.getDisplayedRowCount() === 300', timeout=15_000)
+    headers = await page.locator('.ag-header-cell-text').all_inner_texts()
+    assert headers == ['time', 'project', 'session', 'hook', 'tool', 'status', 'ms', 'error']
+    times = await page.evaluate(f'[...Array(50).keys()].map(i => Number({GRID_API}.getDisplayedRowAtIndex(i).data.c0))')
+    assert times == sorted(times, reverse=True), 'newest first'
+    hooks = await page.evaluate(f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c3)')
+    assert {'PreToolUse', 'PostToolUse'} <= set(hooks) <= {
+        'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Notification', 'Stop', 'SubagentStop', 'SessionStart',
+        'SessionEnd'}
+    projects = await page.locator('.ag-row [col-id="c1"]').all_inner_texts()
+    assert set(projects) <= {'acme-api', 'webapp', 'data-pipeline'}
 
     output = app.stop()
     demo = Path(re.search(r'Watching (\S+demo-project\S+)', output)[1])  # type: ignore[index]

@@ -13,7 +13,7 @@ import httpx
 
 from eyelet_gui.state.catalog import database_id
 
-from .conftest import ServedApp, make_database
+from .conftest import GRID_API, ServedApp, make_database
 from .writer import write
 
 ORDERS = """
@@ -22,7 +22,6 @@ CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, total REAL);
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
 INSERT INTO orders (customer, total) SELECT 'customer ' || i, i * 1.5 FROM n;
 """
-GRID_API = "getElement(document.querySelector('.eyelet-grid').id.slice(1)).api"
 
 
 def table_url(app: ServedApp, path: Path, table: str, query: str = '') -> str:

@@ -39,4 +39,4 @@ async def test_token_gate_over_http_and_in_chromium(served_app: Callable[..., Se
     page = await browser.new_page()
     await page.goto(f'{app.url}/?token={TOKEN}')
     assert page.url == f'{app.url}/'
-    await page.locator('.q-table tbody tr').nth(10).wait_for(timeout=15_000)
+    await page.locator('.ag-row').nth(10).wait_for(timeout=15_000)

@@ -1,0 +1,115 @@
+"""The live hook feed: the newest hook events of every eyelet database, merged newest first by time.
+
+Each database keeps its own live query (the same filters, run in its own SQL); the feed merges their windows
+by `timestamp` and diffs the merged window like any other, so the grid, the detail panel and the controls
+work on it unchanged. A database that gains a `hooks` table later joins by itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from typing import Any
+
+from nicegui import Event
+
+from eyelet_gui.sources.query import Query
+from eyelet_gui.state.catalog import Catalog, WatchedDatabase
+from eyelet_gui.state.diff import Delta, Row, diff
+from eyelet_gui.state.grid_feed import GridFeed
+from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.row_detail import RowDetail
+from eyelet_gui.state.watcher import Watcher
+
+FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_name', 'status', 'duration_ms',
+                'error_code')
+"""The hooks columns the feed shows, in order (DESIGN.md's modern schema)."""
+FEED_LIMIT = 300
+
+
+class HookFeed:
+    """Merged newest-first window over several LiveQueries on `hooks`; a RowSource like a LiveQuery."""
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+        self.columns: tuple[str, ...] = FEED_COLUMNS
+        self.rows: list[tuple[str, Row]] = []
+        """Keys are `<database id>:<row key>`."""
+        self.total = 0
+        self.matching = 0
+        self.problem: str | None = None
+        self.delta: Event[Delta] = Event()
+        self.problem_changed: Event[[]] = Event()
+        self.sources: dict[str, tuple[Watcher, LiveQuery]] = {}
+        """By database id: the watcher and the live query that feed this merge."""
+
+    def add_source(self, watcher: Watcher) -> None:
+        live = watcher.subscribe(self.query)
+        self.sources[watcher.database.id] = (watcher, live)
+        live.delta.subscribe(self._merge)
+        live.problem_changed.subscribe(self._merge)
+
+    async def close(self) -> None:
+        for watcher, live in self.sources.values():
+            live.delta.unsubscribe(self._merge)
+            live.problem_changed.unsubscribe(self._merge)
+            await watcher.release(self.query)
+        self.sources.clear()
+
+    def _merge(self) -> None:
+        merged: list[tuple[Any, str, Row]] = []
+        total = matching = 0
+        for database_id, (_, live) in self.sources.items():
+            if live.problem is not None or not set(FEED_COLUMNS) <= set(live.columns):
+                continue  # not an eyelet database (yet), or unreadable now: its own page says why
+            positions = [live.columns.index(name) for name in FEED_COLUMNS]
+            total, matching = total + live.total, matching + live.matching
+            merged.extend((row[positions[0]] or 0, f'{database_id}:{key}', tuple(row[p] for p in positions))
+                          for key, row in live.rows)
+        merged.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+        new = [(key, row) for _, key, row in merged[:self.query.limit]]
+        added, updated, removed = diff(self.rows, new)
+        if added or updated or removed or (total, matching) != (self.total, self.matching):
+            self.rows, self.total, self.matching = new, total, matching
+            self.delta.emit(Delta(added=added, updated=updated, removed=removed, total=total, matching=matching))
+
+
+class HookFeeds:
+    """The feed provider for `/`: one merged feed per distinct filter, over every watched database."""
+
+    def __init__(self, catalog: Catalog, watchers: dict[str, Watcher]) -> None:
+        self.watchers = watchers
+        self._feeds: dict[Query, tuple[HookFeed, GridFeed]] = {}
+        self._users: Counter[Query] = Counter()
+        catalog.added.subscribe(self._database_added)
+
+    def acquire(self, query: Query) -> GridFeed:
+        query = dataclasses.replace(query, sort=(), offset=0)  # always newest first: the merge orders by time
+        if query not in self._feeds:
+            merged = HookFeed(query)
+            for watcher in self.watchers.values():
+                merged.add_source(watcher)
+            self._feeds[query] = merged, GridFeed(merged)
+            merged._merge()
+        self._users[query] += 1
+        return self._feeds[query][1]
+
+    async def release(self, query: Query) -> None:
+        query = dataclasses.replace(query, sort=(), offset=0)
+        self._users[query] -= 1
+        if self._users[query] <= 0:
+            del self._users[query]
+            merged, feed = self._feeds.pop(query)
+            feed.close()
+            await merged.close()
+
+    def detail(self, feed: GridFeed, key: str) -> RowDetail:
+        assert isinstance(feed.live, HookFeed)
+        database_id, row_key = key.split(':', 1)
+        watcher, live = feed.live.sources[database_id]
+        return RowDetail(watcher, live, row_key)
+
+    def _database_added(self, database: WatchedDatabase) -> None:
+        watcher = self.watchers[database.id]
+        for merged, _ in self._feeds.values():
+            merged.add_source(watcher)
