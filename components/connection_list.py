@@ -30,16 +30,17 @@ def connection_list(dashboard: Dashboard) -> None:
 def _entry(records: NewestRecords) -> Callable[[], None]:
     """Build one entry; return the function that shows its current state."""
     database = records.database
-    with ui.item(on_click=lambda: ui.navigate.to(f'/db/{database.id}')).classes('w-full') \
+    # Wraps on a phone: the status goes below the name instead of squeezing it.
+    with ui.item(on_click=lambda: ui.navigate.to(f'/db/{database.id}')).classes('w-full flex-wrap') \
             .mark(f'connection-{database.id}'):
         with ui.item_section().props('avatar'):
             badge = ui.badge().props('rounded')
-        with ui.item_section():
+        with ui.item_section().classes('min-w-[14rem]'):
             ui.item_label(database.label).classes('text-weight-medium')
             ui.item_label(str(database.path)).props('caption').classes('break-all')
-        with ui.item_section().props('side'):
-            status = ui.item_label().classes('text-right')
-            activity = ui.item_label().props('caption').classes('text-right')
+        with ui.item_section().props('side').classes('w-full sm:w-auto items-start sm:items-end pl-14 sm:pl-4'):
+            status = ui.item_label().classes('sm:text-right')
+            activity = ui.item_label().props('caption').classes('sm:text-right')
 
     def show() -> None:
         health = records.watcher.health

@@ -18,9 +18,34 @@ def frame(title: str) -> Iterator[None]:
         with ui.row().classes('items-center gap-2'):
             ui.icon('visibility', size='sm')
             ui.link('eyelet-gui', '/').classes('text-white text-h6 no-underline')
-        ui.label(f'v{__version__}').classes('text-caption opacity-70')
+        with ui.row().classes('items-center gap-1'):
+            ui.label(f'v{__version__}').classes('text-caption opacity-70')
+            _colour_toggle()
     with ui.column().classes('w-full max-w-screen-2xl mx-auto p-4 gap-4'):
         yield
+
+
+COLOUR_MODES: dict[bool | None, tuple[str, str]] = {None: ('brightness_auto', 'as the system'),
+                                                    True: ('dark_mode', 'dark'), False: ('light_mode', 'light')}
+NEXT_MODE: dict[bool | None, bool | None] = {None: True, True: False, False: None}
+
+
+def _colour_toggle() -> None:
+    """A header button that goes system → dark → light → system; it shows the mode in force."""
+    dark = ui.dark_mode(None)  # None: follow the system's setting
+
+    def show() -> None:
+        icon, name = COLOUR_MODES[dark.value]
+        button.props(f'icon={icon}')
+        tip.set_text(f'Colours: {name} (click to change)')
+
+    def cycle() -> None:
+        dark.value = NEXT_MODE[dark.value]
+        show()
+
+    with ui.button(on_click=cycle).props('flat round dense color=white').mark('colour-mode') as button:
+        tip = ui.tooltip()
+    show()
 
 
 def problem_card(title: str, sentence: str) -> None:

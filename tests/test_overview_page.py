@@ -61,3 +61,15 @@ async def test_no_database_offers_the_demo(tmp_path: Path) -> None:
         user.find('Start the demo').click()
         await user.should_see('demo-project', retries=50)
         await user.should_see('hooks: ')
+
+
+async def test_colour_mode_follows_the_system_then_cycles(tmp_path: Path) -> None:
+    shop = make_database(tmp_path / 'shop.db', SHOP)
+    async with simulated_user(Settings(databases=(shop,), show=False)) as user:
+        await user.open('/')
+        dark = user.find(ui.dark_mode).elements.pop()
+        seen = [dark.value]
+        for _ in range(3):
+            user.find(marker='colour-mode').click()
+            seen.append(dark.value)
+        assert seen == [None, True, False, None]
