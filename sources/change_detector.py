@@ -17,6 +17,7 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
+from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.readonly import DatabaseProblem, ProblemKind
@@ -69,8 +70,7 @@ class ChangeDetector:
                 if (observation.version, observation.problem) != last:
                     last = observation.version, observation.problem
                     yield observation
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(hint.wait(), self.poll_interval)
+                await wait_event(hint, self.poll_interval)
         finally:
             stop.set()
             listener.cancel()
@@ -104,5 +104,4 @@ class ChangeDetector:
                 except (OSError, RuntimeError):
                     pass  # the folder went away or became unreadable: the poll covers until it is back
             hint.set()  # the watch ended (folder gone?): check now rather than at the next poll
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.poll_interval)
+            await wait_event(stop, self.poll_interval)

@@ -10,6 +10,7 @@ from nicegui import Event
 from watchfiles import Change, awatch
 
 from eyelet_gui.sources.discovery import Search
+from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.sqlite_files import EYELET_DB_NAME, is_sqlite_file
 from eyelet_gui.state.catalog import Catalog
 
@@ -65,8 +66,7 @@ class Discovery:
             # when a search is slow, so that searching never costs more than about 1 % of a core.
             interval = max(self.rescan_interval, 100 * self.search.seconds)
             while not self._stop.is_set():
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), interval)
+                await wait_event(self._stop, interval)
                 self._add(await asyncio.to_thread(Search(self.roots).run))
         finally:
             watcher.cancel()
