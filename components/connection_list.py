@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
+from eyelet_gui.components.sparkline import sparkline, sparkline_svg
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.values import age_text, byte_size
@@ -40,7 +41,9 @@ def _entry(records: NewestRecords) -> Callable[[], None]:
             ui.item_label(str(database.path)).props('caption').classes('break-all')
         with ui.item_section().props('side').classes('w-full sm:w-auto items-start sm:items-end pl-14 sm:pl-4'):
             status = ui.item_label().classes('sm:text-right')
-            activity = ui.item_label().props('caption').classes('sm:text-right')
+            with ui.row().classes('items-center gap-2 no-wrap'):
+                activity = ui.item_label().props('caption').classes('sm:text-right')
+                spark = sparkline().tooltip('changes per minute, last 30 minutes')
 
     def show() -> None:
         health = records.watcher.health
@@ -54,6 +57,7 @@ def _entry(records: NewestRecords) -> Callable[[], None]:
         age = None if health.last_commit_at is None else time.time() - health.last_commit_at
         sizes = byte_size(health.file_size) + (f' + WAL {byte_size(health.wal_size)}' if health.wal_size else '')
         activity.set_text(f'last commit {age_text(age)} · {health.changes_per_minute} changes/min · {sizes}')
+        spark.set_content(sparkline_svg(records.watcher.activity.per_minute(time.time())))
 
     show()
     records.changed.subscribe(show)

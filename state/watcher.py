@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -16,6 +16,7 @@ from eyelet_gui.sources.change_detector import ChangeDetector, Observation
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.reader import Reader, file_facts
 from eyelet_gui.sources.schema import Relation
+from eyelet_gui.state.activity import Activity
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.live_query import LiveQuery
 
@@ -52,7 +53,8 @@ class Watcher:
         self.observation: Observation | None = None
         self._live: dict[Query, LiveQuery] = {}
         self._users: Counter[Query] = Counter()
-        self._changes: deque[float] = deque()
+        self.activity = Activity()
+        """Changes seen, per second and per minute."""
         self._relations: tuple[tuple[int, int, int] | None, Mapping[str, Relation]] | None = None
         self._relations_lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -104,11 +106,9 @@ class Watcher:
     @property
     def health(self) -> Health:
         now = time.time()
-        while self._changes and self._changes[0] < now - 60:
-            self._changes.popleft()
         observation = self.observation
         facts = file_facts(self.database.path)
-        last = self._changes[-1] if self._changes else facts.modified_at
+        last = self.activity.last_at or facts.modified_at
         problem = observation.problem if observation else None
         status: Status
         if observation is None:
@@ -120,15 +120,15 @@ class Watcher:
         else:
             age = now - last if last is not None else STALE_AFTER
             status = 'live' if age < LIVE_WINDOW else 'idle' if age < STALE_AFTER else 'stale'
-        return Health(status=status, problem=problem, last_commit_at=last, changes_per_minute=len(self._changes),
-                      file_size=facts.size, wal_size=facts.wal_size)
+        return Health(status=status, problem=problem, last_commit_at=last,
+                      changes_per_minute=self.activity.last_minute(now), file_size=facts.size, wal_size=facts.wal_size)
 
     async def _run(self) -> None:
         async for observation in self.detector.observe():
             first = self.observation is None
             self.observation = observation
             if not first and observation.problem is None:
-                self._changes.append(observation.at)
+                self.activity.record(observation.at)
             for live in self._live.values():
                 live.request_refresh()
             self.changed.emit()
