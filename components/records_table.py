@@ -10,13 +10,9 @@ from typing import Any
 from nicegui import ui
 
 from eyelet_gui.state.diff import Delta
+from eyelet_gui.state.grid_feed import field_id
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.values import cell_text
-
-
-def field_id(position: int) -> str:
-    """The id a column travels under: never the column's name, which could start with `:` and run as JavaScript."""
-    return f'c{position}'
 
 
 def records_table(records: NewestRecords) -> None:

@@ -46,17 +46,18 @@ class HookFeed:
     def add_source(self, watcher: Watcher) -> None:
         live = watcher.subscribe(self.query)
         self.sources[watcher.database.id] = (watcher, live)
-        live.delta.subscribe(self._merge)
-        live.problem_changed.subscribe(self._merge)
+        live.delta.subscribe(self.merge)
+        live.problem_changed.subscribe(self.merge)
 
     async def close(self) -> None:
         for watcher, live in self.sources.values():
-            live.delta.unsubscribe(self._merge)
-            live.problem_changed.unsubscribe(self._merge)
+            live.delta.unsubscribe(self.merge)
+            live.problem_changed.unsubscribe(self.merge)
             await watcher.release(self.query)
         self.sources.clear()
 
-    def _merge(self) -> None:
+    def merge(self) -> None:
+        """Merge the sources' windows again and emit the delta against the last merge, if any."""
         merged: list[tuple[Any, str, Row]] = []
         total = matching = 0
         for database_id, (_, live) in self.sources.items():
@@ -90,7 +91,7 @@ class HookFeeds:
             for watcher in self.watchers.values():
                 merged.add_source(watcher)
             self._feeds[query] = merged, GridFeed(merged)
-            merged._merge()
+            merged.merge()
         self._users[query] += 1
         return self._feeds[query][1]
 
