@@ -8,7 +8,7 @@ import sys
 from nicegui import app, ui
 
 from eyelet_gui.command_line import UsageError, fail, parse
-from eyelet_gui.pages import database, export, overview, table
+from eyelet_gui.pages import database, export, overview, sessions, table
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.token_gate import TokenGate
@@ -19,7 +19,7 @@ TITLE = 'eyelet-gui'
 def build(settings: Settings) -> Dashboard:
     """Create the state, register every page and tie the state's life to the app's."""
     dashboard = Dashboard(settings)
-    for page in (overview, database, table, export):
+    for page in (overview, database, table, export, sessions):
         page.register(dashboard)
 
     async def start() -> None:

@@ -18,7 +18,8 @@ def frame(title: str) -> Iterator[None]:
         with ui.row().classes('items-center gap-2'):
             ui.icon('visibility', size='sm')
             ui.link('eyelet-gui', '/').classes('text-white text-h6 no-underline')
-        with ui.row().classes('items-center gap-1'):
+        with ui.row().classes('items-center gap-3'):
+            ui.link('Sessions', '/sessions').classes('text-white')
             ui.label(f'v{__version__}').classes('text-caption opacity-70')
             _colour_toggle()
     with ui.column().classes('w-full max-w-screen-2xl mx-auto p-4 gap-4'):

@@ -14,7 +14,7 @@ from typing import Any
 from nicegui import events, ui
 
 from eyelet_gui.sources.query import Query, Sort
-from eyelet_gui.state.grid_feed import KEY_FIELD, FeedProvider, GridFeed, field_id
+from eyelet_gui.state.grid_feed import KEY_FIELD, FeedSource, GridFeed, field_id
 
 # Runs once in the browser when the grid is ready. Constant code: no data is ever pasted into it.
 INSTALL_APPLY_LIVE_DELTA = '''(params) => {
@@ -93,7 +93,7 @@ def _header(name: str, sort: tuple[Sort, ...]) -> str:
 class LiveGrid:
     """One tab's grid on a shared GridFeed; `set_query` switches feeds, `pause`/`resume` hold changes back."""
 
-    def __init__(self, feeds: FeedProvider, query: Query, *, on_select: Callable[[str | None], Any],
+    def __init__(self, feeds: FeedSource, query: Query, *, on_select: Callable[[str | None], Any],
                  on_sort: Callable[[str], Any], column_options: ColumnOptions | None = None) -> None:
         ui.add_css(STYLE, shared=True)
         self.feeds = feeds

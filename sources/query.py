@@ -151,3 +151,17 @@ def row_statement(relation: Relation, key: tuple[Any, ...]) -> Statement:
     keys = ', '.join(f'{quote_identifier(name)} AS {KEY_PREFIX}{i}' for i, name in enumerate(relation.key))
     where = ' AND '.join(f'{quote_identifier(name)} IS ?' for name in relation.key)
     return Statement(f'SELECT {keys}, * FROM {quote_identifier(relation.name)} WHERE {where}', tuple(key))
+
+
+def sessions_statement(since: float, limit: int) -> Statement:
+    """eyelet sessions active since `since`, newest activity first: found through the timestamp index."""
+    return Statement(
+        'SELECT session_id, max(project_dir), min(timestamp), max(timestamp), count(*), '
+        "sum(status = 'error') FROM hooks WHERE timestamp >= ? GROUP BY session_id "
+        'ORDER BY max(timestamp) DESC LIMIT ?', (since, int(limit)))
+
+
+def session_events_statement(session_id: str) -> Statement:
+    """One session's events in order: found through the session_id index."""
+    return Statement('SELECT id, timestamp, hook_type, tool_name, status, duration_ms, error_code FROM hooks '
+                     'WHERE session_id = ? ORDER BY timestamp, id', (session_id,))

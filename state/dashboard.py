@@ -9,6 +9,7 @@ from eyelet_gui.state.exports import Exports
 from eyelet_gui.state.grid_feed import GridFeeds
 from eyelet_gui.state.hook_feed import HookFeeds
 from eyelet_gui.state.newest_records import NewestRecords
+from eyelet_gui.state.sessions import SessionFeeds
 from eyelet_gui.state.watcher import Watcher
 
 
@@ -30,6 +31,8 @@ class Dashboard:
         self.catalog.added.subscribe(self._track)  # first: the hook feeds need the new database's watcher
         self.hook_feeds = HookFeeds(self.catalog, self.watchers)
         """The merged hook feed over every database, for `/`."""
+        self.session_feeds = SessionFeeds(self.watchers)
+        """The live list of sessions over every eyelet database, for `/sessions`."""
         self.discovery = Discovery(settings.search_roots, self.catalog)
         """Finds eyelet databases in the search roots, now and as they appear."""
         if settings.demo:  # before the server answers, so that the first page already lists it

@@ -81,11 +81,16 @@ class GridFeed:
                                'update': [{KEY_FIELD: key, **cells} for key, cells in changes.items()]})
 
 
-class FeedProvider(Protocol):
-    """Where a grid gets its feed for a query, and the whole row behind one of its keys."""
+class FeedSource(Protocol):
+    """Where a grid gets its feed for a query; each `acquire` is paired with a `release`."""
 
     def acquire(self, query: Query) -> GridFeed: ...
     async def release(self, query: Query) -> None: ...
+
+
+class FeedProvider(FeedSource, Protocol):
+    """A feed source whose rows can also be read whole, for the row detail panel."""
+
     def detail(self, feed: GridFeed, key: str) -> RowDetail: ...
 
 

@@ -1,0 +1,80 @@
+"""One session's timeline (plotly): a bar per tool call from PreToolUse to PostToolUse, prompts and stops marked."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from nicegui import ui
+
+from eyelet_gui.sources.query import session_events_statement
+from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.state.timeline import Mark, Span, pair_tool_calls
+from eyelet_gui.state.watcher import Watcher
+
+MARK_ROWS = {'UserPromptSubmit': 'prompts', 'Stop': 'stops', 'SubagentStop': 'stops', 'Notification': 'notifications'}
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()
+
+
+def timeline_figure(spans: list[Span], marks: list[Mark], now: float) -> dict[str, Any]:
+    """The plotly figure: bars on a time axis (bar lengths in ms), failed calls red, running calls to `now`."""
+    bars = {
+        'type': 'bar', 'orientation': 'h', 'name': 'tool calls',
+        'y': [span.tool for span in spans],
+        'base': [_iso(span.start) for span in spans],
+        'x': [((span.end if span.end is not None else now) - span.start) * 1000 for span in spans],
+        'marker': {'color': ['#e53935' if span.status == 'error' else '#90a4ae' if span.end is None else '#43a047'
+                             for span in spans]},
+        'text': [span.error or ('running' if span.end is None else '') for span in spans],
+        'textposition': 'none', 'hovertemplate': '%{y}: %{x:.0f} ms<br>%{text}<extra></extra>',
+    }
+    points = {
+        'type': 'scatter', 'mode': 'markers', 'name': 'events',
+        'y': [MARK_ROWS.get(mark.kind, mark.kind) for mark in marks], 'x': [_iso(mark.at) for mark in marks],
+        'text': [mark.kind for mark in marks], 'marker': {'symbol': 'diamond', 'size': 9, 'color': '#8e24aa'},
+        'hovertemplate': '%{text} at %{x}<extra></extra>',
+    }
+    return {'data': [bars, points],
+            'layout': {'barmode': 'overlay', 'showlegend': False, 'margin': {'l': 110, 'r': 10, 't': 10, 'b': 40},
+                       'xaxis': {'type': 'date'}, 'yaxis': {'automargin': True, 'type': 'category'},
+                       'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)'},
+            'config': {'displaylogo': False, 'responsive': True}}
+
+
+async def session_timeline(watcher: Watcher, session_id: str) -> None:
+    """The timeline, read now and again after each commit to the database (at most once a second)."""
+    summary = ui.label().classes('text-sm').mark('timeline-summary')
+    plot = ui.plotly(timeline_figure([], [], 0)).classes('w-full').style('height: 60vh')
+
+    async def show() -> None:
+        try:
+            events = (await watcher.reader.fetch(session_events_statement(session_id))).rows
+        except DatabaseProblem as problem:
+            summary.set_text(str(problem))
+            return
+        spans, marks = pair_tool_calls(events)
+        errors = sum(span.status == 'error' for span in spans)
+        running = sum(span.end is None for span in spans)
+        summary.set_text(f'{len(events):,} events · {len(spans):,} tool calls · {errors:,} failed · '
+                         f'{running:,} running · {sum(m.kind == "UserPromptSubmit" for m in marks):,} prompts')
+        now = events[-1][1] if events else 0
+        plot.figure = timeline_figure(spans, marks, now)
+        plot.update()
+
+    pending = False
+
+    async def changed() -> None:
+        nonlocal pending
+        if pending:
+            return  # a refresh is already on its way: commits in a burst cost one read
+        pending = True
+        try:
+            await show()
+        finally:
+            pending = False
+
+    await show()
+    watcher.changed.subscribe(changed)

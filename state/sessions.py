@@ -1,0 +1,110 @@
+"""Live list of eyelet sessions across every database: project, first and last event, events, errors, span."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+from nicegui import Event
+
+from eyelet_gui.sources.query import Query, sessions_statement
+from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.sources.schema import schema_kind
+from eyelet_gui.state.diff import Delta, Row, diff
+from eyelet_gui.state.grid_feed import GridFeed
+from eyelet_gui.state.watcher import Watcher
+
+SESSION_COLUMNS = ('project_dir', 'session_id', 'first', 'last', 'events', 'errors', 'span')
+RECENT = 7 * 86400.0
+"""Sessions with an event in the last week are listed."""
+REFRESH_INTERVAL = 1.0
+"""Seconds at least between two reads of the list: a grouped read costs more than a window."""
+
+
+class SessionList:
+    """A RowSource (like a LiveQuery) whose rows are sessions, keyed `<database id>:<session id>`."""
+
+    def __init__(self, watchers: dict[str, Watcher], limit: int = 200) -> None:
+        self.watchers = watchers
+        self.limit = limit
+        self.columns: tuple[str, ...] = SESSION_COLUMNS
+        self.rows: list[tuple[str, Row]] = []
+        self.total = 0
+        self.matching = 0
+        self.problem: str | None = None
+        self.delta: Event[Delta] = Event()
+        self.problem_changed: Event[[]] = Event()
+        self._dirty = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._watching: set[str] = set()
+
+    def start(self) -> None:
+        self._dirty.set()
+        self._task = asyncio.create_task(self._loop(), name='session list')
+
+    async def stop(self) -> None:
+        for database_id in self._watching:
+            self.watchers[database_id].changed.unsubscribe(self._dirty.set)
+        self._watching.clear()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        while True:
+            await self._dirty.wait()
+            self._dirty.clear()
+            await self.refresh()
+            await asyncio.sleep(REFRESH_INTERVAL)
+
+    async def refresh(self) -> None:
+        """Read every eyelet database's recent sessions, merge them newest first and emit the delta."""
+        merged: list[tuple[Any, str, Row]] = []
+        for database_id, watcher in list(self.watchers.items()):
+            if database_id not in self._watching:  # databases found later join the list
+                self._watching.add(database_id)
+                watcher.changed.subscribe(self._dirty.set)
+            try:
+                if schema_kind(tuple((await watcher.relations()).values())) != 'eyelet':
+                    continue
+                result = await watcher.reader.fetch(sessions_statement(time.time() - RECENT, self.limit))
+            except DatabaseProblem:
+                continue  # the connection list says what is wrong with it
+            for session, project, first, last, events, errors in result.rows:
+                row = (project, session, first, last, events, errors or 0, round((last or 0) - (first or 0), 1))
+                merged.append((last or 0, f'{database_id}:{session}', row))
+        merged.sort(key=lambda entry: entry[0], reverse=True)
+        new = [(key, row) for _, key, row in merged[:self.limit]]
+        added, updated, removed = diff(self.rows, new)
+        if added or updated or removed:
+            self.rows = new
+            self.total = self.matching = len(new)
+            self.delta.emit(Delta(added=added, updated=updated, removed=removed, total=len(new), matching=len(new)))
+
+
+class SessionFeeds:
+    """The one session list as a grid feed, running while some tab shows it."""
+
+    def __init__(self, watchers: dict[str, Watcher]) -> None:
+        self.watchers = watchers
+        self._list: SessionList | None = None
+        self._feed: GridFeed | None = None
+        self._users = 0
+
+    def acquire(self, _: Query) -> GridFeed:
+        if self._list is None or self._feed is None:
+            self._list = SessionList(self.watchers)
+            self._feed = GridFeed(self._list)
+            self._list.start()
+        self._users += 1
+        return self._feed
+
+    async def release(self, _: Query) -> None:
+        self._users -= 1
+        if self._users <= 0 and self._list is not None and self._feed is not None:
+            self._feed.close()
+            await self._list.stop()
+            self._list = self._feed = None

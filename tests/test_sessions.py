@@ -1,0 +1,98 @@
+"""Sessions: tool calls paired into spans, the live list's aggregates, and both pages in Chromium."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create_modern_database
+from eyelet_gui.state.sessions import SessionList
+from eyelet_gui.state.timeline import Mark, Span, pair_tool_calls
+
+from .conftest import ServedApp
+from .test_engine import eventually, watching
+from .writer import write
+
+NOW = 1_900_000_000.0
+
+
+def test_pre_and_post_tool_use_pair_first_in_first_out() -> None:
+    events = [
+        (1, NOW, 'UserPromptSubmit', None, 'success', 3, None),
+        (2, NOW + 1, 'PreToolUse', 'Bash', 'success', 1, None),
+        (3, NOW + 1.5, 'PreToolUse', 'Read', 'success', 1, None),
+        (4, NOW + 2, 'PreToolUse', 'Bash', 'success', 1, None),
+        (5, NOW + 2.5, 'PostToolUse', 'Read', 'success', 500, None),
+        (6, NOW + 4, 'PostToolUse', 'Bash', 'error', 3000, 'Command failed with exit code 1'),
+        (7, NOW + 5, 'PostToolUse', 'Grep', 'success', 20, None),  # its PreToolUse was never logged
+        (8, NOW + 6, 'Stop', None, 'success', 2, None),
+    ]
+    spans, marks = pair_tool_calls(events)
+    assert spans == [
+        Span('Bash', NOW + 1, NOW + 4, 'error', 'Command failed with exit code 1'),
+        Span('Read', NOW + 1.5, NOW + 2.5, 'success', None),
+        Span('Bash', NOW + 2, None, None, None),  # still running
+        Span('Grep', NOW + 5, NOW + 5, 'success', None),
+    ]
+    assert marks == [Mark('UserPromptSubmit', NOW), Mark('Stop', NOW + 6)]
+
+
+def hooks_database(path: Path, rows: list[tuple[float, str, str, str | None, str]]) -> Path:
+    create_modern_database(path)
+    connection = connect_writer(path)
+    for timestamp, session, hook_type, tool, status in rows:
+        connection.execute(INSERT_HOOK, {
+            'timestamp': timestamp, 'timestamp_iso': '', 'session_id': session, 'hook_type': hook_type,
+            'tool_name': tool, 'status': status, 'duration_ms': 5, 'hostname': 'h', 'ip_address': '',
+            'project_dir': '/home/dev/code/acme', 'data': '{}'})
+    connection.close()
+    return path
+
+
+async def test_session_list_aggregates_and_follows_commits(tmp_path: Path) -> None:
+    now = time.time()
+    path = hooks_database(tmp_path / 'eyelet.db', [
+        (now - 100, 'alpha', 'SessionStart', None, 'success'),
+        (now - 90, 'alpha', 'PostToolUse', 'Bash', 'error'),
+        (now - 40, 'alpha', 'Stop', None, 'success'),
+        (now - 30, 'beta', 'SessionStart', None, 'success'),
+        (now - 10 * 86400, 'ancient', 'SessionStart', None, 'success'),  # older than a week: not listed
+    ])
+    async with watching(path) as watcher:
+        sessions = SessionList({watcher.database.id: watcher})
+        sessions.start()
+        try:
+            await eventually(lambda: len(sessions.rows) == 2)
+            key = watcher.database.id
+            assert [(k, row[1], row[4], row[5], row[6]) for k, row in sessions.rows] == [
+                (f'{key}:beta', 'beta', 1, 0, 0.0), (f'{key}:alpha', 'alpha', 3, 1, 60.0)]
+            write(path, "INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type, status, data) "
+                        f"VALUES ({now}, '', 'alpha', 'Stop', 'success', '{{}}')")
+            await eventually(lambda: [k for k, _ in sessions.rows] == [f'{key}:alpha', f'{key}:beta'])
+            assert sessions.rows[0][1][4:] == (4, 1, 100.0)
+        finally:
+            await sessions.stop()
+
+
+async def test_sessions_page_and_timeline_in_chromium(served_app: Callable[..., ServedApp], browser: Any,
+                                                     tmp_path: Path) -> None:
+    now = time.time()
+    path = hooks_database(tmp_path / 'eyelet.db', [
+        (now - 50, 'gamma-session', 'UserPromptSubmit', None, 'success'),
+        (now - 40, 'gamma-session', 'PreToolUse', 'Bash', 'success'),
+        (now - 30, 'gamma-session', 'PostToolUse', 'Bash', 'error'),
+        (now - 20, 'gamma-session', 'PreToolUse', 'Read', 'success'),
+    ])
+    app = served_app(str(path))
+    page = await browser.new_page()
+    await page.goto(f'{app.url}/sessions')
+    await page.get_by_text('gamma-session').wait_for(timeout=10_000)
+    await page.locator('.ag-row[row-index="0"] .ag-cell').nth(1).click()
+    await page.get_by_text('4 events · 2 tool calls · 1 failed · 1 running · 1 prompts').wait_for(timeout=10_000)
+    await page.locator('.js-plotly-plot .barlayer .point').nth(1).wait_for(state='attached', timeout=10_000)
+    assert await page.locator('.js-plotly-plot .barlayer .point').count() == 2
+    write(path, "INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type, tool_name, status, data) "
+                f"VALUES ({now}, '', 'gamma-session', 'PostToolUse', 'Read', 'success', '{{}}')")
+    await page.get_by_text('5 events · 2 tool calls · 1 failed · 0 running · 1 prompts').wait_for(timeout=5_000)
