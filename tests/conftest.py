@@ -17,6 +17,7 @@ import pytest
 from nicegui import core, ui
 from nicegui.testing.general import nicegui_reset_globals, prepare_simulation
 from nicegui.testing.user import User
+from playwright.async_api import async_playwright
 
 from eyelet_gui.main import build
 from eyelet_gui.settings import Settings
@@ -125,8 +126,6 @@ def served_app() -> Iterator[Callable[..., ServedApp]]:
 @pytest.fixture
 async def browser() -> AsyncIterator[object]:
     """Debian's Chromium driven by Playwright (no downloaded browser)."""
-    from playwright.async_api import async_playwright
-
     assert CHROMIUM.exists(), 'Debian chromium is missing: `apt-get install chromium` (.ci/run does it)'
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
