@@ -7,6 +7,7 @@ import dataclasses
 from fastapi import Request
 from nicegui import ui
 
+from eyelet_gui.components.charts import charts
 from eyelet_gui.components.connection_list import connection_list
 from eyelet_gui.components.hook_feed import hook_feed
 from eyelet_gui.components.layout import frame, problem_card
@@ -51,6 +52,7 @@ def _content(dashboard: Dashboard, query: Query) -> None:
     with ui.card().classes('w-full'):
         ui.label('Live hook feed').classes('text-h6')
         hook_feed(dashboard.hook_feeds, query)
+    charts(dashboard.charts)
     for database in dashboard.catalog.databases:
         records = dashboard.records[database.id]
         card = ui.card().classes('w-full')

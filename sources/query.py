@@ -165,3 +165,33 @@ def session_events_statement(session_id: str) -> Statement:
     """One session's events in order: found through the session_id index."""
     return Statement('SELECT id, timestamp, hook_type, tool_name, status, duration_ms, error_code FROM hooks '
                      'WHERE session_id = ? ORDER BY timestamp, id', (session_id,))
+
+
+def events_per_minute_statement(since: float) -> Statement:
+    """(minute, hook_type, count) since `since`: a range on the timestamp index, grouped."""
+    return Statement('SELECT CAST(timestamp / 60 AS INTEGER) AS minute, hook_type, count(*) FROM hooks '
+                     'WHERE timestamp >= ? GROUP BY minute, hook_type', (since,))
+
+
+def tool_calls_statement(since: float) -> Statement:
+    """(tool, calls, p50 ms, p95 ms, errors) since `since`, from PostToolUse rows (idx_type_timestamp).
+
+    Percentiles by nearest rank, the row at position ceil(p * n), computed in SQL: no row is loaded into Python.
+    """
+    return Statement(
+        'WITH calls AS (SELECT tool_name AS tool, duration_ms AS ms, status, '
+        'row_number() OVER (PARTITION BY tool_name ORDER BY duration_ms) AS position, '
+        'count(*) OVER (PARTITION BY tool_name) AS total '
+        "FROM hooks WHERE hook_type = 'PostToolUse' AND timestamp >= ?) "
+        'SELECT tool, total, '
+        'max(CASE WHEN position = CAST(0.5 * total AS INTEGER) + (0.5 * total > CAST(0.5 * total AS INTEGER)) '
+        'THEN ms END), '
+        'max(CASE WHEN position = CAST(0.95 * total AS INTEGER) + (0.95 * total > CAST(0.95 * total AS INTEGER)) '
+        'THEN ms END), '
+        "sum(status = 'error') FROM calls GROUP BY tool ORDER BY total DESC", (since,))
+
+
+def errors_per_minute_statement(since: float) -> Statement:
+    """(minute, errors, calls) of PostToolUse since `since`: the error rate over time."""
+    return Statement("SELECT CAST(timestamp / 60 AS INTEGER) AS minute, sum(status = 'error'), count(*) FROM hooks "
+                     "WHERE hook_type = 'PostToolUse' AND timestamp >= ? GROUP BY minute", (since,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
+from eyelet_gui.state.charts import Charts
 from eyelet_gui.state.discovery import Discovery
 from eyelet_gui.state.exports import Exports
 from eyelet_gui.state.grid_feed import GridFeeds
@@ -33,6 +34,8 @@ class Dashboard:
         """The merged hook feed over every database, for `/`."""
         self.session_feeds = SessionFeeds(self.watchers)
         """The live list of sessions over every eyelet database, for `/sessions`."""
+        self.charts = Charts(self.watchers)
+        """The charts' aggregates over every eyelet database, for `/`."""
         self.discovery = Discovery(settings.search_roots, self.catalog)
         """Finds eyelet databases in the search roots, now and as they appear."""
         if settings.demo:  # before the server answers, so that the first page already lists it
@@ -57,6 +60,7 @@ class Dashboard:
         for watcher in self.watchers.values():
             watcher.start()
         self.discovery.start()
+        self.charts.start()
 
     async def start_demo(self) -> None:
         """Start the demo on request (the first page offers it when no database was found)."""
@@ -65,6 +69,7 @@ class Dashboard:
     async def stop(self) -> None:
         """Stop discovery and every watcher (closing its connections), then the demo writer."""
         await self.discovery.stop()
+        await self.charts.stop()
         for watcher in self.watchers.values():
             await watcher.stop()
         self.catalog.stop()
