@@ -6,7 +6,7 @@ from typing import Any
 
 from eyelet_gui.components.table_view import TableView, view_url
 from eyelet_gui.sources.query import Query
-from eyelet_gui.state.hook_feed import FEED_LIMIT, HookFeeds
+from eyelet_gui.state.hook_feed import DEFAULT_FEED, HookFeeds
 
 # Constant JavaScript only: cell values are looked up in these maps, never evaluated.
 HOOK_COLOURS = ("{PreToolUse: '#1e88e5', PostToolUse: '#43a047', UserPromptSubmit: '#8e24aa', Notification: '#fb8c00',"
@@ -29,5 +29,5 @@ COLUMNS: dict[str, dict[str, Any]] = {
 
 def hook_feed(feeds: HookFeeds, query: Query | None = None) -> TableView:
     """Newest hook events first across all eyelet databases; filters and search are live queries in each."""
-    return TableView(feeds, query or Query(relation='hooks', limit=FEED_LIMIT), view_url('/'), paged=False,
+    return TableView(feeds, query or DEFAULT_FEED, view_url('/'), paged=False,
                      sortable=False, column_options=lambda name: COLUMNS.get(name, {}))

@@ -25,6 +25,8 @@ FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_nam
                 'error_code')
 """The hooks columns the feed shows, in order (DESIGN.md's modern schema)."""
 FEED_LIMIT = 300
+DEFAULT_FEED = Query(relation='hooks', limit=FEED_LIMIT)
+"""What `/` shows without filters: kept live from start-up, so the first visitor's page has its rows at once."""
 
 
 class HookFeed:
