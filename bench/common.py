@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
+import socket
 import sqlite3
 import statistics
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+
+import httpx
 
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, MODERN_SCHEMA, connect_writer
 
@@ -44,3 +51,31 @@ def create_hooks(path: Path, rows: int) -> None:
             'status': 'success', 'duration_ms': i % 997, 'hostname': 'bench', 'ip_address': '', 'project_dir': '/p',
             'data': data} for i in range(rows)))
     connection.close()
+
+
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+                 '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling',
+                 '--disable-backgrounding-occluded-windows']
+
+
+@contextlib.contextmanager
+def served(database: Path) -> Iterator[str]:
+    """`python -m eyelet_gui DATABASE` on a free port, as a user starts it; yields its address once it answers."""
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = int(probe.getsockname()[1])
+    env = {name: value for name, value in os.environ.items() if name != 'PYTEST_CURRENT_TEST'}
+    server = subprocess.Popen([sys.executable, '-m', 'eyelet_gui', str(database), '--no-show', '--port', str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait()

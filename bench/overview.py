@@ -11,36 +11,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from playwright.async_api import async_playwright
 
 from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_calls_statement
 from eyelet_gui.sources.reader import Reader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import create_hooks, percentile, print_conditions
+from common import CHROMIUM_ARGS, create_hooks, percentile, print_conditions, served
 
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-                 '--disable-sync']
 FEED_HAS_ROWS = ("() => { const e = document.querySelector('.eyelet-grid'); "
                  "return e && getElement(e.id.slice(1)).api?.getDisplayedRowCount() > 0 }")
 CHARTS_HAVE_DATA = ("() => { const c = document.querySelectorAll('.js-plotly-plot'); "
                     "return c.length === 4 && c[1].data?.[0]?.x?.length > 0 && c[0].data?.length > 0 }")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return int(probe.getsockname()[1])
 
 
 def ms(values: list[float]) -> str:
@@ -79,35 +67,22 @@ async def main() -> None:
         for name, values in (await query_times(path, 20)).items():
             print(f'  {name}, last hour: {ms(values)}')
 
-        port = free_port()
-        env = {name: value for name, value in os.environ.items() if name != 'PYTEST_CURRENT_TEST'}
-        server = subprocess.Popen([sys.executable, '-m', 'eyelet_gui', str(path), '--no-show', '--port', str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        try:
-            for _ in range(100):
-                try:
-                    httpx.get(f'http://127.0.0.1:{port}/', timeout=1)
-                    break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.2)
+        with served(path) as url:
             rows, charts = [], []
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
                 for _ in range(args.loads + 1):  # the first load warms the server and the browser's cache up
                     page = await browser.new_page()
                     started = time.perf_counter()
-                    await page.goto(f'http://127.0.0.1:{port}/')
+                    await page.goto(f'{url}/')
                     await page.wait_for_function(FEED_HAS_ROWS, timeout=30_000, polling=10)
                     rows.append(time.perf_counter() - started)
                     await page.wait_for_function(CHARTS_HAVE_DATA, timeout=30_000, polling=10)
                     charts.append(time.perf_counter() - started)
                     await page.close()
                 await browser.close()
-            print(f'\n/ from navigation to the hook feed\'s first rows: {ms(rows[1:])}')
-            print(f'/ from navigation to all four charts drawn with data: {ms(charts[1:])}')
-        finally:
-            server.terminate()
-            server.wait()
+        print(f'\n/ from navigation to the hook feed\'s first rows: {ms(rows[1:])}')
+        print(f'/ from navigation to all four charts drawn with data: {ms(charts[1:])}')
 
 
 if __name__ == '__main__':

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
+import contextlib
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,18 +21,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import httpx
 from playwright.async_api import Page, async_playwright
 
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK
 from eyelet_gui.state.catalog import database_id
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import create_hooks, percentile, print_conditions
+from common import CHROMIUM_ARGS, create_hooks, percentile, print_conditions, served
 
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-                 '--disable-sync', '--disable-renderer-backgrounding', '--disable-background-timer-throttling',
-                 '--disable-backgrounding-occluded-windows']
 # Records, in the page, when each row id first appears in the grid (Date.now(), comparable with time.time()).
 WATCH_ROWS = '''() => {
   window.seenAt = {};
@@ -45,12 +39,6 @@ WATCH_ROWS = '''() => {
     }
   }).observe(document.body, { childList: true, subtree: true });
 }'''
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return int(probe.getsockname()[1])
 
 
 def insert(connection: sqlite3.Connection, number: int) -> float:
@@ -103,20 +91,10 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-wire-') as folder:
         path = Path(folder) / 'eyelet.db'
         create_hooks(path, 20_000)
-        port = free_port()
-        env = {name: value for name, value in os.environ.items() if name != 'PYTEST_CURRENT_TEST'}
-        server = subprocess.Popen([sys.executable, '-m', 'eyelet_gui', str(path), '--no-show', '--port', str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        base = f'http://127.0.0.1:{port}/db/{database_id(path.resolve())}/table/hooks'
         writer = sqlite3.connect(path, isolation_level=None)
         number = 0
-        try:
-            for _ in range(100):
-                try:
-                    httpx.get(f'http://127.0.0.1:{port}/', timeout=1)
-                    break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.2)
+        with served(path) as url, contextlib.closing(writer):
+            base = f'{url}/db/{database_id(path.resolve())}/table/hooks'
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
                 for loaded in (1000, 10_000):
@@ -153,10 +131,6 @@ async def main() -> None:
                       f'{statistics.median(latencies) * 1000:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f} ms '
                       f'(n={len(latencies)})')
                 await browser.close()
-        finally:
-            writer.close()
-            server.terminate()
-            server.wait()
 
 
 if __name__ == '__main__':

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import math
 import time
 from collections import defaultdict
@@ -11,10 +9,10 @@ from dataclasses import dataclass, field
 
 from nicegui import Event
 
-from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_calls_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import schema_kind
+from eyelet_gui.state.refresh_loop import RefreshLoop
 from eyelet_gui.state.watcher import Watcher
 
 MINUTES = 60
@@ -80,28 +78,9 @@ class Charts:
         self.watchers = watchers
         self.latest = Aggregates(last_minute=math.floor(time.time() / 60))
         self.updated: Event[Aggregates] = Event()
-        self._dirty = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._watching: set[str] = set()
+        self.loop = RefreshLoop(watchers, self._refresh, interval=REFRESH_INTERVAL, idle=60.0, name='charts')
+        """Also once a minute without commits, so that the time axis moves on."""
 
-    def start(self) -> None:
-        self._dirty.set()
-        self._task = asyncio.create_task(self._loop(), name='charts')
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        while True:
-            await wait_event(self._dirty, 60)  # also once a minute without commits: the time axis moves on
-            self._dirty.clear()
-            for database_id, watcher in self.watchers.items():
-                if database_id not in self._watching:
-                    self._watching.add(database_id)
-                    watcher.changed.subscribe(self._dirty.set)
-            self.latest = await aggregate(list(self.watchers.values()), time.time())
-            self.updated.emit(self.latest)
-            await asyncio.sleep(REFRESH_INTERVAL)
+    async def _refresh(self) -> None:
+        self.latest = await aggregate(list(self.watchers.values()), time.time())
+        self.updated.emit(self.latest)

@@ -60,7 +60,7 @@ class Dashboard:
         for watcher in self.watchers.values():
             watcher.start()
         self.discovery.start()
-        self.charts.start()
+        self.charts.loop.start()
         self.hook_feeds.acquire(DEFAULT_FEED)  # held for the app's life; released in stop()
 
     async def start_demo(self) -> None:
@@ -70,7 +70,7 @@ class Dashboard:
     async def stop(self) -> None:
         """Stop discovery and every watcher (closing its connections), then the demo writer."""
         await self.discovery.stop()
-        await self.charts.stop()
+        await self.charts.loop.stop()
         if self._started:
             await self.hook_feeds.release(DEFAULT_FEED)
         for watcher in self.watchers.values():

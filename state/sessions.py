@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from typing import Any
 
@@ -14,6 +12,7 @@ from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import schema_kind
 from eyelet_gui.state.diff import Delta, Row, diff
 from eyelet_gui.state.grid_feed import GridFeed
+from eyelet_gui.state.refresh_loop import RefreshLoop
 from eyelet_gui.state.watcher import Watcher
 
 SESSION_COLUMNS = ('project_dir', 'session_id', 'first', 'last', 'events', 'errors', 'span')
@@ -36,37 +35,12 @@ class SessionList:
         self.problem: str | None = None
         self.delta: Event[Delta] = Event()
         self.problem_changed: Event[[]] = Event()
-        self._dirty = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._watching: set[str] = set()
-
-    def start(self) -> None:
-        self._dirty.set()
-        self._task = asyncio.create_task(self._loop(), name='session list')
-
-    async def stop(self) -> None:
-        for database_id in self._watching:
-            self.watchers[database_id].changed.unsubscribe(self._dirty.set)
-        self._watching.clear()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        while True:
-            await self._dirty.wait()
-            self._dirty.clear()
-            await self.refresh()
-            await asyncio.sleep(REFRESH_INTERVAL)
+        self.loop = RefreshLoop(watchers, self.refresh, interval=REFRESH_INTERVAL, name='session list')
 
     async def refresh(self) -> None:
         """Read every eyelet database's recent sessions, merge them newest first and emit the delta."""
         merged: list[tuple[Any, str, Row]] = []
         for database_id, watcher in list(self.watchers.items()):
-            if database_id not in self._watching:  # databases found later join the list
-                self._watching.add(database_id)
-                watcher.changed.subscribe(self._dirty.set)
             try:
                 if schema_kind(tuple((await watcher.relations()).values())) != 'eyelet':
                     continue
@@ -98,7 +72,7 @@ class SessionFeeds:
         if self._list is None or self._feed is None:
             self._list = SessionList(self.watchers)
             self._feed = GridFeed(self._list)
-            self._list.start()
+            self._list.loop.start()
         self._users += 1
         return self._feed
 
@@ -106,5 +80,5 @@ class SessionFeeds:
         self._users -= 1
         if self._users <= 0 and self._list is not None and self._feed is not None:
             self._feed.close()
-            await self._list.stop()
+            await self._list.loop.stop()
             self._list = self._feed = None

@@ -62,7 +62,7 @@ async def test_session_list_aggregates_and_follows_commits(tmp_path: Path) -> No
     ])
     async with watching(path) as watcher:
         sessions = SessionList({watcher.database.id: watcher})
-        sessions.start()
+        sessions.loop.start()
         try:
             await eventually(lambda: len(sessions.rows) == 2)
             key = watcher.database.id
@@ -73,7 +73,7 @@ async def test_session_list_aggregates_and_follows_commits(tmp_path: Path) -> No
             await eventually(lambda: [k for k, _ in sessions.rows] == [f'{key}:alpha', f'{key}:beta'])
             assert sessions.rows[0][1][4:] == (4, 1, 100.0)
         finally:
-            await sessions.stop()
+            await sessions.loop.stop()
 
 
 async def test_sessions_page_and_timeline_in_chromium(served_app: Callable[..., ServedApp], browser: Any,
