@@ -63,5 +63,6 @@ async def test_charts_follow_eyelets_logger(served_app: Callable[..., ServedApp]
     log_hook(project, 'acme', 'PostToolUse', 'Read')
     await page.wait_for_function(f"JSON.stringify([{calls}.x, {calls}.y]) === '[[\"Bash\",\"Read\"],[2,1]]'",
                                  timeout=10_000)
-    rate = "document.querySelectorAll('.js-plotly-plot')[3].data[0].y"
-    assert await page.evaluate(f'{rate}[{rate}.length - 1]') in (1 / 3, 0.5)  # the minute may just have turned
+    rates = "document.querySelectorAll('.js-plotly-plot')[3].data[0].y.filter((v) => v !== null)"
+    # 1 failure in 3 calls, or in 2 and 1 when a minute turned between them: a failure shows in any case.
+    assert 0 < await page.evaluate(f'Math.max(...{rates})') <= 0.5
