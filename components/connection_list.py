@@ -53,7 +53,7 @@ def _entry(records: NewestRecords) -> Callable[[], None]:
             status.set_text(health.problem)
             activity.set_text('')
             return
-        status.set_text(f'{records.kind} · {records.summary}')
+        status.set_text(f'{records.kind or "reading"} · {records.summary}')
         age = None if health.last_commit_at is None else time.time() - health.last_commit_at
         sizes = byte_size(health.file_size) + (f' + WAL {byte_size(health.wal_size)}' if health.wal_size else '')
         activity.set_text(f'last commit {age_text(age)} · {health.changes_per_minute} changes/min · {sizes}')

@@ -23,8 +23,8 @@ class NewestRecords:
         """The live query on the main table; None until the database has a table."""
         self.problem: str | None = None
         """Why the records cannot be shown right now, in words."""
-        self.kind: SchemaKind = 'SQLite'
-        """Which schema the database holds, as last read."""
+        self.kind: SchemaKind | None = None
+        """Which schema the database holds, as last read; None until it has been read."""
         self.changed: Event[Delta | None] = Event()
         """Fired with each delta of the live query, and with None when the table or the problem changed."""
         watcher.changed.subscribe(self._follow)
