@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import subprocess
+import tempfile
 import time
 from pathlib import Path
+
+import pytest
 
 from eyelet_gui.sources.discovery import Search, default_roots
 from eyelet_gui.sources.eyelet_schema import create_modern_database
@@ -16,6 +21,7 @@ from eyelet_gui.state.values import age_text
 
 from .conftest import make_database
 
+ROOT = Path(__file__).resolve().parents[1]
 LEGACY = """
 CREATE TABLE executions (id INTEGER PRIMARY KEY, hook_id TEXT, hook_type TEXT, tool_name TEXT, timestamp TEXT,
                          input_data TEXT, output_data TEXT, duration_ms INTEGER, status TEXT, error_message TEXT);
@@ -104,3 +110,40 @@ def test_ages_read_like_a_person_says_them() -> None:
     assert [age_text(None), age_text(0.5), age_text(42), age_text(300), age_text(3 * 3600), age_text(86400),
             age_text(3 * 86400)] == ['never', 'just now', '42 s ago', '5 min ago', '3 h ago', '1 day ago',
                                      '3 days ago']
+
+
+SEARCH_AS_NOBODY = '''
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from eyelet_gui.sources.discovery import Search
+search = Search((Path(sys.argv[2]),))
+print([str(path) for path in search.run()], search.complete)
+'''
+
+
+def test_unreadable_folders_are_skipped(tmp_path: Path) -> None:
+    """Run as an unprivileged user (root reads every folder): a private folder is passed over, not fatal."""
+    if shutil.which('setpriv') is None or not Path('/usr/bin/python3').exists():
+        pytest.skip('needs setpriv and a system python3 to search as an unprivileged user')
+    with tempfile.TemporaryDirectory(prefix='eyelet-gui-nobody-') as shared:
+        root = Path(shared)
+        package = root / 'lib' / 'eyelet_gui' / 'sources'
+        package.mkdir(parents=True)
+        for name in ('__init__.py', 'sources/__init__.py', 'sources/discovery.py', 'sources/sqlite_files.py'):
+            shutil.copy(ROOT / name, root / 'lib' / 'eyelet_gui' / name)
+        visible = project(root / 'code', 'open')
+        create_modern_database(visible)
+        hidden = project(root / 'code', 'private')
+        create_modern_database(hidden)
+        (root / 'code' / 'private').chmod(0o700)  # owned by root: nobody may not look inside
+        for folder in (root, *root.rglob('*')):
+            if folder.is_dir() and folder != root / 'code' / 'private':
+                folder.chmod(0o755)
+        for path in root.rglob('*'):
+            if path.is_file():
+                path.chmod(0o644)
+        run = subprocess.run(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '/usr/bin/python3',
+                              '-c', SEARCH_AS_NOBODY, str(root / 'lib'), str(root / 'code')],
+                             capture_output=True, text=True, check=True)
+        assert run.stdout.strip() == f"[{str(visible.resolve())!r}] True"
