@@ -46,8 +46,6 @@ class TableView:
                  column_options: ColumnOptions | None = None) -> None:
         self.feeds = feeds
         self.url = url
-        self.exporting = on_export
-        """Starts an export of the current view in the given format; None: the view offers no export."""
         self.sortable = sortable
         self.detail: RowDetail | None = None
         with ui.row().classes('w-full items-center gap-2'):

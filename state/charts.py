@@ -11,7 +11,6 @@ from nicegui import Event
 
 from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_calls_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
-from eyelet_gui.sources.schema import schema_kind
 from eyelet_gui.state.refresh_loop import RefreshLoop
 from eyelet_gui.state.watcher import Watcher
 
@@ -50,7 +49,7 @@ async def aggregate(watchers: list[Watcher], now: float) -> Aggregates:
     tools: dict[str, list[ToolFigures]] = defaultdict(list)
     for watcher in watchers:
         try:
-            if schema_kind(tuple((await watcher.relations()).values())) != 'eyelet':
+            if await watcher.schema_kind() != 'eyelet':
                 continue
             for minute, hook_type, count in (await watcher.reader.fetch(events_per_minute_statement(since))).rows:
                 events[hook_type][minute - last + MINUTES - 1] += count

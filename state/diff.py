@@ -27,10 +27,6 @@ class Delta:
     total: int = 0
     matching: int = 0
 
-    @property
-    def rows_changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.columns is not None)
-
 
 def diff(old: Keyed, new: Keyed) -> tuple[tuple[tuple[int, str, Row], ...], tuple[tuple[str, dict[int, Any]], ...],
                                           tuple[str, ...]]:

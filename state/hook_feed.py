@@ -11,13 +11,12 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
-from nicegui import Event
-
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
-from eyelet_gui.state.diff import Delta, Row, diff
+from eyelet_gui.state.diff import Row
 from eyelet_gui.state.grid_feed import GridFeed
 from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.merged_rows import MergedRows
 from eyelet_gui.state.row_detail import RowDetail
 from eyelet_gui.state.watcher import Watcher
 
@@ -29,19 +28,12 @@ DEFAULT_FEED = Query(relation='hooks', limit=FEED_LIMIT)
 """What `/` shows without filters: kept live from start-up, so the first visitor's page has its rows at once."""
 
 
-class HookFeed:
-    """Merged newest-first window over several LiveQueries on `hooks`; a RowSource like a LiveQuery."""
+class HookFeed(MergedRows):
+    """Merged newest-first window over several LiveQueries on `hooks`."""
 
     def __init__(self, query: Query) -> None:
+        super().__init__(FEED_COLUMNS)
         self.query = query
-        self.columns: tuple[str, ...] = FEED_COLUMNS
-        self.rows: list[tuple[str, Row]] = []
-        """Keys are `<database id>:<row key>`."""
-        self.total = 0
-        self.matching = 0
-        self.problem: str | None = None
-        self.delta: Event[Delta] = Event()
-        self.problem_changed: Event[[]] = Event()
         self.sources: dict[str, tuple[Watcher, LiveQuery]] = {}
         """By database id: the watcher and the live query that feed this merge."""
 
@@ -69,12 +61,7 @@ class HookFeed:
             total, matching = total + live.total, matching + live.matching
             merged.extend((row[positions[0]] or 0, f'{database_id}:{key}', tuple(row[p] for p in positions))
                           for key, row in live.rows)
-        merged.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
-        new = [(key, row) for _, key, row in merged[:self.query.limit]]
-        added, updated, removed = diff(self.rows, new)
-        if added or updated or removed or (total, matching) != (self.total, self.matching):
-            self.rows, self.total, self.matching = new, total, matching
-            self.delta.emit(Delta(added=added, updated=updated, removed=removed, total=total, matching=matching))
+        self.publish(merged, self.query.limit, total, matching)
 
 
 class HookFeeds:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from nicegui import Event
-
 from eyelet_gui.sources.query import Query, sessions_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
-from eyelet_gui.sources.schema import schema_kind
-from eyelet_gui.state.diff import Delta, Row, diff
+from eyelet_gui.state.diff import Row
 from eyelet_gui.state.grid_feed import GridFeed
+from eyelet_gui.state.merged_rows import MergedRows
 from eyelet_gui.state.refresh_loop import RefreshLoop
 from eyelet_gui.state.watcher import Watcher
 
@@ -22,19 +20,13 @@ REFRESH_INTERVAL = 1.0
 """Seconds at least between two reads of the list: a grouped read costs more than a window."""
 
 
-class SessionList:
-    """A RowSource (like a LiveQuery) whose rows are sessions, keyed `<database id>:<session id>`."""
+class SessionList(MergedRows):
+    """Sessions as rows, keyed `<database id>:<session id>`, the most recently active first."""
 
     def __init__(self, watchers: dict[str, Watcher], limit: int = 200) -> None:
+        super().__init__(SESSION_COLUMNS)
         self.watchers = watchers
         self.limit = limit
-        self.columns: tuple[str, ...] = SESSION_COLUMNS
-        self.rows: list[tuple[str, Row]] = []
-        self.total = 0
-        self.matching = 0
-        self.problem: str | None = None
-        self.delta: Event[Delta] = Event()
-        self.problem_changed: Event[[]] = Event()
         self.loop = RefreshLoop(watchers, self.refresh, interval=REFRESH_INTERVAL, name='session list')
 
     async def refresh(self) -> None:
@@ -42,7 +34,7 @@ class SessionList:
         merged: list[tuple[Any, str, Row]] = []
         for database_id, watcher in list(self.watchers.items()):
             try:
-                if schema_kind(tuple((await watcher.relations()).values())) != 'eyelet':
+                if await watcher.schema_kind() != 'eyelet':
                     continue
                 result = await watcher.reader.fetch(sessions_statement(time.time() - RECENT, self.limit))
             except DatabaseProblem:
@@ -50,13 +42,8 @@ class SessionList:
             for session, project, first, last, events, errors in result.rows:
                 row = (project, session, first, last, events, errors or 0, round((last or 0) - (first or 0), 1))
                 merged.append((last or 0, f'{database_id}:{session}', row))
-        merged.sort(key=lambda entry: entry[0], reverse=True)
-        new = [(key, row) for _, key, row in merged[:self.limit]]
-        added, updated, removed = diff(self.rows, new)
-        if added or updated or removed:
-            self.rows = new
-            self.total = self.matching = len(new)
-            self.delta.emit(Delta(added=added, updated=updated, removed=removed, total=len(new), matching=len(new)))
+        listed = min(len(merged), self.limit)
+        self.publish(merged, self.limit, listed, listed)
 
 
 class SessionFeeds:

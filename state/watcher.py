@@ -15,7 +15,7 @@ from nicegui import Event
 from eyelet_gui.sources.change_detector import ChangeDetector, Observation
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.reader import Reader, file_facts
-from eyelet_gui.sources.schema import Relation
+from eyelet_gui.sources.schema import Relation, SchemaKind, schema_kind
 from eyelet_gui.state.activity import Activity
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.live_query import LiveQuery
@@ -98,6 +98,10 @@ class Watcher:
             if self._relations is None or self._relations[0] != version:
                 self._relations = version, {relation.name: relation for relation in await self.reader.relations()}
             return self._relations[1]
+
+    async def schema_kind(self) -> SchemaKind:
+        """Which schema the database holds now (eyelet's modern or legacy one, or another)."""
+        return schema_kind(tuple((await self.relations()).values()))
 
     def _schema_version(self) -> tuple[int, int, int] | None:
         observed = self.observation.version if self.observation else None
