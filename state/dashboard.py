@@ -8,7 +8,7 @@ from eyelet_gui.state.charts import Charts
 from eyelet_gui.state.discovery import Discovery
 from eyelet_gui.state.exports import Exports
 from eyelet_gui.state.grid_feed import GridFeeds
-from eyelet_gui.state.hook_feed import DEFAULT_FEED, HookFeeds
+from eyelet_gui.state.hook_feed import HookFeeds
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.sessions import SessionFeeds
 from eyelet_gui.state.watcher import Watcher
@@ -61,7 +61,6 @@ class Dashboard:
             watcher.start()
         self.discovery.start()
         self.charts.loop.start()
-        self.hook_feeds.acquire(DEFAULT_FEED)  # held for the app's life; released in stop()
 
     async def start_demo(self) -> None:
         """Start the demo on request (the first page offers it when no database was found)."""
@@ -71,8 +70,6 @@ class Dashboard:
         """Stop discovery and every watcher (closing its connections), then the demo writer."""
         await self.discovery.stop()
         await self.charts.loop.stop()
-        if self._started:
-            await self.hook_feeds.release(DEFAULT_FEED)
         for watcher in self.watchers.values():
             await watcher.stop()
         self.catalog.stop()

@@ -25,7 +25,7 @@ FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_nam
 """The hooks columns the feed shows, in order (DESIGN.md's modern schema)."""
 FEED_LIMIT = 300
 DEFAULT_FEED = Query(relation='hooks', limit=FEED_LIMIT)
-"""What `/` shows without filters: kept live from start-up, so the first visitor's page has its rows at once."""
+"""What `/` shows without filters."""
 
 
 class HookFeed(MergedRows):
