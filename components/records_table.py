@@ -1,38 +1,47 @@
-"""A table of a database's newest records, live; every value shown as text, column names kept out of field ids.
-
-This plain table redraws its rows on each delta; the live-table component (AG Grid transactions) replaces it.
-"""
+"""A database's newest records on `/`: the live grid on its main table, following that table as it changes."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from nicegui import ui
 
+from eyelet_gui.components.live_grid import LiveGrid
 from eyelet_gui.state.diff import Delta
-from eyelet_gui.state.grid_feed import field_id
+from eyelet_gui.state.grid_feed import GridFeeds
 from eyelet_gui.state.newest_records import NewestRecords
-from eyelet_gui.state.values import cell_text
+from eyelet_gui.state.query_url import table_path
 
 
-def records_table(records: NewestRecords) -> None:
-    """The newest rows of one database, updated whenever a commit changes them."""
+def records_table(records: NewestRecords, feeds: GridFeeds) -> None:
+    """Newest rows first, changed in place; clicking a row opens the table's own live page.
+
+    Only for generic SQLite files: eyelet's records are in the hook feed, and a grid that nobody sees would
+    still receive every change.
+    """
     problem = ui.label().classes('text-negative')
-    table = ui.table(columns=[], rows=[], row_key='key').props('dense flat bordered')
-    table.classes('w-full')
+    shown: list[tuple[str | None, bool]] = [(None, False)]
 
-    def render(_: Delta | None = None) -> None:
+    def wanted() -> tuple[str | None, bool]:
+        return (records.live.query.relation if records.live else None), records.kind == 'SQLite'
+
+    @ui.refreshable
+    def grid() -> None:
+        live = records.live
+        shown[0] = wanted()
+        if not shown[0][1]:
+            return
+        if live is None:
+            ui.label('This database has no tables yet.')
+            return
+        path = table_path(records.database.id, live.query.relation)
+        # The same query as the records' own live query: the grid shares its reads.
+        LiveGrid(feeds, live.query, on_select=lambda _: ui.navigate.to(path), on_sort=lambda _: None)
+
+    def follow(_: Delta | None = None) -> None:
         problem.set_text(records.problem or '')
         problem.set_visibility(records.problem is not None)
-        live = records.live
-        columns = live.columns if live else ()
-        table.columns = [{'name': field_id(i), 'label': name, 'field': field_id(i), 'align': 'left'}
-                         for i, name in enumerate(columns)]
-        table.rows = [_row(key, values) for key, values in (live.rows if live else [])]
+        if wanted() != shown[0]:
+            grid.refresh()  # the schema became known, or the main table was created, dropped or replaced
 
-    render()
-    records.changed.subscribe(render)
-
-
-def _row(key: str, values: tuple[Any, ...]) -> dict[str, str]:
-    return {'key': key, **{field_id(i): cell_text(value) for i, value in enumerate(values)}}
+    grid()
+    follow()
+    records.changed.subscribe(follow)

@@ -67,7 +67,7 @@ def _content(dashboard: Dashboard, query: Query) -> None:
             with ui.row().classes('w-full items-baseline justify-between'):
                 ui.label(f'{database.label} — newest records').classes('text-h6')
                 link = ui.link('open the live table', '').classes('text-sm')
-            records_table(records)
+            records_table(records, dashboard.feeds[database.id])
 
         def point(link: ui.link = link, records: NewestRecords = records, card: ui.card = card) -> None:
             name = records.live.query.relation if records.live else None

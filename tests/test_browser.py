@@ -17,7 +17,7 @@ async def test_demo_records_appear_in_chromium(served_app: Callable[..., ServedA
     await page.goto(app.url)
     await page.get_by_text('Live hook feed').wait_for(timeout=15_000)
     await page.wait_for_function(f'{GRID_API}?.getDisplayedRowCount() === 300', timeout=15_000)
-    headers = await page.locator('.ag-header-cell-text').all_inner_texts()
+    headers = await page.locator('.eyelet-grid').first.locator('.ag-header-cell-text').all_inner_texts()
     assert headers == ['time', 'project', 'session', 'hook', 'tool', 'status', 'ms', 'error']
     times = await page.evaluate(f'[...Array(50).keys()].map(i => Number({GRID_API}.getDisplayedRowAtIndex(i).data.c0))')
     assert times == sorted(times, reverse=True), 'newest first'
@@ -25,7 +25,7 @@ async def test_demo_records_appear_in_chromium(served_app: Callable[..., ServedA
     assert {'PreToolUse', 'PostToolUse'} <= set(hooks) <= {
         'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Notification', 'Stop', 'SubagentStop', 'SessionStart',
         'SessionEnd'}
-    projects = await page.locator('.ag-row [col-id="c1"]').all_inner_texts()
+    projects = await page.locator('.eyelet-grid').first.locator('.ag-row [col-id="c1"]').all_inner_texts()
     assert set(projects) <= {'acme-api', 'webapp', 'data-pipeline'}
 
     output = app.stop()
@@ -41,13 +41,13 @@ async def test_row_inserted_by_another_process_appears_live(served_app: Callable
     app = served_app(str(shop))
     page = await browser.new_page()
     await page.goto(app.url)
-    rows = page.locator('.q-table tbody tr')
+    rows = page.locator('.ag-center-cols-container .ag-row')  # the hook feed's grid is empty: no eyelet data
     await page.get_by_text('ada').wait_for(timeout=10_000)
     assert await rows.count() == 1
 
     write(shop, "INSERT INTO orders (customer, total) VALUES ('grace', 7.25)")
     await page.get_by_text('grace').wait_for(timeout=5_000)
-    assert await rows.nth(0).locator('td').all_inner_texts() == ['2', 'grace', '7.25']
+    assert await page.locator('.ag-row[row-index="0"] .ag-cell').all_inner_texts() == ['2', 'grace', '7.25']
     write(shop, "UPDATE orders SET customer = 'ada lovelace' WHERE id = 1", 'DELETE FROM orders WHERE id = 2')
     await page.get_by_text('ada lovelace').wait_for(timeout=5_000)
     await page.get_by_text('grace').wait_for(state='detached', timeout=5_000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nicegui import ui
+from nicegui.testing.user import User
 
 from eyelet_gui.settings import Settings
 
@@ -16,6 +17,14 @@ INSERT INTO orders (customer, total) VALUES ('ada', 12.5), ('grace', 7.0), ('lin
 """
 
 
+def records_grid(user: User) -> ui.aggrid:
+    """The newest-records grid of the page's one generic database (the other grid is the hook feed)."""
+    (grid,) = [grid for grid in user.find(ui.aggrid).elements if grid.options['columnDefs']
+               and grid.options['columnDefs'][0]['field'] == 'c0' and grid.options['columnDefs'][0]['headerName']
+               != 'time']
+    return grid
+
+
 async def test_lists_databases_and_newest_records_first(tmp_path: Path) -> None:
     shop = make_database(tmp_path / 'shop.db', SHOP)
     async with simulated_user(Settings(databases=(shop,), show=False)) as user:
@@ -23,10 +32,12 @@ async def test_lists_databases_and_newest_records_first(tmp_path: Path) -> None:
         await user.should_see('shop.db')
         await user.should_see(str(shop))
         await user.should_see('orders: 3 rows')
-        table = user.find(ui.table).elements.pop()
-        assert [column['label'] for column in table.columns] == ['id', 'customer', 'total']
-        assert [[row['c0'], row['c1'], row['c2']] for row in table.rows] == [
-            ['3', 'linus', '99.99'], ['2', 'grace', '7.0'], ['1', 'ada', '12.5']]
+        grid = records_grid(user)
+        assert [column['headerName'] for column in grid.options['columnDefs']] == ['id', 'customer', 'total']
+        assert grid.options['rowData'] == [
+            {'__key': '3', 'c0': '3', 'c1': 'linus', 'c2': '99.99'},
+            {'__key': '2', 'c0': '2', 'c1': 'grace', 'c2': '7.0'},
+            {'__key': '1', 'c0': '1', 'c1': 'ada', 'c2': '12.5'}]
 
 
 async def test_hostile_column_names_travel_under_safe_field_ids(tmp_path: Path) -> None:
@@ -37,12 +48,10 @@ async def test_hostile_column_names_travel_under_safe_field_ids(tmp_path: Path) 
     async with simulated_user(Settings(databases=(hostile,), show=False)) as user:
         await user.open('/')
         await user.should_see('<img src=x onerror=alert(1)>: 1 row')
-        table = user.find(ui.table).elements.pop()
-        assert table.columns == [
-            {'name': 'c0', 'label': ':alert(1)', 'field': 'c0', 'align': 'left'},
-            {'name': 'c1', 'label': 'x', 'field': 'c1', 'align': 'left'},
-        ]
-        assert table.rows == [{'key': '1', 'c0': '<script>alert(2)</script>', 'c1': ':alert(3)'}]
+        grid = records_grid(user)
+        assert [(column['field'], column['headerName']) for column in grid.options['columnDefs']] == [
+            ('c0', ':alert(1)'), ('c1', 'x')]
+        assert grid.options['rowData'] == [{'__key': '1', 'c0': '<script>alert(2)</script>', 'c1': ':alert(3)'}]
 
 
 async def test_unreadable_database_gets_a_sentence(tmp_path: Path) -> None:
