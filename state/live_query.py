@@ -162,7 +162,7 @@ class LiveQuery:
             total, matching = self.total + new_total, self.matching + new_matching
             if self._exact_count_due is None:
                 self._exact_count_due = asyncio.get_running_loop().call_later(
-                    EXACT_COUNT_INTERVAL - since_exact, self._dirty.set)
+                    EXACT_COUNT_INTERVAL - since_exact, self._count_exactly_next)
         else:
             total = await self._count(count_statement(relation))
             matching = await self._count(count_statement(relation, self.query)) if filtered else total
@@ -173,6 +173,12 @@ class LiveQuery:
         if tail:
             self._max_key = await self._reader.value(max_key_statement(relation))
         return total, matching
+
+    def _count_exactly_next(self) -> None:
+        """Make the next refresh count exactly, whatever the clock says (a timer may fire a little early)."""
+        self._exact_count_due = None
+        self._exact_count_at = 0.0
+        self._dirty.set()
 
     async def _count(self, statement: Statement) -> int:
         return int(await self._reader.value(statement))

@@ -249,3 +249,17 @@ async def test_checkpoint_truncate_completes_while_five_views_watch(tmp_path: Pa
     assert results == [[0, 0, 0]] * 100, '(busy, log frames, checkpointed frames): not busy, WAL emptied'
     assert refreshes > 20, 'the views were reading all along'
     assert os.path.getsize(f'{path}-wal') == 0
+
+
+async def test_counts_end_exact_after_a_burst_on_the_tail_path(tmp_path: Path) -> None:
+    """Counts grow by the rows past the last key between exact counts; the last exact count always comes."""
+    path = database(tmp_path, 'wal')
+    async with watching(path) as watcher:
+        live = watcher.subscribe(Query(relation='items', limit=5))
+        await eventually(lambda: live.total == 4)
+        for _ in range(3):  # bursts spaced so that some land inside the interval between exact counts
+            write(path, "INSERT INTO items (name, qty) VALUES ('burst {i}', {i})", "DELETE FROM items WHERE id = 1",
+                  repeat=40)
+            await asyncio.sleep(0.3)
+        expected = fresh(path, 'SELECT count(*) FROM items')[0][0]
+        await eventually(lambda: (live.total, live.matching) == (expected, expected), timeout=5)
