@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+from playwright.async_api import Page
 
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, MODERN_SCHEMA, connect_writer
 
@@ -79,3 +80,27 @@ def served(database: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait()
+
+
+def insert(connection: sqlite3.Connection, number: int) -> float:
+    """Commit one realistic row; return the time just before the commit."""
+    started = time.time()
+    connection.execute(INSERT_HOOK, {
+        'timestamp': started, 'timestamp_iso': datetime.now(timezone.utc).isoformat(), 'session_id': 'bench-session',
+        'hook_type': 'PostToolUse', 'tool_name': 'Bash', 'status': 'success', 'duration_ms': number,
+        'hostname': 'bench', 'ip_address': '127.0.0.1', 'project_dir': '/home/dev/code/bench',
+        'data': '{"tool_input": {"command": "pytest -q"}, "execution": {"status": "success"}}'})
+    return started
+
+
+class Frames:
+    """Counts the bytes of WebSocket frames a page receives, and keeps the frames."""
+
+    def __init__(self, page: Page) -> None:
+        self.received = 0
+        self.frames: list[str | bytes] = []
+        page.on('websocket', lambda ws: ws.on('framereceived', self._count))
+
+    def _count(self, payload: str | bytes) -> None:
+        self.frames.append(payload)
+        self.received += len(payload.encode() if isinstance(payload, str) else payload)

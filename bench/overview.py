@@ -11,19 +11,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from playwright.async_api import async_playwright
 
-from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_calls_statement
+from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_durations_statement
 from eyelet_gui.sources.reader import Reader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import CHROMIUM_ARGS, create_hooks, percentile, print_conditions, served
+from common import CHROMIUM_ARGS, Frames, create_hooks, insert, percentile, print_conditions, served
 
 FEED_HAS_ROWS = ("() => { const e = document.querySelector('.eyelet-grid'); "
                  "return e && getElement(e.id.slice(1)).api?.getDisplayedRowCount() > 0 }")
@@ -41,7 +43,7 @@ async def query_times(path: Path, runs: int) -> dict[str, list[float]]:
     since = (math.floor(time.time() / 60) - 59) * 60
     times: dict[str, list[float]] = {}
     for name, statement in (('events per minute by hook type', events_per_minute_statement(since)),
-                            ('calls, p50 and p95 per tool', tool_calls_statement(since)),
+                            ('calls and durations per tool', tool_durations_statement(since)),
                             ('error rate per minute', errors_per_minute_statement(since))):
         times[name] = []
         for _ in range(runs):
@@ -56,6 +58,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--rows', type=int, default=1_000_000, help='rows in the hooks table')
     parser.add_argument('--loads', type=int, default=7, help='page loads timed')
+    parser.add_argument('--writes', type=int, default=40, help='rows written while chart updates are measured')
     args = parser.parse_args()
     print_conditions('overview', 'Debian Chromium headless; server and browser on the same machine')
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-overview-') as folder:
@@ -80,9 +83,33 @@ async def main() -> None:
                     await page.wait_for_function(CHARTS_HAVE_DATA, timeout=30_000, polling=10)
                     charts.append(time.perf_counter() - started)
                     await page.close()
+                patches, redraws = await chart_updates(browser, url, path, args.writes)
                 await browser.close()
         print(f'\n/ from navigation to the hook feed\'s first rows: {ms(rows[1:])}')
         print(f'/ from navigation to all four charts drawn with data: {ms(charts[1:])}')
+        print(f'\nWhile {args.writes} rows were written, one every 0.5 s: {len(patches)} chart updates, '
+              f'{len(redraws)} figures sent whole')
+        print(f'  bytes per chart update: median {statistics.median(patches):.0f} B, max {max(patches)} B')
+
+
+async def chart_updates(browser: Any, url: str, path: Path, writes: int) -> tuple[list[int], list[int]]:
+    """Sizes of the WebSocket frames that change a chart (patches) and that send a whole figure."""
+    page = await browser.new_page()
+    frames = Frames(page)
+    await page.goto(f'{url}/')
+    await page.wait_for_function(CHARTS_HAVE_DATA, timeout=30_000, polling=10)
+    await asyncio.sleep(2)
+    frames.frames.clear()
+    writer = sqlite3.connect(path, isolation_level=None)
+    for number in range(writes):
+        insert(writer, number)
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(3)  # the last refresh
+    writer.close()
+    await page.close()
+    texts = [frame if isinstance(frame, str) else frame.decode() for frame in frames.frames]
+    return ([len(text.encode()) for text in texts if r'\"patch\"' in text],
+            [len(text.encode()) for text in texts if '"figure"' in text])
 
 
 if __name__ == '__main__':

@@ -16,18 +16,15 @@ import sqlite3
 import statistics
 import sys
 import tempfile
-import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Page, async_playwright
 
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK
 from eyelet_gui.state.catalog import database_id
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import CHROMIUM_ARGS, create_hooks, percentile, print_conditions, served
+from common import CHROMIUM_ARGS, Frames, create_hooks, insert, percentile, print_conditions, served
 
 # Records, in the page, when each row id first appears in the grid (Date.now(), comparable with time.time()).
 WATCH_ROWS = '''() => {
@@ -39,28 +36,6 @@ WATCH_ROWS = '''() => {
     }
   }).observe(document.body, { childList: true, subtree: true });
 }'''
-
-
-def insert(connection: sqlite3.Connection, number: int) -> float:
-    """Commit one realistic row; return the time just before the commit."""
-    started = time.time()
-    connection.execute(INSERT_HOOK, {
-        'timestamp': started, 'timestamp_iso': datetime.now(timezone.utc).isoformat(), 'session_id': 'bench-session',
-        'hook_type': 'PostToolUse', 'tool_name': 'Bash', 'status': 'success', 'duration_ms': number,
-        'hostname': 'bench', 'ip_address': '127.0.0.1', 'project_dir': '/home/dev/code/bench',
-        'data': '{"tool_input": {"command": "pytest -q"}, "execution": {"status": "success"}}'})
-    return started
-
-
-class Frames:
-    """Counts the bytes of WebSocket frames a page receives."""
-
-    def __init__(self, page: Page) -> None:
-        self.received = 0
-        page.on('websocket', lambda ws: ws.on('framereceived', self._count))
-
-    def _count(self, payload: Any) -> None:
-        self.received += len(payload.encode() if isinstance(payload, str) else payload)
 
 
 async def open_view(browser: Any, url: str, rows: int) -> tuple[Page, Frames]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from nicegui import ui
 
+from eyelet_gui.components.plot import Plot
 from eyelet_gui.sources.query import session_events_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.timeline import Mark, Span, pair_tool_calls
@@ -15,17 +15,13 @@ from eyelet_gui.state.watcher import Watcher
 MARK_ROWS = {'UserPromptSubmit': 'prompts', 'Stop': 'stops', 'SubagentStop': 'stops', 'Notification': 'notifications'}
 
 
-def _iso(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()
-
-
-def timeline_figure(spans: list[Span], marks: list[Mark], now: float) -> dict[str, Any]:
-    """The plotly figure: bars on a time axis (bar lengths in ms), failed calls red, running calls to `now`."""
+def timeline_traces(spans: list[Span], marks: list[Mark], now: float) -> list[dict[str, Any]]:
+    """Bars on a time axis (epoch ms, lengths in ms), failed calls red, running calls to `now`; marks as points."""
     bars = {
         'type': 'bar', 'orientation': 'h', 'name': 'tool calls',
         'y': [span.tool for span in spans],
-        'base': [_iso(span.start) for span in spans],
-        'x': [((span.end if span.end is not None else now) - span.start) * 1000 for span in spans],
+        'base': [round(span.start * 1000) for span in spans], 'times': ['base'],
+        'x': [round(((span.end if span.end is not None else now) - span.start) * 1000) for span in spans],
         'marker': {'color': ['#e53935' if span.status == 'error' else '#90a4ae' if span.end is None else '#43a047'
                              for span in spans]},
         'text': [span.error or ('running' if span.end is None else '') for span in spans],
@@ -33,21 +29,24 @@ def timeline_figure(spans: list[Span], marks: list[Mark], now: float) -> dict[st
     }
     points = {
         'type': 'scatter', 'mode': 'markers', 'name': 'events',
-        'y': [MARK_ROWS.get(mark.kind, mark.kind) for mark in marks], 'x': [_iso(mark.at) for mark in marks],
+        'y': [MARK_ROWS.get(mark.kind, mark.kind) for mark in marks], 'x': [round(mark.at * 1000) for mark in marks],
+        'times': ['x'],
         'text': [mark.kind for mark in marks], 'marker': {'symbol': 'diamond', 'size': 9, 'color': '#8e24aa'},
         'hovertemplate': '%{text} at %{x}<extra></extra>',
     }
-    return {'data': [bars, points],
-            'layout': {'barmode': 'overlay', 'showlegend': False, 'margin': {'l': 110, 'r': 10, 't': 10, 'b': 40},
+    return [bars, points]
+
+
+FIGURE = {'layout': {'barmode': 'overlay', 'showlegend': False, 'margin': {'l': 110, 'r': 10, 't': 10, 'b': 40},
                        'xaxis': {'type': 'date'}, 'yaxis': {'automargin': True, 'type': 'category'},
                        'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)'},
-            'config': {'displaylogo': False, 'responsive': True}}
+          'config': {'displaylogo': False}}
 
 
 async def session_timeline(watcher: Watcher, session_id: str) -> None:
-    """The timeline, read now and again after each commit to the database (at most once a second)."""
+    """The timeline, read now and again after each commit to the database (one read per burst)."""
     summary = ui.label().classes('text-sm').mark('timeline-summary')
-    plot = ui.plotly(timeline_figure([], [], 0)).classes('w-full').style('height: 60vh')
+    plot = Plot({**FIGURE, 'data': timeline_traces([], [], 0)}).classes('w-full').style('height: 60vh')
 
     async def show() -> None:
         try:
@@ -61,8 +60,7 @@ async def session_timeline(watcher: Watcher, session_id: str) -> None:
         summary.set_text(f'{len(events):,} events · {len(spans):,} tool calls · {errors:,} failed · '
                          f'{running:,} running · {sum(m.kind == "UserPromptSubmit" for m in marks):,} prompts')
         now = events[-1][1] if events else 0
-        plot.figure = timeline_figure(spans, marks, now)
-        plot.update()
+        plot.change(timeline_traces(spans, marks, now))  # the calls that began or ended since, not the figure
 
     pending = False
 

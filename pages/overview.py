@@ -36,11 +36,15 @@ def register(dashboard: Dashboard) -> None:
             refreshable(dashboard, query)
 
         def rebuild() -> None:
-            """When a database is added or the first search ends; rows change live inside the content."""
+            """When a database is added; rows change live inside the content."""
             refreshable.refresh()
 
+        def searched() -> None:
+            if not dashboard.catalog.databases:
+                refreshable.refresh()  # "nothing found" replaces the empty page
+
         dashboard.catalog.added.subscribe(rebuild)
-        dashboard.discovery.finished.subscribe(rebuild)
+        dashboard.discovery.finished.subscribe(searched)
 
 
 def _content(dashboard: Dashboard, query: Query) -> None:
@@ -52,14 +56,7 @@ def _content(dashboard: Dashboard, query: Query) -> None:
     with ui.card().classes('w-full'):
         ui.label('Live hook feed').classes('text-h6')
         hook_feed(dashboard.hook_feeds, query)
-    # Charts come second: loading plotly.js takes the browser ~0.7 s here, which would delay the feed's rows.
-    later = ui.element('div').classes('w-full')
-
-    def add_charts() -> None:
-        with later:
-            charts(dashboard.charts)
-
-    ui.timer(0.1, add_charts, once=True)  # a timer's first run waits until the browser has connected
+    charts(dashboard.charts)
     for database in dashboard.catalog.databases:
         records = dashboard.records[database.id]
         card = ui.card().classes('w-full')

@@ -173,22 +173,14 @@ def events_per_minute_statement(since: float) -> Statement:
                      'WHERE timestamp >= ? GROUP BY minute, hook_type', (since,))
 
 
-def tool_calls_statement(since: float) -> Statement:
-    """(tool, calls, p50 ms, p95 ms, errors) since `since`, from PostToolUse rows (idx_type_timestamp).
+def tool_durations_statement(since: float) -> Statement:
+    """(tool, duration ms, calls, failed) of PostToolUse since `since`, grouped (idx_type_timestamp).
 
-    Percentiles by nearest rank, the row at position ceil(p * n), computed in SQL: no row is loaded into Python.
+    Counts per distinct duration, not percentiles: counts from several databases add up, and exact
+    percentiles of the sum follow from them (state/charts.py). No row is loaded into Python.
     """
-    return Statement(
-        'WITH calls AS (SELECT tool_name AS tool, duration_ms AS ms, status, '
-        'row_number() OVER (PARTITION BY tool_name ORDER BY duration_ms) AS position, '
-        'count(*) OVER (PARTITION BY tool_name) AS total '
-        "FROM hooks WHERE hook_type = 'PostToolUse' AND timestamp >= ?) "
-        'SELECT tool, total, '
-        'max(CASE WHEN position = CAST(0.5 * total AS INTEGER) + (0.5 * total > CAST(0.5 * total AS INTEGER)) '
-        'THEN ms END), '
-        'max(CASE WHEN position = CAST(0.95 * total AS INTEGER) + (0.95 * total > CAST(0.95 * total AS INTEGER)) '
-        'THEN ms END), '
-        "sum(status = 'error') FROM calls GROUP BY tool ORDER BY total DESC", (since,))
+    return Statement("SELECT tool_name, duration_ms, count(*), sum(status = 'error') FROM hooks "
+                     "WHERE hook_type = 'PostToolUse' AND timestamp >= ? GROUP BY tool_name, duration_ms", (since,))
 
 
 def errors_per_minute_statement(since: float) -> Statement:

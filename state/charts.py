@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from nicegui import Event
 
-from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_calls_statement
+from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_durations_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.refresh_loop import RefreshLoop
 from eyelet_gui.state.watcher import Watcher
@@ -37,7 +37,17 @@ class Aggregates:
     error_rate: list[float | None] = field(default_factory=list)
     """Per minute: failed PostToolUse / PostToolUse (None for a minute without tool calls)."""
     tools: dict[str, ToolFigures] = field(default_factory=dict)
-    """Per tool over the hour: calls, median and 95th percentile duration, failures."""
+    """Per tool over the hour, most called first: calls, median and 95th percentile duration, failures."""
+
+
+def nearest_rank(durations: Counter[float], percent: int) -> float | None:
+    """The duration at rank ceil(percent / 100 * n) in ascending order (integer arithmetic: no float rounding)."""
+    rank = (percent * durations.total() + 99) // 100
+    for duration, count in sorted(durations.items()):
+        rank -= count
+        if rank <= 0:
+            return duration
+    return None
 
 
 async def aggregate(watchers: list[Watcher], now: float) -> Aggregates:
@@ -46,7 +56,8 @@ async def aggregate(watchers: list[Watcher], now: float) -> Aggregates:
     since = (last - MINUTES + 1) * 60
     events: dict[str, list[int]] = defaultdict(lambda: [0] * MINUTES)
     errors, calls = [0] * MINUTES, [0] * MINUTES
-    tools: dict[str, list[ToolFigures]] = defaultdict(list)
+    tool_calls, tool_errors = Counter[str](), Counter[str]()
+    durations: dict[str, Counter[float]] = defaultdict(Counter)
     for watcher in watchers:
         try:
             if await watcher.schema_kind() != 'eyelet':
@@ -56,18 +67,19 @@ async def aggregate(watchers: list[Watcher], now: float) -> Aggregates:
             for minute, failed, total in (await watcher.reader.fetch(errors_per_minute_statement(since))).rows:
                 errors[minute - last + MINUTES - 1] += failed or 0
                 calls[minute - last + MINUTES - 1] += total
-            for tool, total, p50, p95, failed in (await watcher.reader.fetch(tool_calls_statement(since))).rows:
-                tools[tool or '(none)'].append(ToolFigures(total, p50, p95, failed or 0))
+            for name, duration, count, failed in (await watcher.reader.fetch(tool_durations_statement(since))).rows:
+                tool = name or '(none)'
+                tool_calls[tool] += count
+                tool_errors[tool] += failed or 0
+                if isinstance(duration, int | float):  # not NULL, nor text in a column SQLite does not enforce
+                    durations[tool][duration] += count
         except DatabaseProblem:
             continue  # the connection list says what is wrong with it
-    merged = {tool: ToolFigures(sum(f.calls for f in figures),
-                                # across databases the exact percentile would need the rows: the busiest one's
-                                max(figures, key=lambda f: f.calls).p50_ms,
-                                max(figures, key=lambda f: f.calls).p95_ms, sum(f.errors for f in figures))
-              for tool, figures in tools.items()}
+    tools = {tool: ToolFigures(calls=count, p50_ms=nearest_rank(durations[tool], 50),
+                               p95_ms=nearest_rank(durations[tool], 95), errors=tool_errors[tool])
+             for tool, count in tool_calls.most_common()}
     return Aggregates(last_minute=last, events=dict(sorted(events.items())),
-                      error_rate=[e / c if c else None for e, c in zip(errors, calls, strict=True)],
-                      tools=dict(sorted(merged.items(), key=lambda item: -item[1].calls)))
+                      error_rate=[e / c if c else None for e, c in zip(errors, calls, strict=True)], tools=tools)
 
 
 class Charts:

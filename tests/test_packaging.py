@@ -22,7 +22,9 @@ def test_wheel_has_only_eyelet_gui_at_the_top(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob('eyelet_gui-*.whl')
     names = zipfile.ZipFile(wheel).namelist()
     assert {name.split('/')[0] for name in names} == {'eyelet_gui', wheel.name.split('-py')[0] + '.dist-info'}
-    assert {'eyelet_gui/main.py', 'eyelet_gui/pages/overview.py', 'eyelet_gui/sources/readonly.py'} <= set(names)
+    assert {'eyelet_gui/main.py', 'eyelet_gui/pages/overview.py', 'eyelet_gui/sources/readonly.py',
+            'eyelet_gui/components/plot.js', 'eyelet_gui/components/vendor/plotly/plotly-basic.min.js',
+            'eyelet_gui/components/vendor/plotly/LICENSE'} <= set(names)
     assert not any(name.startswith('eyelet_gui/tests/') for name in names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('entry_points.txt'))).decode()
     assert 'eyelet-gui = eyelet_gui.main:cli' in entry_points

@@ -1,0 +1,105 @@
+// A plotly chart drawn once, then changed by `patch` (Plotly.extendTraces) with only the points that changed.
+
+// plotly.js, loaded once for every chart of the page. Its download starts at once, but running it takes ~0.2 s
+// of main thread, so it waits until the browser is idle: the page's tables show their rows first.
+const PLOTLY = "eyelet-plotly/plotly-basic.min.js";
+const whenIdle = () =>
+  new Promise((resolve) =>
+    window.requestIdleCallback ? requestIdleCallback(resolve, { timeout: 1000 }) : setTimeout(resolve, 200),
+  ); // Safari has no requestIdleCallback
+let loading;
+const loadPlotly = () => {
+  if (!loading) {
+    const href = import.meta.resolve(PLOTLY);
+    document.head.append(Object.assign(document.createElement("link"), { rel: "prefetch", href }));
+    loading = whenIdle()
+      .then(() => import(PLOTLY))
+      .then(() => window.Plotly);
+  }
+  return loading;
+};
+
+// plotly.js shows dates as given, without time zones: shift epoch milliseconds to the viewer's wall clock.
+const wallClock = (ms) => ms - new Date(ms).getTimezoneOffset() * 60000;
+const valuesOf = (trace, name) => name.split(".").reduce((object, key) => object?.[key], trace);
+
+// Text and grid colours of the page's light or dark mode (Quasar marks the body), as a relayout update.
+const theme = () => {
+  const dark = document.body.classList.contains("body--dark");
+  const text = dark ? "#e0e0e0" : "#424242";
+  const grid = dark ? "rgba(255, 255, 255, 0.15)" : "rgba(0, 0, 0, 0.1)";
+  const update = { "font.color": text };
+  for (const axis of ["xaxis", "yaxis"]) {
+    for (const line of ["gridcolor", "zerolinecolor", "linecolor"]) update[`${axis}.${line}`] = grid;
+  }
+  return update;
+};
+
+export default {
+  template: "<div></div>",
+  props: { figure: Object },
+  created() {
+    this.waiting = []; // changes that arrive while plotly.js loads
+  },
+  async mounted() {
+    this.Plotly = await loadPlotly();
+    this.render();
+    for (const change of this.waiting) this.patch(change);
+    this.resizeObserver = new ResizeObserver(() => this.Plotly.Plots.resize(this.$el));
+    this.resizeObserver.observe(this.$el);
+    this.modeObserver = new MutationObserver(() => this.Plotly.relayout(this.$el, theme()));
+    this.modeObserver.observe(document.body, { attributeFilter: ["class"] });
+  },
+  unmounted() {
+    this.resizeObserver?.disconnect();
+    this.modeObserver?.disconnect();
+    this.Plotly?.purge(this.$el);
+  },
+  methods: {
+    draw() {
+      // Called after every update of the element's props; only a new revision is a new figure. Before
+      // plotly.js has loaded, mounted() renders.
+      if (this.Plotly && this.figure.revision !== this.revision) this.render();
+    },
+    render() {
+      this.revision = this.figure.revision;
+      this.times = this.figure.data.map((trace) => trace.times ?? []);
+      const data = this.figure.data.map((trace, index) => {
+        const copy = JSON.parse(JSON.stringify(trace)); // patches change plotly's arrays in place, not the props
+        for (const name of this.times[index]) copy[name] = trace[name].map(wallClock);
+        delete copy.times;
+        return copy;
+      });
+      const layout = JSON.parse(JSON.stringify(this.figure.layout));
+      for (const [path, value] of Object.entries(theme())) {
+        const keys = path.split(".");
+        const last = keys.pop();
+        keys.reduce((object, key) => (object[key] ??= {}), layout)[last] = value;
+      }
+      this.Plotly.react(this.$el, data, layout, this.figure.config);
+    },
+    patch(change) {
+      if (!this.Plotly) return this.waiting.push(change);
+      // Each change turns one revision into the next: one the drawn figure already holds changes nothing.
+      if (change.revision !== this.revision + 1) return;
+      this.revision = change.revision;
+      const groups = new Map(); // traces changed in the same attributes go in one extendTraces call: one redraw
+      for (const patch of change.patches) {
+        const trace = this.$el.data[patch.trace];
+        for (const name of Object.keys(patch.append)) valuesOf(trace, name).length -= patch.remove;
+        const names = Object.keys(patch.append).join();
+        groups.set(names, [...(groups.get(names) ?? []), patch]);
+      }
+      for (const group of groups.values()) {
+        const update = {}, maxPoints = {}; // maxPoints drops what scrolled out at the front
+        for (const name of Object.keys(group[0].append)) {
+          update[name] = group.map((patch) =>
+            this.times[patch.trace].includes(name) ? patch.append[name].map(wallClock) : patch.append[name],
+          );
+          maxPoints[name] = group.map((patch) => patch.length);
+        }
+        this.Plotly.extendTraces(this.$el, update, group.map((patch) => patch.trace), maxPoints);
+      }
+    },
+  },
+};
