@@ -8,6 +8,7 @@ import sys
 from nicegui import app, ui
 
 from eyelet_gui.command_line import UsageError, fail, parse
+from eyelet_gui.components import styles
 from eyelet_gui.pages import database, export, overview, sessions, table
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
@@ -19,6 +20,7 @@ TITLE = 'eyelet-gui'
 def build(settings: Settings) -> Dashboard:
     """Create the state, register every page and tie the state's life to the app's."""
     dashboard = Dashboard(settings)
+    styles.install()
     for page in (overview, database, table, export, sessions):
         page.register(dashboard)
 
@@ -44,7 +46,8 @@ def cli(*args: str) -> None:
     if settings.token:
         print(f'Open http://{settings.host}:{settings.port}/?token={settings.token}', flush=True)
     ui.run(host=settings.host, port=settings.port, show=settings.show, native=settings.native, reload=False,
-           title=TITLE, dark=None, show_welcome_message=True, storage_secret=None)
+           title=TITLE, dark=None, show_welcome_message=True, storage_secret=None,
+           tailwind=False)  # compiled ahead of time: components/styles.py
 
 
 if __name__ == '__main__':

@@ -96,3 +96,8 @@ async def test_sessions_page_and_timeline_in_chromium(served_app: Callable[..., 
     write(path, "INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type, tool_name, status, data) "
                 f"VALUES ({now}, '', 'gamma-session', 'PostToolUse', 'Read', 'success', '{{}}')")
     await page.get_by_text('5 events · 2 tool calls · 1 failed · 0 running · 1 prompts').wait_for(timeout=5_000)
+    bars = "document.querySelector('.js-plotly-plot').data[0]"
+    # The running Read call (grey) ended: its bar, patched in place, is green and 20 s long.
+    await page.wait_for_function(f"JSON.stringify({bars}.marker.color) === '[\"#e53935\",\"#43a047\"]'",
+                                 timeout=5_000)
+    assert await page.evaluate(f'[{bars}.y, {bars}.x[1]]') == [['Bash', 'Read'], 20_000]
