@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import sys
 
 from nicegui import app, ui
 
+from eyelet_gui import lan
 from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.components import styles
+from eyelet_gui.installation import config_folder, installation_secret
 from eyelet_gui.pages import database, export, overview, sessions, table
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
@@ -17,8 +20,8 @@ from eyelet_gui.token_gate import TokenGate
 TITLE = 'eyelet-gui'
 
 
-def build(settings: Settings) -> Dashboard:
-    """Create the state, register every page and tie the state's life to the app's."""
+def build(settings: Settings, secret: str) -> Dashboard:
+    """Create the state, register every page and tie the state's life to the app's; `secret` signs cookies."""
     dashboard = Dashboard(settings)
     styles.install()
     for page in (overview, database, table, export, sessions):
@@ -32,7 +35,7 @@ def build(settings: Settings) -> Dashboard:
     app.on_startup(start)
     app.on_shutdown(dashboard.stop)
     if settings.token:
-        app.add_middleware(TokenGate, token=settings.token, secret=secrets.token_bytes(32))
+        app.add_middleware(TokenGate, token=settings.token, secret=secret)
     return dashboard
 
 
@@ -42,12 +45,19 @@ def cli(*args: str) -> None:
         settings = parse(list(args) if args else sys.argv[1:])
     except UsageError as error:
         fail(str(error))
-    build(settings)
+    try:
+        secret = installation_secret()
+    except OSError as error:
+        secret = secrets.token_urlsafe(32)
+        print(f'Could not keep a secret in {config_folder()} ({error}); cookies last until eyelet-gui stops.',
+              file=sys.stderr)
+    build(settings, secret)
     if settings.token:
-        print(f'Open http://{settings.host}:{settings.port}/?token={settings.token}', flush=True)
-    ui.run(host=settings.host, port=settings.port, show=settings.show, native=settings.native, reload=False,
-           title=TITLE, dark=None, show_welcome_message=True, storage_secret=None,
-           tailwind=False)  # compiled ahead of time: components/styles.py
+        print(lan.announcement(settings.host, settings.port, settings.token), flush=True)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn stops cleanly, then re-raises the signal
+        ui.run(host=settings.host, port=settings.port, show=settings.show, native=settings.native, reload=False,
+               title=TITLE, dark=None, show_welcome_message=True, storage_secret=secret,
+               tailwind=False)  # compiled ahead of time: components/styles.py
 
 
 if __name__ == '__main__':

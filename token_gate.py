@@ -30,10 +30,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 class TokenGate:
     """Let through only requests that carry the token's signed cookie (or the token itself, once)."""
 
-    def __init__(self, app: ASGIApp, *, token: str, secret: bytes) -> None:
+    def __init__(self, app: ASGIApp, *, token: str, secret: str) -> None:
         self.app = app
         self.token = token
-        self.cookie_value = hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
+        key = hashlib.sha256(b'eyelet-gui token cookie\0' + secret.encode()).digest()  # not the session's key
+        self.cookie_value = hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope['type'] not in ('http', 'websocket') or self._has_cookie(scope):

@@ -87,7 +87,7 @@ class Charts:
 
     def __init__(self, watchers: dict[str, Watcher]) -> None:
         self.watchers = watchers
-        self.latest = Aggregates(last_minute=math.floor(time.time() / 60))
+        self.latest = Aggregates(last_minute=math.floor(time.time() / 60), error_rate=[None] * MINUTES)
         self.updated: Event[Aggregates] = Event()
         self.loop = RefreshLoop(watchers, self._refresh, interval=REFRESH_INTERVAL, idle=60.0, name='charts')
         """Also once a minute without commits, so that the time axis moves on."""

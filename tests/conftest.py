@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -57,7 +60,7 @@ async def simulated_user(settings: Settings) -> AsyncIterator[User]:
         os.environ['NICEGUI_USER_SIMULATION'] = 'true'
         try:
             prepare_simulation()
-            build(settings)
+            build(settings, secret='test secret of at least 32 characters')
             ui.run(storage_secret='test secret')
             async with core.app.router.lifespan_context(core.app):
                 transport = httpx.ASGITransport(core.app)
@@ -73,17 +76,28 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+CONFIG_HOME = Path(tempfile.mkdtemp(prefix='eyelet-gui-test-config-'))
+"""The config folder of every app the tests start: one installation for the whole run."""
+
+
+@pytest.fixture(scope='session', autouse=True)
+def _remove_config_home() -> Iterator[None]:
+    yield
+    shutil.rmtree(CONFIG_HOME, ignore_errors=True)
+
+
 class ServedApp:
     """`python -m eyelet_gui …` in its own process, on a free port, as a user would start it."""
 
-    def __init__(self, *args: str) -> None:
-        self.port = free_port()
+    def __init__(self, *args: str, config_home: Path = CONFIG_HOME, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f'http://127.0.0.1:{self.port}'
+        env = {name: value for name, value in os.environ.items()
+               if name != 'PYTEST_CURRENT_TEST'}  # NiceGUI would otherwise take the app for its own test server
+        env['XDG_CONFIG_HOME'] = str(config_home)  # the installation's secret goes there, not in the user's home
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'eyelet_gui', *args, '--no-show', '--port', str(self.port)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={name: value for name, value in os.environ.items() if name != 'PYTEST_CURRENT_TEST'},  # NiceGUI
-        )  # would otherwise take the app for its own test server
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
     def wait_until_serving(self) -> None:
         wait_for(self._answers, timeout=30)
@@ -98,13 +112,15 @@ class ServedApp:
             return False
 
     def stop(self) -> str:
-        """Stop like Ctrl+C does and return everything the app printed."""
+        """Stop like Ctrl+C does and return everything the app printed, which never holds a traceback."""
         self.process.send_signal(2)
         try:
             output, _ = self.process.communicate(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
             output, _ = self.process.communicate()
+        assert 'Traceback' not in output, output
+        assert self.process.returncode == 0, output
         return output
 
 
@@ -112,8 +128,8 @@ class ServedApp:
 def served_app() -> Iterator[Callable[..., ServedApp]]:
     started: list[ServedApp] = []
 
-    def start(*args: str) -> ServedApp:
-        started.append(ServedApp(*args))
+    def start(*args: str, **options: Any) -> ServedApp:
+        started.append(ServedApp(*args, **options))
         started[-1].wait_until_serving()
         return started[-1]
 
