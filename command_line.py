@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib.util
+import os
 import secrets
 import socket
 import sys
@@ -85,14 +86,29 @@ def parse(args: list[str]) -> Settings:
     # without PATH the app searches the default places in the background, showing its progress.
     given_folders = tuple(path.expanduser().resolve() for path in options.paths if path.expanduser().is_dir())
     roots = given_folders if options.paths else default_roots(Path.home(), Path.cwd())
-    if options.native and importlib.util.find_spec('webview') is None:
-        raise UsageError('--native needs pywebview: install it with `uv tool install "eyelet-gui[native]"` '
-                         'or `pip install "eyelet-gui[native]"`.')
+    if options.native and (problem := native_problem()):
+        raise UsageError(problem)
     check_port_free(options.host, options.port)
     token = options.token or (None if is_loopback(options.host) else secrets.token_urlsafe(16))
     return Settings(databases=databases, demo=options.demo, host=options.host, port=options.port,
                     show=options.show, native=options.native, token=token,
                     poll_interval=env.poll_interval, max_push_rate=env.max_push_rate, search_roots=roots)
+
+
+def native_problem() -> str | None:
+    """Why a native window cannot open here, in a sentence, or None when it can."""
+    install = '`uv tool install "eyelet-gui[native]"` or `pip install "eyelet-gui[native]"`'
+    if importlib.util.find_spec('webview') is None:
+        return f'--native needs pywebview: install it with {install}.'
+    if sys.platform.startswith('linux'):  # pywebview draws with Qt or GTK there; elsewhere with the system's own
+        qt = importlib.util.find_spec('qtpy') is not None and any(
+            importlib.util.find_spec(binding) is not None for binding in ('PyQt6', 'PySide6', 'PyQt5'))
+        if not qt and importlib.util.find_spec('gi') is None:
+            return f'--native needs Qt or GTK for pywebview: {install} brings Qt.'
+        if not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY') or os.environ.get('QT_QPA_PLATFORM')):
+            return ('--native needs a desktop session, and neither DISPLAY nor WAYLAND_DISPLAY is set: '
+                    'leave out --native and open the address in a browser.')
+    return None
 
 
 def check_port_free(host: str, port: int) -> None:

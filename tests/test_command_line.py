@@ -85,6 +85,27 @@ def test_native_without_pywebview(capsys: pytest.CaptureFixture[str], monkeypatc
                    'or `pip install "eyelet-gui[native]"`.')
 
 
+def test_native_without_a_gui_toolkit(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    real_find_spec = importlib.util.find_spec
+    toolkits = {'qtpy', 'PyQt6', 'PySide6', 'PyQt5', 'gi'}
+    monkeypatch.setattr(importlib.util, 'find_spec',
+                        lambda name, *rest: None if name in toolkits else real_find_spec(name, *rest))
+    monkeypatch.setattr(sys, 'platform', 'linux')
+    assert_refused(capsys, ['--demo', '--native'],
+                   '--native needs Qt or GTK for pywebview: `uv tool install "eyelet-gui[native]"` or '
+                   '`pip install "eyelet-gui[native]"` brings Qt.')
+
+
+def test_native_without_a_desktop(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ('DISPLAY', 'WAYLAND_DISPLAY', 'QT_QPA_PLATFORM'):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(sys, 'platform', 'linux')
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *rest: object())  # every package present
+    assert_refused(capsys, ['--demo', '--native'],
+                   '--native needs a desktop session, and neither DISPLAY nor WAYLAND_DISPLAY is set: '
+                   'leave out --native and open the address in a browser.')
+
+
 def test_bad_environment_variable(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('EYELET_GUI_POLL_INTERVAL', 'soon')
     assert_refused(capsys, ['--demo'], "EYELET_GUI_POLL_INTERVAL='soon' is not a number.")
