@@ -11,11 +11,13 @@ import importlib.util
 import os
 import secrets
 import socket
+import subprocess
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 from eyelet_gui import __version__
+from eyelet_gui.native_window import linux_toolkit
 from eyelet_gui.settings import Settings, env_defaults, is_loopback
 from eyelet_gui.sources.discovery import default_roots, resolve_paths
 from eyelet_gui.sources.sqlite_files import PathProblem
@@ -86,8 +88,9 @@ def parse(args: list[str]) -> Settings:
     # without PATH the app searches the default places in the background, showing its progress.
     given_folders = tuple(path.expanduser().resolve() for path in options.paths if path.expanduser().is_dir())
     roots = given_folders if options.paths else default_roots(Path.home(), Path.cwd())
-    if options.native and (problem := native_problem()):
-        raise UsageError(problem)
+    native = native_problem() if options.native else None
+    if native:
+        raise UsageError(native)
     check_port_free(options.host, options.port)
     token = options.token or (None if is_loopback(options.host) else secrets.token_urlsafe(16))
     return Settings(databases=databases, demo=options.demo, host=options.host, port=options.port,
@@ -100,14 +103,21 @@ def native_problem() -> str | None:
     install = '`uv tool install "eyelet-gui[native]"` or `pip install "eyelet-gui[native]"`'
     if importlib.util.find_spec('webview') is None:
         return f'--native needs pywebview: install it with {install}.'
-    if sys.platform.startswith('linux'):  # pywebview draws with Qt or GTK there; elsewhere with the system's own
-        qt = importlib.util.find_spec('qtpy') is not None and any(
-            importlib.util.find_spec(binding) is not None for binding in ('PyQt6', 'PySide6', 'PyQt5'))
-        if not qt and importlib.util.find_spec('gi') is None:
-            return f'--native needs Qt or GTK for pywebview: {install} brings Qt.'
-        if not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY') or os.environ.get('QT_QPA_PLATFORM')):
-            return ('--native needs a desktop session, and neither DISPLAY nor WAYLAND_DISPLAY is set: '
-                    'leave out --native and open the address in a browser.')
+    if not sys.platform.startswith('linux'):
+        return None  # pywebview draws with the system's own web view
+    toolkit = linux_toolkit()
+    if toolkit is None:
+        return f'--native needs Qt or GTK for pywebview: {install} brings Qt.'
+    if not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY') or os.environ.get('QT_QPA_PLATFORM')):
+        return ('--native needs a desktop session, and neither DISPLAY nor WAYLAND_DISPLAY is set: '
+                'leave out --native and open the address in a browser.')
+    # A toolkit whose system libraries are missing fails only in the window's process, leaving a server without
+    # a window: load it here first (half a second), where a failure can still be said.
+    probe = subprocess.run([sys.executable, '-c', f'from webview.guilib import initialize; initialize({toolkit!r})'],
+                           capture_output=True, text=True, timeout=60, check=False)
+    if probe.returncode != 0:
+        reason = next((line for line in probe.stderr.splitlines() if line.strip()), 'no reason given').strip()
+        return f'--native could not load pywebview\'s {toolkit} window ({reason}); leave out --native to use a browser.'
     return None
 
 

@@ -8,7 +8,7 @@ import sys
 
 from nicegui import app, ui
 
-from eyelet_gui import lan
+from eyelet_gui import lan, native_window
 from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.components import styles
 from eyelet_gui.installation import config_folder, installation_secret
@@ -54,10 +54,12 @@ def cli(*args: str) -> None:
     build(settings, secret)
     if settings.token:
         print(lan.announcement(settings.host, settings.port, settings.token), flush=True)
+    window = native_window.prepare() if settings.native else {}
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn stops cleanly, then re-raises the signal
-        ui.run(host=settings.host, port=settings.port, show=settings.show, native=settings.native, reload=False,
-               title=TITLE, dark=None, show_welcome_message=True, storage_secret=secret,
-               tailwind=False)  # compiled ahead of time: components/styles.py
+        ui.run(host=settings.host, port=settings.port, show=settings.show, reload=False, title=TITLE, dark=None,
+               show_welcome_message=True, storage_secret=secret,
+               tailwind=False,  # compiled ahead of time: components/styles.py
+               **window)  # type: ignore[arg-type]
 
 
 if __name__ == '__main__':

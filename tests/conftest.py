@@ -42,7 +42,8 @@ def make_database(path: Path, sql: str) -> Path:
     return path
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.05) -> object:
+def wait_for(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.05,
+             what: str | None = None) -> object:
     """Poll `condition` until it returns something truthy; fail with a clear message at the deadline."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -50,7 +51,7 @@ def wait_for(condition: Callable[[], object], timeout: float = 10.0, interval: f
         if result:
             return result
         time.sleep(interval)
-    raise AssertionError(f'condition not met within {timeout} s: {condition}')
+    raise AssertionError(f'{what or condition}: not within {timeout} s')
 
 
 @asynccontextmanager
