@@ -11,7 +11,7 @@ from typing import Any
 
 from nicegui import ui
 
-from eyelet_gui.components.plot import Plot
+from eyelet_gui.components.plot import Plot, plot_text
 from eyelet_gui.state.charts import MINUTES, Aggregates, Charts
 
 LAYOUT = {'margin': {'l': 40, 'r': 10, 't': 30, 'b': 30}, 'paper_bgcolor': 'rgba(0,0,0,0)',
@@ -22,10 +22,11 @@ def _data(aggregates: Aggregates) -> list[list[dict[str, Any]]]:
     """The traces of the four charts, in order. Tools in name order: plotly orders the bars by size."""
     first = aggregates.last_minute - MINUTES + 1
     minutes = [minute * 60_000 for minute in range(first, first + MINUTES)]  # epoch ms, shown in local time
-    tools = sorted(aggregates.tools)
-    figures = [aggregates.tools[tool] for tool in tools]
+    names = sorted(aggregates.tools)
+    figures = [aggregates.tools[name] for name in names]
+    tools = [plot_text(name) for name in names]
     return [
-        [{'type': 'bar', 'name': hook, 'x': minutes, 'y': counts, 'times': ['x']}
+        [{'type': 'bar', 'name': plot_text(hook), 'x': minutes, 'y': counts, 'times': ['x']}
          for hook, counts in aggregates.events.items()],
         [{'type': 'bar', 'name': 'calls', 'x': tools, 'y': [f.calls for f in figures]}],
         [{'type': 'bar', 'name': 'p50', 'x': tools, 'y': [f.p50_ms for f in figures]},

@@ -16,6 +16,12 @@ from nicegui import ui
 from eyelet_gui.state.figure_patch import point_columns, trace_patch
 
 
+def plot_text(value: object) -> str:
+    """A name from a database as plotly.js text: it reads a subset of HTML there (<b>, <br>, <a href>), so a
+    tool called `<b>x</b>` would show bold, and one with a link would be a link. Escaped, it shows as typed."""
+    return str(value).replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+
+
 class Plot(ui.element, component='plot.js', esm={'eyelet-plotly': 'vendor/plotly'}):
     def __init__(self, figure: dict[str, Any]) -> None:
         """`figure` is plotly's {data, layout, config}; a trace's `times` names its epoch-millisecond arrays,

@@ -6,7 +6,7 @@ from typing import Any
 
 from nicegui import ui
 
-from eyelet_gui.components.plot import Plot
+from eyelet_gui.components.plot import Plot, plot_text
 from eyelet_gui.sources.query import session_events_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.timeline import Mark, Span, pair_tool_calls
@@ -19,19 +19,20 @@ def timeline_traces(spans: list[Span], marks: list[Mark], now: float) -> list[di
     """Bars on a time axis (epoch ms, lengths in ms), failed calls red, running calls to `now`; marks as points."""
     bars = {
         'type': 'bar', 'orientation': 'h', 'name': 'tool calls',
-        'y': [span.tool for span in spans],
+        'y': [plot_text(span.tool) for span in spans],
         'base': [round(span.start * 1000) for span in spans], 'times': ['base'],
         'x': [round(((span.end if span.end is not None else now) - span.start) * 1000) for span in spans],
         'marker': {'color': ['#e53935' if span.status == 'error' else '#90a4ae' if span.end is None else '#43a047'
                              for span in spans]},
-        'text': [span.error or ('running' if span.end is None else '') for span in spans],
+        'text': [plot_text(span.error or ('running' if span.end is None else '')) for span in spans],
         'textposition': 'none', 'hovertemplate': '%{y}: %{x:.0f} ms<br>%{text}<extra></extra>',
     }
     points = {
         'type': 'scatter', 'mode': 'markers', 'name': 'events',
-        'y': [MARK_ROWS.get(mark.kind, mark.kind) for mark in marks], 'x': [round(mark.at * 1000) for mark in marks],
-        'times': ['x'],
-        'text': [mark.kind for mark in marks], 'marker': {'symbol': 'diamond', 'size': 9, 'color': '#8e24aa'},
+        'y': [plot_text(MARK_ROWS.get(mark.kind, mark.kind)) for mark in marks],
+        'x': [round(mark.at * 1000) for mark in marks], 'times': ['x'],
+        'text': [plot_text(mark.kind) for mark in marks],
+        'marker': {'symbol': 'diamond', 'size': 9, 'color': '#8e24aa'},
         'hovertemplate': '%{text} at %{x}<extra></extra>',
     }
     return [bars, points]

@@ -153,3 +153,29 @@ async def test_chart_times_are_the_viewers_local_time(served_app: Callable[..., 
     assert shown[-1] - nine_hours in {before, after}
     assert shown == [shown[-1] - (MINUTES - 1 - i) * 60_000 for i in range(MINUTES)]
     await context.close()
+
+
+HOSTILE_TOOL = '<a href="https://example.com/x">link</a><b>bold</b>'
+
+
+async def test_hostile_tool_names_show_as_typed(served_app: Callable[..., ServedApp], browser: Any,
+                                                tmp_path: Path) -> None:
+    """plotly.js reads some HTML in text; a tool's name must show as typed, in the charts and the timeline."""
+    path = database(tmp_path / 'eyelet.db', [(2, 'PreToolUse', HOSTILE_TOOL, 'success', 1),
+                                             (1, 'PostToolUse', HOSTILE_TOOL, 'success', 5)], now=time.time())
+    app = served_app(str(path))
+    page = await browser.new_page()
+    await page.goto(app.url)
+    await page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
+    ticks = ("[...document.querySelectorAll('.js-plotly-plot')[1].querySelectorAll('.xtick text')]"
+             ".map(t => t.textContent)")
+    await page.wait_for_function(f'{ticks}.length === 1', timeout=5_000)
+    assert await page.evaluate(ticks) == [HOSTILE_TOOL]
+    assert await page.locator('.js-plotly-plot a').count() == 0
+
+    await page.goto(f'{app.url}/sessions')
+    await page.locator('.ag-row[row-index="0"] .ag-cell').nth(1).click()
+    labels = "[...document.querySelectorAll('.js-plotly-plot .ytick text')].map(t => t.textContent)"
+    await page.wait_for_function(f'{labels}.length === 1', timeout=10_000)
+    assert await page.evaluate(labels) == [HOSTILE_TOOL]
+    assert await page.locator('.js-plotly-plot a').count() == 0
