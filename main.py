@@ -54,12 +54,13 @@ def cli(*args: str) -> None:
     build(settings, secret)
     if settings.token:
         print(lan.announcement(settings.host, settings.port, settings.token), flush=True)
-    window = native_window.prepare() if settings.native else {}
+    if settings.native:
+        native_window.prepare()
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn stops cleanly, then re-raises the signal
         ui.run(host=settings.host, port=settings.port, show=settings.show, reload=False, title=TITLE, dark=None,
-               show_welcome_message=True, storage_secret=secret,
-               tailwind=False,  # compiled ahead of time: components/styles.py
-               **window)  # type: ignore[arg-type]
+               show_welcome_message=True, storage_secret=secret, native=settings.native,
+               window_size=native_window.WINDOW_SIZE if settings.native else None,
+               tailwind=False)  # compiled ahead of time: components/styles.py
 
 
 if __name__ == '__main__':

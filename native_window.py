@@ -23,13 +23,12 @@ def linux_toolkit() -> str | None:
     return 'gtk' if importlib.util.find_spec('gi') is not None else None
 
 
-def prepare() -> dict[str, object]:
-    """Set up the window and return `ui.run`'s native arguments."""
+def prepare() -> None:
+    """Set up the window that `ui.run(native=True, window_size=WINDOW_SIZE)` opens."""
     if sys.platform.startswith('linux'):
         # Without it pywebview tries GTK first and logs a traceback when GTK's WebKit is not installed.
         app.native.start_args['gui'] = linux_toolkit()
     app.native.on('closed', _end_window_process_if_stuck)
-    return {'native': True, 'window_size': WINDOW_SIZE}
 
 
 def _end_window_process_if_stuck() -> None:
