@@ -115,7 +115,12 @@ def app_idle_share(root: Path, expected: int, seconds: float) -> float:
                 if not line:
                     raise RuntimeError(f'the app stopped after watching {watching} databases')
                 watching += line.startswith('Watching ')
-            httpx.get(f'http://127.0.0.1:{port}/', timeout=30)  # a first page: what a user does, then leaves
+            for _ in range(300):  # until it serves; then a first page, as a user opens, and leaves
+                try:
+                    httpx.get(f'http://127.0.0.1:{port}/', timeout=30)
+                    break
+                except httpx.ConnectError:
+                    time.sleep(0.1)
             time.sleep(10)  # the search ends, the page's client is gone
             before = cpu_seconds(app.pid)
             time.sleep(seconds)

@@ -86,7 +86,7 @@ class ChangeDetector:
 
     def _file_state(self) -> tuple[tuple[int, int, int] | None, ...]:
         """(inode, size, modification time) of the database, its WAL and its journal (None: absent)."""
-        state = []
+        state: list[tuple[int, int, int] | None] = []
         for file in self._files:
             try:
                 facts = os.stat(file)
