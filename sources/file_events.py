@@ -88,15 +88,17 @@ class FileEvents:
             self._notify_all()  # the watch was down a moment: let every database look for itself
 
     async def _watch(self, folders: list[Path], stop: asyncio.Event) -> None:
-        async for changes in awatch(*folders, watch_filter=self._relevant, recursive=False, stop_event=stop,
+        def relevant(_change: Change, path: str) -> bool:
+            return Path(path) in self._listeners or Path(path) in folders
+
+        async for changes in awatch(*folders, watch_filter=relevant, recursive=False, stop_event=stop,
                                     step=EVENT_STEP_MS, debounce=EVENT_DEBOUNCE_MS, rust_timeout=1000,
                                     ignore_permission_denied=True):
             for path in {Path(path) for _, path in changes}:
+                if path in folders:
+                    stop.set()  # a watched folder itself went (its inode may come back with a new folder)
                 for listener in list(self._listeners.get(path, ())):
                     listener()
-
-    def _relevant(self, _change: Change, path: str) -> bool:
-        return Path(path) in self._listeners
 
     async def _stop_when_folders_change(self, folders: dict[Path, int], stop: asyncio.Event) -> None:
         """Set `stop` when a file is listened to in another folder, or a folder appears, goes or is replaced."""

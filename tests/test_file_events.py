@@ -1,0 +1,67 @@
+"""One file watch serves every database, and it follows a folder that is deleted and made again."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+import time
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+from eyelet_gui.sources.query import Query
+from eyelet_gui.state.live_query import LiveQuery
+
+from .conftest import make_database
+from .test_engine import eventually, watching
+from .writer import write
+
+TABLE = 'PRAGMA journal_mode = WAL; CREATE TABLE t (id INTEGER PRIMARY KEY, x); INSERT INTO t (x) VALUES (1);'
+
+
+def file_watch_threads() -> int:
+    """watchfiles waits for events in AnyIO worker threads, one per running watch."""
+    return sum(thread.name == 'AnyIO worker thread' and thread.is_alive() for thread in threading.enumerate())
+
+
+async def test_twenty_databases_share_one_file_watch(tmp_path: Path) -> None:
+    paths = []
+    for n in range(20):
+        (tmp_path / str(n)).mkdir()
+        paths.append(make_database(tmp_path / str(n) / 'data.db', TABLE))
+    async with watching(paths[0]) as first:
+        live = first.subscribe(Query(relation='t'))
+        await eventually(lambda: len(live.rows) == 1)
+        assert file_watch_threads() == 1
+        async with AsyncExitStack() as stack:
+            watchers = [await stack.enter_async_context(watching(path)) for path in paths[1:]]
+            views = [watcher.subscribe(Query(relation='t')) for watcher in watchers]
+            await eventually(lambda: all(len(view.rows) == 1 for view in views))
+            assert file_watch_threads() <= 2  # 1, and the one before a remade watch may still be ending
+            write(paths[7], 'INSERT INTO t (x) VALUES (2)')
+            await eventually(lambda: len(views[6].rows) == 2, timeout=5)
+
+
+async def test_a_folder_deleted_and_made_again_is_heard(tmp_path: Path) -> None:
+    """With a 60 s poll only file events can tell of the commit within the deadline."""
+    folder = tmp_path / 'project'
+    folder.mkdir()
+    path = make_database(folder / 'data.db', TABLE)
+    async with watching(path, poll_interval=60) as watcher:
+        live = watcher.subscribe(Query(relation='t'))
+        await eventually(lambda: len(live.rows) == 1)
+        shutil.rmtree(folder)
+        await asyncio.sleep(0.5)  # the old watch hears its folder go
+        folder.mkdir()  # often with the old folder's inode number
+        make_database(path, TABLE.replace('VALUES (1)', 'VALUES (10)'))
+        await eventually(lambda: values(live) == [10])  # the new file, found once the folder is watched again
+        started = time.monotonic()
+        write(path, 'INSERT INTO t (x) VALUES (11)')
+        await eventually(lambda: values(live) == [11, 10])
+        assert time.monotonic() - started < 5
+
+
+def values(live: LiveQuery) -> list[Any]:
+    """The view's x values, newest first."""
+    return [row[-1] for _, row in live.rows]
