@@ -10,11 +10,16 @@ from eyelet_gui.sources.schema import Relation
 from eyelet_gui.state.query_url import table_path
 from eyelet_gui.state.watcher import Watcher
 
+SHOWN_AT_MOST = 200
+"""Entries on the page at once: each holds a live count, and a database may have thousands of tables."""
+
 
 async def relation_list(watcher: Watcher) -> None:
     """One line per table or view: kind, name (a link to its live view), columns, key and row count."""
     shown: list[Relation] = []
     counting: list[Query] = []
+    summary = ui.label().classes('text-sm').mark('relation-summary')
+    name_filter = ui.input(placeholder='Filter by name').props('clearable dense outlined').classes('w-64')
 
     async def release_all() -> None:
         for query in counting:
@@ -27,13 +32,23 @@ async def relation_list(watcher: Watcher) -> None:
         try:
             relations = list((await watcher.relations()).values())
         except DatabaseProblem as problem:
+            summary.set_text('')
             ui.label(str(problem)).classes('text-negative')
             return
         shown[:] = relations
+        tables = sum(relation.kind == 'table' for relation in relations)
+        summary.set_text(f'{tables:,} {"table" if tables == 1 else "tables"} · '
+                         f'{len(relations) - tables:,} {"view" if len(relations) - tables == 1 else "views"}')
+        name_filter.set_visibility(len(relations) > SHOWN_AT_MOST)
         if not relations:
             ui.label('This database has no tables or views yet.')
+        wanted = (name_filter.value or '').casefold()
+        matching = [relation for relation in relations if wanted in relation.name.casefold()]
+        if len(matching) > SHOWN_AT_MOST:
+            ui.label(f'Showing the first {SHOWN_AT_MOST:,} of {len(matching):,}; filter by name to find the others.') \
+                .classes('text-caption')
         with ui.list().props('bordered separator').classes('w-full max-w-4xl'):
-            for relation in relations:
+            for relation in matching[:SHOWN_AT_MOST]:
                 query = Query(relation=relation.name, limit=0)  # counts only: no rows are read
                 counting.append(query)
                 _entry(watcher, relation, query)
@@ -47,6 +62,7 @@ async def relation_list(watcher: Watcher) -> None:
             entries.refresh()
 
     await entries()
+    name_filter.on_value_change(entries.refresh)
     watcher.changed.subscribe(follow_schema)
     ui.context.client.on_delete(release_all)
 

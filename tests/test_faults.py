@@ -1,0 +1,132 @@
+"""Faults on real files, caused by real writer processes: a clear status while they last, nothing crashes or
+hangs, and within 2 s of the fault being cleared the view equals a fresh SELECT again.
+
+(Deleted, recreated, replaced by rename, truncated and overwritten with garbage: test_engine.py; a folder
+deleted and made again: test_file_events.py.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from eyelet_gui.sources.query import Query
+from eyelet_gui.state.catalog import database_id
+from eyelet_gui.state.query_url import table_path
+
+from .conftest import ServedApp, make_database
+from .test_engine import ITEMS, converges, eventually, fresh, keyed_by_first, watching
+from .writer import write
+
+CLEARED = 2.0
+"""Seconds from a fault's end to a view equal to a fresh SELECT."""
+
+HOLD_LOCK = '''
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute('BEGIN EXCLUSIVE')
+connection.execute("INSERT INTO items (name, qty) VALUES ('held', 5)")
+print('locked', flush=True)
+time.sleep(float(sys.argv[2]))
+connection.execute('COMMIT')
+'''
+
+
+async def test_locked_by_an_exclusive_transaction_for_five_seconds(tmp_path: Path) -> None:
+    """A rollback-journal database locked by a writer: readers are refused until it commits."""
+    path = make_database(tmp_path / 'items.db', 'PRAGMA journal_mode = delete;' + ITEMS)
+    async with watching(path, poll_interval=0.2) as watcher:
+        live = watcher.subscribe(Query(relation='items'))
+        await converges(live, lambda: keyed_by_first(fresh(path, 'SELECT * FROM items ORDER BY id DESC')))
+        with subprocess.Popen([sys.executable, '-c', HOLD_LOCK, str(path), '5'], stdout=subprocess.PIPE,
+                              text=True) as holder:
+            assert holder.stdout is not None
+            assert holder.stdout.readline() == 'locked\n'
+            await eventually(lambda: watcher.health.status == 'locked', timeout=4)
+            assert watcher.health.problem == (f'{path} is locked by another program; reading resumes when the lock '
+                                              'is released.')
+            assert [name for _, (_, name, _) in live.rows] == ['fig', 'plum', 'pear', 'apple']  # the last rows stay
+            await asyncio.to_thread(holder.wait, 10)
+        cleared = time.monotonic()
+        await converges(live, lambda: keyed_by_first(fresh(path, 'SELECT * FROM items ORDER BY id DESC')),
+                        timeout=CLEARED)
+        assert time.monotonic() - cleared < CLEARED
+        assert live.rows[0][1][1] == 'held'
+        assert watcher.health.status in ('live', 'idle')
+
+
+async def test_columns_added_and_dropped_under_a_live_view(tmp_path: Path) -> None:
+    path = make_database(tmp_path / 'items.db', 'PRAGMA journal_mode = wal;' + ITEMS)
+    async with watching(path) as watcher:
+        live = watcher.subscribe(Query(relation='items'))
+
+        def expected() -> list[tuple[str, tuple[Any, ...]]]:
+            return keyed_by_first(fresh(path, 'SELECT * FROM items ORDER BY id DESC'))
+
+        await converges(live, expected)
+        write(path, "ALTER TABLE items ADD COLUMN colour TEXT DEFAULT 'green'")
+        await converges(live, expected, timeout=CLEARED)
+        assert list(live.columns) == ['id', 'name', 'qty', 'colour']
+        write(path, 'ALTER TABLE items DROP COLUMN qty')
+        await converges(live, expected, timeout=CLEARED)
+        assert list(live.columns) == ['id', 'name', 'colour']
+        write(path, "INSERT INTO items (name) VALUES ('kiwi')")
+        await converges(live, expected, timeout=CLEARED)
+
+
+BIG = f'''
+PRAGMA journal_mode = wal;
+CREATE TABLE blobs (id INTEGER PRIMARY KEY, label TEXT, content BLOB);
+INSERT INTO blobs (label, content) VALUES ('ten megabytes', randomblob({10 * 1024 * 1024})), ('small', x'00ff');
+CREATE TABLE wide ({", ".join(f"c{n} INTEGER" for n in range(1000))});
+INSERT INTO wide VALUES ({", ".join(str(n) for n in range(1000))});
+'''
+
+
+def ten_thousand_tables(path: Path) -> None:
+    make_database(path, BIG + ''.join(f'CREATE TABLE t{n:05} (id INTEGER PRIMARY KEY, x);' for n in range(9998)))
+
+
+async def test_big_values_wide_tables_and_ten_thousand_tables(served_app: Callable[..., ServedApp],
+                                                             browser: Any, tmp_path: Path) -> None:
+    path = tmp_path / 'big.db'
+    ten_thousand_tables(path)
+    app = served_app(str(path))
+    id_ = database_id(path.resolve())
+    async with httpx.AsyncClient(base_url=app.url, timeout=30) as client:
+        started = time.monotonic()
+        listing = await client.get(f'/db/{id_}')
+        assert listing.status_code == 200
+        assert time.monotonic() - started < 2
+        assert len(listing.content) < 1_000_000  # 200 entries, not 10,000
+
+    page = await browser.new_page()
+    received = []
+    page.on('websocket', lambda ws: ws.on('framereceived', lambda frame: received.append(len(frame))))
+    await page.goto(f'{app.url}/db/{id_}')
+    await page.get_by_text('10,000 tables · 0 views').wait_for(timeout=15_000)
+    await page.get_by_text('Showing the first 200 of 10,000; filter by name to find the others.').wait_for()
+    await page.get_by_placeholder('Filter by name').fill('t09997')
+    await page.get_by_text('t09997').wait_for(timeout=5_000)
+    assert await page.locator('.q-item').count() == 1
+
+    await page.goto(app.url + table_path(id_, 'blobs'))
+    blob = page.locator('.ag-row[row-id="1"] [col-id="c2"]')
+    await blob.wait_for(timeout=15_000)
+    assert (await blob.inner_text()).startswith('BLOB 10,485,760 bytes: ')
+    assert sum(received) < 1_000_000  # the blob itself never travels
+
+    await page.goto(app.url + table_path(id_, 'wide'))
+    grid = "getElement(document.querySelector('.eyelet-grid').id.slice(1)).api"
+    await page.wait_for_function(f"{grid}?.getDisplayedRowCount() === 1", timeout=15_000)
+    assert await page.evaluate(f'{grid}.getColumns().length') == 1000
+    assert await page.evaluate(f'{grid}.getDisplayedRowAtIndex(0).data.c999') == '999'
+    output = app.stop()
+    assert 'Traceback' not in output
