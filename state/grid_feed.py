@@ -56,7 +56,7 @@ class GridFeed:
         """Fired with {'add': [[index, row]], 'update': [partial rows], 'remove': [keys]} after `rows` changed."""
         self.reset: Event[[]] = Event()
         """Fired when the columns changed: grids rebuild from `rows` and `live.columns`."""
-        live.delta.subscribe(self._apply)
+        live.delta.subscribe(self._apply, unsubscribe_on_delete=False)
 
     def close(self) -> None:
         self.live.delta.unsubscribe(self._apply)

@@ -40,8 +40,8 @@ class HookFeed(MergedRows):
     def add_source(self, watcher: Watcher) -> None:
         live = watcher.subscribe(self.query)
         self.sources[watcher.database.id] = (watcher, live)
-        live.delta.subscribe(self.merge)
-        live.problem_changed.subscribe(self.merge)
+        live.delta.subscribe(self.merge, unsubscribe_on_delete=False)
+        live.problem_changed.subscribe(self.merge, unsubscribe_on_delete=False)
 
     async def close(self) -> None:
         for watcher, live in self.sources.values():
@@ -71,7 +71,7 @@ class HookFeeds:
         self.watchers = watchers
         self._feeds: dict[Query, tuple[HookFeed, GridFeed]] = {}
         self._users: Counter[Query] = Counter()
-        catalog.added.subscribe(self._database_added)
+        catalog.added.subscribe(self._database_added, unsubscribe_on_delete=False)
 
     def acquire(self, query: Query) -> GridFeed:
         query = dataclasses.replace(query, sort=(), offset=0)  # always newest first: the merge orders by time

@@ -27,7 +27,7 @@ class NewestRecords:
         """Which schema the database holds, as last read; None until it has been read."""
         self.changed: Event[Delta | None] = Event()
         """Fired with each delta of the live query, and with None when the table or the problem changed."""
-        watcher.changed.subscribe(self._follow)
+        watcher.changed.subscribe(self._follow, unsubscribe_on_delete=False)
 
     async def _follow(self) -> None:
         """Pick the main table again: it may have been created, dropped or replaced since."""
@@ -52,8 +52,8 @@ class NewestRecords:
             self.live = None
         if relation is not None:
             self.live = self.watcher.subscribe(Query(relation=relation, limit=self.limit))
-            self.live.delta.subscribe(self.changed.emit)
-            self.live.problem_changed.subscribe(self._live_problem)
+            self.live.delta.subscribe(self.changed.emit, unsubscribe_on_delete=False)
+            self.live.problem_changed.subscribe(self._live_problem, unsubscribe_on_delete=False)
         self.changed.emit(None)
 
     def _live_problem(self) -> None:

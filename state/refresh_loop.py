@@ -46,6 +46,6 @@ class RefreshLoop:
             for database_id, watcher in list(self.watchers.items()):
                 if database_id not in self._watching:  # databases found after start join in
                     self._watching.add(database_id)
-                    watcher.changed.subscribe(self._dirty.set)
+                    watcher.changed.subscribe(self._dirty.set, unsubscribe_on_delete=False)
             await self.refresh()
             await asyncio.sleep(self.interval)

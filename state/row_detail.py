@@ -44,7 +44,7 @@ class RowDetail:
         self._live = live
         self._relation = live.relation
         self._key = live.key_values.get(key)
-        watcher.changed.subscribe(self.refresh)
+        watcher.changed.subscribe(self.refresh, unsubscribe_on_delete=False)
 
     @property
     def deleted(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,23 @@ async def test_pause_holds_changes_and_resume_applies_them(served_app: Callable[
     await page.get_by_role('button', name='Resume (2 new)').click()
     await row(page, '302').wait_for(timeout=2000)
     assert await page.evaluate(f'{GRID_API}.getDisplayedRowCount()') == 302
+
+
+async def test_a_tab_stays_live_after_the_tab_that_opened_the_view_is_gone(
+        served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+    """The view's shared state outlives the tab that created it (a reload makes a new tab and drops the old
+    one some seconds later): commits keep reaching the other tab before, while and after it goes."""
+    shop = make_database(tmp_path / 'shop.db', ORDERS)
+    app = served_app(str(shop))
+    first = await open_table(browser, table_url(app, shop, 'orders'))
+    second = await open_table(browser, table_url(app, shop, 'orders'))
+    await first.close()
+    closed = time.monotonic()
+    key = 300
+    while time.monotonic() - closed < 8:  # past NiceGUI's reconnect timeout (3 s), when the first tab is deleted
+        key += 1
+        write(shop, f"INSERT INTO orders (customer, total) VALUES ('after close {key}', 1)")
+        await row(second, str(key)).wait_for(timeout=3000)
 
 
 async def test_reconnected_tab_shows_current_rows(served_app: Callable[..., ServedApp], browser: Any,
