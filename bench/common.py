@@ -82,11 +82,11 @@ def served(database: Path) -> Iterator[str]:
         server.wait()
 
 
-def insert(connection: sqlite3.Connection, number: int) -> float:
+def insert(connection: sqlite3.Connection, number: int, session: str = 'bench-session') -> float:
     """Commit one realistic row; return the time just before the commit."""
     started = time.time()
     connection.execute(INSERT_HOOK, {
-        'timestamp': started, 'timestamp_iso': datetime.now(timezone.utc).isoformat(), 'session_id': 'bench-session',
+        'timestamp': started, 'timestamp_iso': datetime.now(timezone.utc).isoformat(), 'session_id': session,
         'hook_type': 'PostToolUse', 'tool_name': 'Bash', 'status': 'success', 'duration_ms': number,
         'hostname': 'bench', 'ip_address': '127.0.0.1', 'project_dir': '/home/dev/code/bench',
         'data': '{"tool_input": {"command": "pytest -q"}, "execution": {"status": "success"}}'})

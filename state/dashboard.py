@@ -29,7 +29,8 @@ class Dashboard:
         self.exports = Exports()
         """Exports in progress, for the tabs that started them."""
         self._started = False
-        self.catalog.added.subscribe(self._track, unsubscribe_on_delete=False)  # first: the hook feeds need the new database's watcher
+        # First: the hook feeds need the new database's watcher.
+        self.catalog.added.subscribe(self._track, unsubscribe_on_delete=False)
         self.hook_feeds = HookFeeds(self.catalog, self.watchers)
         """The merged hook feed over every database, for `/`."""
         self.session_feeds = SessionFeeds(self.watchers)
