@@ -81,7 +81,12 @@ async def connect(path: Path) -> aiosqlite.Connection:
 def explain(error: sqlite3.Error, path: Path) -> DatabaseProblem:
     """The problem behind an SQLite error on `path`, with one sentence saying what happened and what to do."""
     message = str(error).lower()
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except PermissionError:  # the folder does not let us in (Path.exists raises rather than say False)
+        return DatabaseProblem(f'{path} cannot be read: its folder {path.parent} does not let eyelet-gui in '
+                               '(permission denied); watching resumes when it does.', 'unreadable')
+    if not exists:
         return DatabaseProblem(f'{path} does not exist (it may have been deleted or moved); '
                                'watching resumes when it is back.', 'missing')
     if 'file is not a database' in message or 'file is encrypted' in message:

@@ -8,14 +8,16 @@ deleted and made again: test_file_events.py.)
 from __future__ import annotations
 
 import asyncio
+import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.catalog import database_id
@@ -79,6 +81,48 @@ async def test_columns_added_and_dropped_under_a_live_view(tmp_path: Path) -> No
         assert list(live.columns) == ['id', 'name', 'colour']
         write(path, "INSERT INTO items (name) VALUES ('kiwi')")
         await converges(live, expected, timeout=CLEARED)
+
+
+# Root reads every folder; without these two capabilities it obeys permissions like any user.
+AS_A_USER = ('setpriv', '--bounding-set=-dac_override,-dac_read_search')
+
+
+async def test_folder_made_unreadable_then_readable_again(served_app: Callable[..., ServedApp],
+                                                          tmp_path: Path) -> None:
+    if shutil.which('setpriv') is None:
+        pytest.skip('needs setpriv to run the app without the power to read every folder')
+    folder = tmp_path / 'project'
+    folder.mkdir()
+    path = make_database(folder / 'items.db', 'PRAGMA journal_mode = wal;' + ITEMS)
+    app = served_app(str(path), wrapper=AS_A_USER)
+    sentence = (f'{path} cannot be read: its folder {folder} does not let eyelet-gui in (permission denied); '
+                'watching resumes when it does.')
+    table = app.url + table_path(database_id(path.resolve()), 'items')
+    async with httpx.AsyncClient(timeout=30) as client:
+        async def page_says(url: str, *texts: str) -> bool:
+            page = (await client.get(url)).text
+            return all(text in page for text in texts)
+
+        await eventually_async(lambda: page_says(table, 'fig', 'apple'), timeout=10)
+        folder.chmod(0)
+        try:
+            write(path, "INSERT INTO items (name, qty) VALUES ('while hidden', 1)")  # root, with its powers
+            await eventually_async(lambda: page_says(app.url + '/', sentence, 'error'), timeout=5)
+        finally:
+            folder.chmod(0o755)
+        cleared = time.monotonic()
+        await eventually_async(lambda: page_says(table, 'while hidden', 'fig'), timeout=CLEARED + 1)
+        assert time.monotonic() - cleared < CLEARED + 0.5  # a page request takes its own time
+        assert not await page_says(app.url + '/', sentence)
+    assert 'Traceback' not in app.stop()
+
+
+async def eventually_async(condition: Callable[[], Awaitable[bool]], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not await condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f'not within {timeout} s')
+        await asyncio.sleep(0.1)
 
 
 BIG = f'''
