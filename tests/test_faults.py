@@ -24,11 +24,8 @@ from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.query_url import table_path
 
 from .conftest import ServedApp, make_database
-from .test_engine import ITEMS, converges, eventually, fresh, keyed_by_first, watching
+from .test_engine import CLEARED, ITEMS, converges, eventually, fresh, keyed_by_first, watching
 from .writer import write
-
-CLEARED = 2.0
-"""Seconds from a fault's end to a view equal to a fresh SELECT."""
 
 HOLD_LOCK = '''
 import sqlite3, sys, time
