@@ -84,7 +84,8 @@ class Viewer:
         for marker in self.watching:
             if marker in text and marker not in self.seen:
                 self.seen[marker] = now
-        await self.socket.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
+        if self.socket.connected:  # not while disconnecting
+            await self.socket.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
 
 
 def resident_mb(pid: int) -> float:
