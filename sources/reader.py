@@ -113,22 +113,43 @@ async def _connect_uncancellably(path: Path) -> aiosqlite.Connection:
         raise
 
 
+FileState = tuple[int, int, int]
+"""(inode, size, modification time in ns) of one file."""
+
+
 @dataclass(frozen=True, slots=True)
 class FileFacts:
-    """Sizes of the database file and its `-wal` (None when missing), and when either was last written."""
+    """What the file system says of the database file, its `-wal` and its `-journal` (None: absent).
 
-    size: int | None
-    wal_size: int | None
-    modified_at: float | None
+    A commit changes the database file or its WAL, so equal facts mean, very nearly, no commit (see
+    change_detector.py, which asks SQLite all the same every few polls)."""
+
+    database: FileState | None
+    wal: FileState | None
+    journal: FileState | None
+
+    @property
+    def size(self) -> int | None:
+        return self.database[1] if self.database else None
+
+    @property
+    def wal_size(self) -> int | None:
+        return self.wal[1] if self.wal else None
+
+    @property
+    def modified_at(self) -> float | None:
+        """When the database or its WAL was last written (time.time() scale)."""
+        times = [state[2] for state in (self.database, self.wal) if state is not None]
+        return max(times) / 1e9 if times else None
 
 
 def file_facts(path: Path) -> FileFacts:
-    stats: list[os.stat_result | None] = []
-    for candidate in (path, Path(f'{path}-wal')):
+    states: list[FileState | None] = []
+    for file in (path, Path(f'{path}-wal'), Path(f'{path}-journal')):
         try:
-            stats.append(os.stat(candidate))
+            facts = os.stat(file)
         except OSError:
-            stats.append(None)
-    modified = [stat.st_mtime for stat in stats if stat is not None]
-    return FileFacts(size=stats[0].st_size if stats[0] else None, wal_size=stats[1].st_size if stats[1] else None,
-                     modified_at=max(modified) if modified else None)
+            states.append(None)
+        else:
+            states.append((facts.st_ino, facts.st_size, facts.st_mtime_ns))
+    return FileFacts(*states)

@@ -14,7 +14,7 @@ from nicegui import Event
 
 from eyelet_gui.sources.change_detector import ChangeDetector, Observation
 from eyelet_gui.sources.query import Query
-from eyelet_gui.sources.reader import Reader, file_facts
+from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.schema import Relation, SchemaKind, schema_kind
 from eyelet_gui.state.activity import Activity
 from eyelet_gui.state.catalog import WatchedDatabase
@@ -111,7 +111,7 @@ class Watcher:
     def health(self) -> Health:
         now = time.time()
         observation = self.observation
-        facts = file_facts(self.database.path)
+        facts = self.detector.files  # kept by the detector's poll: no file system call per look
         last = self.activity.last_at or facts.modified_at
         problem = observation.problem if observation else None
         status: Status
