@@ -11,6 +11,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -59,27 +60,44 @@ CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networki
                  '--disable-backgrounding-occluded-windows']
 
 
-@contextlib.contextmanager
-def served(database: Path) -> Iterator[str]:
-    """`python -m eyelet_gui DATABASE` on a free port, as a user starts it; yields its address once it answers."""
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
-        port = int(probe.getsockname()[1])
-    env = {name: value for name, value in os.environ.items() if name != 'PYTEST_CURRENT_TEST'}
-    server = subprocess.Popen([sys.executable, '-m', 'eyelet_gui', str(database), '--no-show', '--port', str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    url = f'http://127.0.0.1:{port}'
-    try:
-        for _ in range(150):
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait()
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(command: list[str], port: int, *, patience: float = 30.0,
+            output: int = subprocess.DEVNULL) -> Iterator[subprocess.Popen[str]]:
+    """Run the web server `command` (listening on `port`) for the block, entered once it answers.
+
+    Its config folder is a temporary one: a bench never writes into the user's home."""
+    with tempfile.TemporaryDirectory(prefix='eyelet-gui-bench-config-') as config:
+        env = {name: value for name, value in os.environ.items() if name != 'PYTEST_CURRENT_TEST'}
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, text=True,
+                                  env={**env, 'XDG_CONFIG_HOME': config})
+        try:
+            deadline = time.monotonic() + patience
+            while True:
+                try:
+                    httpx.get(f'http://127.0.0.1:{port}/', timeout=1)
+                    break
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise RuntimeError(f'{command[0]} did not answer on port {port}') from None
+                    time.sleep(0.1)
+            yield server
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def served(target: Path) -> Iterator[tuple[str, int]]:
+    """`python -m eyelet_gui TARGET` on a free port, as a user starts it: (its address, its pid) once it answers."""
+    port = free_port()
+    with serving([sys.executable, '-m', 'eyelet_gui', str(target), '--no-show', '--port', str(port)], port) as app:
+        yield f'http://127.0.0.1:{port}', app.pid
 
 
 def insert(connection: sqlite3.Connection, number: int, session: str = 'bench-session') -> float:

@@ -12,23 +12,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 from playwright.async_api import async_playwright
 
 from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.query_url import table_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import CHROMIUM_ARGS, create_hooks, percentile, print_conditions, served
+from common import CHROMIUM_ARGS, create_hooks, free_port, percentile, print_conditions, served, serving
 
 DATASETTE = 'datasette==0.65.5'
 GRID_HAS_ROWS = ("() => { const e = document.querySelector('.eyelet-grid'); "
@@ -38,23 +35,10 @@ TABLE_HAS_ROWS = "() => document.querySelector('table.rows-and-columns tbody tr'
 
 @contextlib.contextmanager
 def datasette(database: Path) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        port = int(probe.getsockname()[1])
-    server = subprocess.Popen(['uv', 'run', '--no-project', '--with', DATASETTE, 'datasette', 'serve', str(database),
-                               '--port', str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f'http://127.0.0.1:{port}'
-    try:
-        for _ in range(600):
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    port = free_port()
+    with serving(['uv', 'run', '--no-project', '--with', DATASETTE, 'datasette', 'serve', str(database),
+                  '--port', str(port)], port, patience=120):  # uv may fetch Datasette first
+        yield f'http://127.0.0.1:{port}'
 
 
 def ms(values: list[float]) -> str:
@@ -72,7 +56,7 @@ async def main() -> None:
         path = Path(folder) / 'eyelet.db'
         create_hooks(path, args.rows)
         print(f'{args.rows:,} rows in hooks')
-        with served(path) as ours, datasette(path) as theirs:
+        with served(path) as (ours, _), datasette(path) as theirs:
             pages = {'eyelet-gui': (ours + table_path(database_id(path.resolve()), 'hooks'), GRID_HAS_ROWS),
                      'Datasette': (f'{theirs}/eyelet/hooks', TABLE_HAS_ROWS)}
             times: dict[str, list[float]] = {name: [] for name in pages}

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -23,14 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create_modern_database
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.diff import Delta
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import print_conditions, summary
+from common import free_port, print_conditions, serving, summary
 from engine import watcher_for
 
 WRITER = '''
@@ -102,32 +99,20 @@ def cpu_seconds(pid: int) -> float:
 
 def app_idle_share(root: Path, expected: int, seconds: float) -> float:
     """Share of one core `python -m eyelet_gui ROOT` uses while nothing is written and nobody looks."""
-    with tempfile.TemporaryDirectory() as config:
-        env = {**os.environ, 'XDG_CONFIG_HOME': config}
-        port = 8600 + random.randrange(300)
-        app = subprocess.Popen([sys.executable, '-m', 'eyelet_gui', str(root), '--no-show', '--port', str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        try:
-            watching = 0
-            assert app.stdout is not None
-            while watching < expected:
-                line = app.stdout.readline()
-                if not line:
-                    raise RuntimeError(f'the app stopped after watching {watching} databases')
-                watching += line.startswith('Watching ')
-            for _ in range(300):  # until it serves; then a first page, as a user opens, and leaves
-                try:
-                    httpx.get(f'http://127.0.0.1:{port}/', timeout=30)
-                    break
-                except httpx.ConnectError:
-                    time.sleep(0.1)
-            time.sleep(10)  # the search ends, the page's client is gone
-            before = cpu_seconds(app.pid)
-            time.sleep(seconds)
-            return (cpu_seconds(app.pid) - before) / seconds
-        finally:
-            app.terminate()
-            app.wait(timeout=30)
+    port = free_port()
+    with serving([sys.executable, '-m', 'eyelet_gui', str(root), '--no-show', '--port', str(port)], port,
+                 output=subprocess.PIPE) as app:  # serving: a first page was asked for, as a user opens and leaves
+        assert app.stdout is not None
+        watching = 0
+        while watching < expected:
+            line = app.stdout.readline()
+            if not line:
+                raise RuntimeError(f'the app stopped after watching {watching} databases')
+            watching += line.startswith('Watching ')
+        time.sleep(10)  # the search ends, the page's client is gone
+        before = cpu_seconds(app.pid)
+        time.sleep(seconds)
+        return (cpu_seconds(app.pid) - before) / seconds
 
 
 async def main() -> None:

@@ -70,7 +70,7 @@ async def main() -> None:
         for name, values in (await query_times(path, 20)).items():
             print(f'  {name}, last hour: {ms(values)}')
 
-        with served(path) as url:
+        with served(path) as (url, _):
             rows, charts = [], []
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)

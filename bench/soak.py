@@ -32,7 +32,7 @@ from eyelet_gui.state.values import cell_text
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import create_hooks, print_conditions, served
 from many_databases import cpu_seconds
-from viewers import Viewer, resident_mb, server_pid
+from viewers import Viewer, resident_mb
 
 VISIBLE = 1000
 WRITER = '''
@@ -111,8 +111,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-soak-') as folder:
         path = Path(folder) / 'eyelet.db'
         create_hooks(path, 20_000)
-        with served(path) as url:
-            pid = server_pid(int(url.rsplit(':', 1)[1]))
+        with served(path) as (url, pid):
             viewers = [Copy() for _ in range(args.viewers)]
             async with httpx.AsyncClient(base_url=url, timeout=60) as http:
                 for viewer in viewers:

@@ -95,19 +95,6 @@ def resident_mb(pid: int) -> float:
     raise RuntimeError('no VmRSS')
 
 
-def server_pid(port: int) -> int:
-    """The pid of the process listening on `port` (the app started by `served`)."""
-    inode = next(line.split()[9] for line in Path('/proc/net/tcp').read_text().splitlines()[1:]
-                 if int(line.split()[1].split(':')[1], 16) == port and line.split()[3] == '0A')
-    for fd in Path('/proc').glob('[0-9]*/fd/*'):
-        try:
-            if fd.readlink().name == f'socket:[{inode}]':
-                return int(fd.parts[2])
-        except OSError:
-            continue
-    raise RuntimeError(f'nothing listens on {port}')
-
-
 async def measure(url: str, path: str, pid: int, writer: sqlite3.Connection, *, viewers: int, commits: int,
                   number: int) -> tuple[float, list[float], int]:
     """(MB of server memory per viewer, latencies in s, rows missed by some viewer)."""
@@ -148,9 +135,7 @@ async def main() -> None:
         database = Path(folder) / 'eyelet.db'
         create_hooks(database, 20_000)
         writer = sqlite3.connect(database, isolation_level=None)
-        with served(database) as url:
-            port = int(url.rsplit(':', 1)[1])
-            pid = server_pid(port)
+        with served(database) as (url, pid):
             path = f'{table_path(database_id(database.resolve()), "hooks")}?limit={args.rows}'
             print(f'server pid {pid}, {resident_mb(pid):.0f} MB resident before any viewer; {args.rows:,} rows '
                   'per viewer\n')

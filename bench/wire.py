@@ -68,7 +68,7 @@ async def main() -> None:
         create_hooks(path, 20_000)
         writer = sqlite3.connect(path, isolation_level=None)
         number = 0
-        with served(path) as url, contextlib.closing(writer):
+        with served(path) as (url, _), contextlib.closing(writer):
             base = f'{url}/db/{database_id(path.resolve())}/table/hooks'
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)

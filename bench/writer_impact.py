@@ -104,7 +104,7 @@ async def main() -> None:
         database = Path(folder) / 'impact' / '.eyelet-logging' / 'eyelet.db'
         database.parent.mkdir(parents=True)
         log_events(database, 10, args.rate)  # eyelet creates its schema
-        with served(database) as url:
+        with served(database) as (url, _):
             for _ in range(args.rounds):
                 runs['no viewer'].append(await asyncio.to_thread(log_events, database, args.events, args.rate))
                 viewers = [Viewer() for _ in range(args.viewers)]
