@@ -267,3 +267,18 @@ async def test_counts_end_exact_after_a_burst_on_the_tail_path(tmp_path: Path) -
             await asyncio.sleep(0.3)
         expected = fresh(path, 'SELECT count(*) FROM items')[0][0]
         await eventually(lambda: (live.total, live.matching) == (expected, expected), timeout=5)
+
+
+async def test_health_reports_the_files_as_they_are(tmp_path: Path) -> None:
+    """Sizes and the time of the last write, as the connection list shows them, follow another process's commits."""
+    path = database(tmp_path, 'wal')
+    wal = Path(f'{path}-wal')
+    async with watching(path, poll_interval=0.2) as watcher:
+        await eventually(lambda: watcher.health.status in ('live', 'idle'))
+        assert watcher.health.last_commit_at == max(os.stat(f).st_mtime_ns for f in (path, wal) if f.exists()) / 1e9
+        write(path, "INSERT INTO items (name, qty) VALUES ('kiwi', 2)")
+        await eventually(lambda: watcher.health.wal_size == wal.stat().st_size > 0)
+        health = watcher.health
+        assert health.file_size == path.stat().st_size
+        assert health.changes_per_minute == 1
+        assert abs(health.last_commit_at - time.time()) < 5  # type: ignore[operator]
