@@ -1,13 +1,14 @@
 """Soak: four writer processes at a combined 500 commits a second for minutes, many viewers; no row lost.
 
-    uv run python bench/soak.py [--minutes 2] [--viewers 10] [--rate 500]
+    uv run python bench/soak.py [--minutes 2] [--viewers 10] [--rate 500] [--sample-every 60]
 
 Four processes insert, update and delete rows of an eyelet `hooks` table (60 / 25 / 15 %, updates and
 deletes among the newest rows, where the view is) at `--rate` commits a second together, while `--viewers`
 NiceGUI socket clients watch the live table's newest 1,000 rows. Each viewer keeps its own copy of the grid
 by applying every transaction it receives, as AG Grid does. At the end, with the writers stopped, every
 viewer's rows are compared with a fresh SELECT: rows missed, phantom rows (shown but gone) and rows with
-stale values are counted. The server's memory growth and CPU are printed.
+stale values are counted. The server's resident memory and CPU are printed every `--sample-every` seconds
+while writing, so a plateau (or a leak) shows as it happens, and summed up at the end.
 """
 
 from __future__ import annotations
@@ -89,6 +90,18 @@ class Copy(Viewer):  # type: ignore[misc]  # bench modules are found at run time
                     self.rows[cells[KEY_FIELD]].update(cells)
 
 
+async def sample(pid: int, every: float, samples: list[tuple[float, float]]) -> None:
+    """Every `every` seconds, append and print (minutes since the start, MB resident) with the CPU since the last."""
+    started, cpu = time.monotonic(), cpu_seconds(pid)
+    while True:
+        await asyncio.sleep(every)
+        now, cpu_now = time.monotonic(), cpu_seconds(pid)
+        samples.append(((now - started) / 60, resident_mb(pid)))
+        print(f'{samples[-1][0]:6.1f} min: server {samples[-1][1]:.1f} MB resident, CPU {(cpu_now - cpu) / every:.0%} '
+              'of one core since the last sample', flush=True)
+        cpu = cpu_now
+
+
 def fresh_window(path: Path) -> dict[str, dict[str, str]]:
     """The view's rows as the grid holds them: key and every column as cell text, newest 1,000 by id."""
     connection = sqlite3.connect(f'file:{path}?mode=ro', uri=True)
@@ -106,6 +119,7 @@ async def main() -> None:
     parser.add_argument('--minutes', type=float, default=2.0, help='minutes of writing')
     parser.add_argument('--viewers', type=int, default=10, help='socket-client viewers')
     parser.add_argument('--rate', type=float, default=500, help='commits a second, all writers together')
+    parser.add_argument('--sample-every', type=float, default=60, help='seconds between memory samples')
     args = parser.parse_args()
     print_conditions('soak', f'4 writer processes, {args.viewers} socket-client viewers, all on the same 2 cores')
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-soak-') as folder:
@@ -118,11 +132,14 @@ async def main() -> None:
                     await viewer.open(http, url, f'{table_path(database_id(path.resolve()), "hooks")}?limit={VISIBLE}')
             await asyncio.sleep(3)
             memory, cpu, started = resident_mb(pid), cpu_seconds(pid), time.monotonic()
+            samples: list[tuple[float, float]] = [(0.0, memory)]
+            sampling = asyncio.create_task(sample(pid, args.sample_every, samples))
             writers = [await asyncio.create_subprocess_exec(
                 sys.executable, '-c', WRITER, str(path), str(args.minutes * 60), str(args.rate / 4), str(seed),
                 stdout=asyncio.subprocess.PIPE) for seed in range(4)]
             commits = [int((await writer.communicate())[0]) for writer in writers]
             elapsed = time.monotonic() - started
+            sampling.cancel()
             cpu_share = (cpu_seconds(pid) - cpu) / elapsed
             await asyncio.sleep(2)  # the last changes reach every viewer
             expected = fresh_window(path)
@@ -138,6 +155,10 @@ async def main() -> None:
           f' to {max(len(v.rows) for v in viewers):,}): rows missed {sum(missed)}, phantom rows {sum(phantom)}, '
           f'stale rows {sum(stale)} (over all viewers)')
     print(f'server: memory grew {growth:.1f} MB; CPU {cpu_share * 100:.0f} % of one core while writing')
+    half = [mb for minute, mb in samples if minute >= samples[-1][0] / 2]
+    if len(half) > 1:  # a leak grows through the run; a plateau stops growing early
+        print(f'memory over the second half of the run: {half[0]:.1f} → {half[-1]:.1f} MB '
+              f'(min {min(half):.1f}, max {max(half):.1f})')
 
 
 if __name__ == '__main__':
