@@ -1,6 +1,6 @@
 """Soak: four writer processes at a combined 500 commits a second for minutes, many viewers; no row lost.
 
-    uv run python bench/soak.py [--minutes 2] [--viewers 10] [--rate 500] [--sample-every 60]
+    uv run python bench/soak.py [--minutes 2] [--viewers 10] [--rate 500] [--rows 20000] [--sample-every 60]
 
 Four processes insert, update and delete rows of an eyelet `hooks` table (60 / 25 / 15 %, updates and
 deletes among the newest rows, where the view is) at `--rate` commits a second together, while `--viewers`
@@ -119,12 +119,13 @@ async def main() -> None:
     parser.add_argument('--minutes', type=float, default=2.0, help='minutes of writing')
     parser.add_argument('--viewers', type=int, default=10, help='socket-client viewers')
     parser.add_argument('--rate', type=float, default=500, help='commits a second, all writers together')
+    parser.add_argument('--rows', type=int, default=20_000, help='rows in the table before writing starts')
     parser.add_argument('--sample-every', type=float, default=60, help='seconds between memory samples')
     args = parser.parse_args()
     print_conditions('soak', f'4 writer processes, {args.viewers} socket-client viewers, all on the same 2 cores')
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-soak-') as folder:
         path = Path(folder) / 'eyelet.db'
-        create_hooks(path, 20_000)
+        create_hooks(path, args.rows)
         with served(path) as (url, pid):
             viewers = [Copy() for _ in range(args.viewers)]
             async with httpx.AsyncClient(base_url=url, timeout=60) as http:

@@ -47,6 +47,8 @@ EXTRA_LAYOUT: tuple[dict[str, Any], ...] = ({'barmode': 'stack', 'xaxis': CLOCK}
 
 def charts(state: Charts) -> None:
     """The four charts in a grid that becomes one column on a phone."""
+    state.acquire()
+    ui.context.client.on_delete(state.release)
     plots = []
     with ui.element('div').classes('w-full grid grid-cols-1 lg:grid-cols-2 gap-4'):
         for title, extra, traces in zip(TITLES, EXTRA_LAYOUT, _data(state.latest), strict=True):

@@ -82,15 +82,35 @@ async def aggregate(watchers: list[Watcher], now: float) -> Aggregates:
                       error_rate=[e / c if c else None for e, c in zip(errors, calls, strict=True)], tools=tools)
 
 
+def no_aggregates() -> Aggregates:
+    """What the charts show before the first aggregation: the last hour, empty."""
+    return Aggregates(last_minute=math.floor(time.time() / 60), error_rate=[None] * MINUTES)
+
+
 class Charts:
-    """App-level: aggregates again after commits (at most every REFRESH_INTERVAL) and fires `updated`."""
+    """App-level: while some tab shows the charts, aggregates again after commits (at most every
+    REFRESH_INTERVAL) and fires `updated`. Nobody looking, nothing is read: an hour of a busy log is a
+    second's reading."""
 
     def __init__(self, watchers: dict[str, Watcher]) -> None:
         self.watchers = watchers
-        self.latest = Aggregates(last_minute=math.floor(time.time() / 60), error_rate=[None] * MINUTES)
+        self.latest = no_aggregates()
         self.updated: Event[Aggregates] = Event()
         self.loop = RefreshLoop(watchers, self._refresh, interval=REFRESH_INTERVAL, idle=60.0, name='charts')
         """Also once a minute without commits, so that the time axis moves on."""
+        self._users = 0
+
+    def acquire(self) -> None:
+        """A tab shows the charts: aggregate (at once, if nobody did) and keep them current until `release`."""
+        if self._users == 0:
+            self.latest = no_aggregates()  # not an hour-old picture while the first aggregation runs
+            self.loop.start()
+        self._users += 1
+
+    async def release(self) -> None:
+        self._users -= 1
+        if self._users == 0:
+            await self.loop.stop()
 
     async def _refresh(self) -> None:
         self.latest = await aggregate(list(self.watchers.values()), time.time())

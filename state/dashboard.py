@@ -61,7 +61,6 @@ class Dashboard:
         for watcher in self.watchers.values():
             watcher.start()
         self.discovery.start()
-        self.charts.loop.start()
 
     async def start_demo(self) -> None:
         """Start the demo on request (the first page offers it when no database was found)."""

@@ -25,6 +25,7 @@ from eyelet_gui.sources.reader import Reader, Result
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.state.diff import Delta, Row, diff
+from eyelet_gui.state.pacing import pause_after
 
 EXACT_COUNT_INTERVAL = 1.0
 """Seconds between full count(*)s on the tail path; in between, counts grow by the rows past the last key."""
@@ -106,9 +107,10 @@ class LiveQuery:
         while True:
             await self._dirty.wait()
             self._dirty.clear()
+            started = time.monotonic()
             await self.refresh()
             # The pause caps the push rate; a change during it sets _dirty again, so the last one is never lost.
-            await asyncio.sleep(self.min_interval)
+            await asyncio.sleep(pause_after(time.monotonic() - started, self.min_interval))
 
     async def refresh(self) -> None:
         """Re-read the window and counts, diff against the last snapshot and emit the delta, if any."""

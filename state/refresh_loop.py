@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 
 from eyelet_gui.sources.events import wait_event
+from eyelet_gui.state.pacing import pause_after
 from eyelet_gui.state.watcher import Watcher
 
 
 class RefreshLoop:
     """Calls `refresh` at start, after commits to any of `watchers` (databases added later too), and at least
-    every `idle` seconds; never twice within `interval`, so a burst of commits costs one call."""
+    every `idle` seconds; never twice within `interval` (or `pause_after` it), so a burst of commits costs one
+    call. It can be stopped and started again."""
 
     def __init__(self, watchers: dict[str, Watcher], refresh: Callable[[], Awaitable[None]], *, interval: float,
                  idle: float = 3600.0, name: str) -> None:
@@ -24,6 +27,10 @@ class RefreshLoop:
         self._dirty = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._watching: set[str] = set()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
 
     def start(self) -> None:
         self._dirty.set()
@@ -47,5 +54,6 @@ class RefreshLoop:
                 if database_id not in self._watching:  # databases found after start join in
                     self._watching.add(database_id)
                     watcher.changed.subscribe(self._dirty.set, unsubscribe_on_delete=False)
+            started = time.monotonic()
             await self.refresh()
-            await asyncio.sleep(self.interval)
+            await asyncio.sleep(pause_after(time.monotonic() - started, self.interval))

@@ -11,13 +11,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from eyelet_gui.settings import Settings
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create_modern_database
-from eyelet_gui.state.charts import MINUTES, ToolFigures, aggregate, nearest_rank
+from eyelet_gui.state.charts import MINUTES, Aggregates, ToolFigures, aggregate, nearest_rank
+from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.figure_patch import trace_patch
 
 from .conftest import ServedApp
 from .eyelet_logger import log_hook
-from .test_engine import watching
+from .test_engine import eventually, watching
 
 NOW = math.floor(1_900_000_000 / 60) * 60 + 30.0  # half way through a minute
 
@@ -150,7 +152,7 @@ async def test_chart_times_are_the_viewers_local_time(served_app: Callable[..., 
     shown = await page.evaluate(minutes)
     after = math.floor(time.time() / 60) * 60_000
     nine_hours = 9 * 3600_000
-    assert shown[-1] - nine_hours in {before, after}
+    assert shown[-1] - nine_hours in {before, after}, (shown, before, after)
     assert shown == [shown[-1] - (MINUTES - 1 - i) * 60_000 for i in range(MINUTES)]
     await context.close()
 
@@ -179,3 +181,29 @@ async def test_hostile_tool_names_show_as_typed(served_app: Callable[..., Served
     await page.wait_for_function(f'{labels}.length === 1', timeout=10_000)
     assert await page.evaluate(labels) == [HOSTILE_TOOL]
     assert await page.locator('.js-plotly-plot a').count() == 0
+
+
+async def test_charts_read_only_while_a_tab_shows_them(tmp_path: Path) -> None:
+    """An hour of a busy log is seconds of reading: with nobody on `/`, the aggregation does not run at all."""
+    path = database(tmp_path / 'eyelet.db', now=time.time())
+    dashboard = Dashboard(Settings(databases=(path,), show=False))
+    await dashboard.start()
+    updates: list[Aggregates] = []
+    dashboard.charts.updated.subscribe(updates.append, unsubscribe_on_delete=False)
+    try:
+        assert not dashboard.charts.loop.running
+        dashboard.charts.acquire()  # a first tab on `/`
+        dashboard.charts.acquire()  # and a second
+        await eventually(lambda: updates)
+        assert updates[-1].tools == {'Bash': ToolFigures(calls=3, p50_ms=200, p95_ms=300, errors=1),
+                                     'Read': ToolFigures(calls=2, p50_ms=7, p95_ms=9, errors=1)}
+        await dashboard.charts.release()
+        assert dashboard.charts.loop.running  # the second tab still shows them
+        await dashboard.charts.release()
+        assert not dashboard.charts.loop.running
+        dashboard.charts.acquire()  # a tab comes back: aggregated again, and nothing older shown meanwhile
+        assert dashboard.charts.latest.tools == {}
+        await eventually(lambda: len(updates) == 2)
+        assert updates[-1].tools == updates[0].tools
+    finally:
+        await dashboard.stop()
