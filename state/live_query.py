@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import time
@@ -25,7 +24,7 @@ from eyelet_gui.sources.reader import Reader, Result
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.state.diff import Delta, Row, diff
-from eyelet_gui.state.pacing import pause_after
+from eyelet_gui.state.pacing import PacedLoop
 
 EXACT_COUNT_INTERVAL = 1.0
 """Seconds between full count(*)s on the tail path; in between, counts grow by the rows past the last key."""
@@ -56,7 +55,6 @@ class LiveQuery:
 
     def __init__(self, query: Query, reader: Reader, relations: RelationsLookup, max_push_rate: float) -> None:
         self.query = query
-        self.min_interval = 1.0 / max_push_rate
         self.columns: tuple[str, ...] = ()
         self.rows: list[tuple[str, Row]] = []
         """The window, in order: (key, values) pairs."""
@@ -78,8 +76,7 @@ class LiveQuery:
         """Fired when `problem` changes."""
         self._reader = reader
         self._relations = relations
-        self._dirty = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = PacedLoop(self.refresh, interval=1.0 / max_push_rate, name=f'live query on {query.relation}')
         self._exact_count_at = 0.0
         self._exact_count_due: asyncio.TimerHandle | None = None
         self._max_key: Any = None
@@ -87,30 +84,16 @@ class LiveQuery:
 
     def start(self) -> None:
         """Begin the refresh loop; the first read happens at once."""
-        self._dirty.set()
-        self._task = asyncio.create_task(self._loop(), name=f'live query on {self.query.relation}')
+        self._loop.start()
 
     async def stop(self) -> None:
         if self._exact_count_due is not None:
             self._exact_count_due.cancel()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
     def request_refresh(self) -> None:
         """The database changed: re-read soon. Bursts coalesce into at most `max_push_rate` reads a second."""
-        self._dirty.set()
-
-    async def _loop(self) -> None:
-        while True:
-            await self._dirty.wait()
-            self._dirty.clear()
-            started = time.monotonic()
-            await self.refresh()
-            # The pause caps the push rate; a change during it sets _dirty again, so the last one is never lost.
-            await asyncio.sleep(pause_after(time.monotonic() - started, self.min_interval))
+        self._loop.request()
 
     async def refresh(self) -> None:
         """Re-read the window and counts, diff against the last snapshot and emit the delta, if any."""
@@ -180,7 +163,7 @@ class LiveQuery:
         """Make the next refresh count exactly, whatever the clock says (a timer may fire a little early)."""
         self._exact_count_due = None
         self._exact_count_at = 0.0
-        self._dirty.set()
+        self._loop.request()
 
     async def _count(self, statement: Statement) -> int:
         return int(await self._reader.value(statement))

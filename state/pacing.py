@@ -1,12 +1,66 @@
-"""How long a refresh loop rests: reading must never take the cores the database's writers need."""
+"""The loop every refresh runs in: bursts coalesce, the last request is never lost, and reading never takes
+the cores the database's writers need."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+
+from eyelet_gui.sources.events import wait_event
+
 BUSY_SHARE = 0.1
-"""The most of its time a refresh loop (a live query's, the charts', the session list's) spends refreshing.
-On a database written faster than a view can be read, the view falls behind by seconds instead."""
+"""The most of its time a loop spends refreshing. On a database written faster than a view can be read, the
+view falls behind by seconds instead."""
 
 
 def pause_after(spent: float, interval: float) -> float:
     """Seconds to wait after a refresh that took `spent`: `interval`, or longer when refreshing got expensive."""
     return max(interval, spent * (1 - BUSY_SHARE) / BUSY_SHARE)
+
+
+class PacedLoop:
+    """Calls `refresh` at start, after each `request()` and (with `idle`) at least every `idle` seconds. After a
+    call it rests `pause_after` it, so requests meanwhile cost one call, made when the rest ends. It can be
+    stopped and started again."""
+
+    def __init__(self, refresh: Callable[[], Awaitable[None]], *, interval: float, idle: float | None = None,
+                 name: str) -> None:
+        self.refresh = refresh
+        self.interval = interval
+        self.idle = idle
+        self.name = name
+        self._requested = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def start(self) -> None:
+        self._requested.set()
+        self._task = asyncio.create_task(self._loop(), name=self.name)
+
+    def request(self) -> None:
+        """Refresh soon: at once if resting is over, else when it is."""
+        self._requested.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        while True:
+            if self.idle is None:
+                await self._requested.wait()
+            else:
+                await wait_event(self._requested, self.idle)
+            self._requested.clear()
+            started = time.monotonic()
+            await self.refresh()
+            # A request during the rest sets the event again: the last one is never lost.
+            await asyncio.sleep(pause_after(time.monotonic() - started, self.interval))

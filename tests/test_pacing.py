@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from eyelet_gui.state.pacing import BUSY_SHARE, pause_after
-from eyelet_gui.state.refresh_loop import RefreshLoop
+from eyelet_gui.state.pacing import BUSY_SHARE, PacedLoop, pause_after
 
 from .test_engine import eventually
 
@@ -27,7 +26,7 @@ async def test_an_expensive_refresh_is_followed_by_a_longer_rest() -> None:
         starts.append(time.monotonic())
         await asyncio.sleep(0.1)
 
-    loop = RefreshLoop({}, refresh, interval=0.05, idle=0.0, name='expensive')
+    loop = PacedLoop(refresh, interval=0.05, idle=0.0, name='expensive')
     loop.start()
     try:
         await eventually(lambda: len(starts) >= 3)
