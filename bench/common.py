@@ -67,9 +67,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(command: list[str], port: int, *, patience: float = 30.0,
+def serving(command: list[str], port: int, *, probe: str = '/', patience: float = 30.0,
             output: int = subprocess.DEVNULL) -> Iterator[subprocess.Popen[str]]:
-    """Run the web server `command` (listening on `port`) for the block, entered once it answers.
+    """Run the web server `command` (listening on `port`) for the block, entered once it answers at `probe`.
 
     Its config folder is a temporary one: a bench never writes into the user's home."""
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-bench-config-') as config:
@@ -80,7 +80,7 @@ def serving(command: list[str], port: int, *, patience: float = 30.0,
             deadline = time.monotonic() + patience
             while True:
                 try:
-                    httpx.get(f'http://127.0.0.1:{port}/', timeout=1)
+                    httpx.get(f'http://127.0.0.1:{port}{probe}', timeout=1)
                     break
                 except httpx.HTTPError:
                     if time.monotonic() > deadline or server.poll() is not None:
@@ -96,7 +96,9 @@ def serving(command: list[str], port: int, *, patience: float = 30.0,
 def served(target: Path) -> Iterator[tuple[str, int]]:
     """`python -m eyelet_gui TARGET` on a free port, as a user starts it: (its address, its pid) once it answers."""
     port = free_port()
-    with serving([sys.executable, '-m', 'eyelet_gui', str(target), '--no-show', '--port', str(port)], port) as app:
+    command = [sys.executable, '-m', 'eyelet_gui', str(target), '--no-show', '--port', str(port)]
+    # Not `/`: a page fetched without its socket stays a tab (with its feeds and charts) for a minute.
+    with serving(command, port, probe='/favicon.ico') as app:
         yield f'http://127.0.0.1:{port}', app.pid
 
 

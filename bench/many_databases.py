@@ -109,7 +109,7 @@ def app_idle_share(root: Path, expected: int, seconds: float) -> float:
             if not line:
                 raise RuntimeError(f'the app stopped after watching {watching} databases')
             watching += line.startswith('Watching ')
-        time.sleep(10)  # the search ends, the page's client is gone
+        time.sleep(10)  # the search ends; the page asked for stays a tab for a minute, as one just closed does
         before = cpu_seconds(app.pid)
         time.sleep(seconds)
         return (cpu_seconds(app.pid) - before) / seconds

@@ -3,10 +3,10 @@
 A file event is only a hint (readers touch the `-wal` too, and events can be lost or coalesced on network
 filesystems and macOS); `data_version` on a dedicated connection outside any transaction is the truth: it
 changes whenever another connection, in any process, commits. The poll makes a lost event cost at most one
-`poll_interval` of latency, never a lost change. It looks at the files' size, time and inode first (a commit
-changes the database file or its WAL) and asks SQLite only when they moved, when the database had a problem,
-or every FULL_CHECK_EVERY polls whatever the files say: idle, a hundred databases cost three hundred `stat`s a
-second instead of a hundred queries.
+`poll_interval` of latency, never a lost change. It is FileEvents' one poll of every file's size, time and
+inode (a commit changes the database file or its WAL), so SQLite is asked only when they moved, when the
+database has a problem (every `poll_interval`), or every FULL_CHECK_EVERY intervals whatever the files say:
+idle, a hundred databases cost one wake and three hundred `stat`s a second, and ten queries.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from eyelet_gui.sources.readonly import DatabaseProblem, ProblemKind
 DATA_VERSION = Statement('PRAGMA data_version')
 SCHEMA_VERSION = Statement('PRAGMA schema_version')
 FULL_CHECK_EVERY = 10
-"""Polls between two `data_version` checks when the files look unchanged."""
+"""Poll intervals between two `data_version` checks when the files look unchanged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,16 +56,15 @@ class ChangeDetector:
         """How many times `data_version` was read: a measure of the work done while idle."""
         self._reader = Reader(path)
         self.files = file_facts(path)
-        """The files as the last poll or check found them."""
+        """The files as the last check found them."""
 
     async def observe(self) -> AsyncIterator[Observation]:
         """Yield the first state at once, then one Observation per change; ends when the consumer stops."""
         hint = asyncio.Event()
         events = FileEvents.for_running_loop()
-        leave = [events.listen(self.path.with_name(self.path.name + suffix), hint.set)
+        leave = [events.listen(self.path.with_name(self.path.name + suffix), hint.set, self.poll_interval)
                  for suffix in ('', '-wal', '-journal')]
         last: Observation | None = None
-        polls = 0
         try:
             while True:
                 hint.clear()
@@ -74,12 +73,7 @@ class ChangeDetector:
                 if last is None or (observation.version, observation.problem) != (last.version, last.problem):
                     yield observation
                 last = observation
-                while not await wait_event(hint, self.poll_interval):  # a poll: check when the files moved
-                    polls += 1
-                    seen, self.files = self.files, file_facts(self.path)
-                    if self.files != seen or last.problem or polls >= FULL_CHECK_EVERY:
-                        break
-                polls = 0
+                await wait_event(hint, self.poll_interval * (1 if last.problem else FULL_CHECK_EVERY))
         finally:
             for stop_listening in leave:
                 stop_listening()

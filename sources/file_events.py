@@ -1,10 +1,13 @@
-"""File events for every watched database from one watch: one watchfiles thread however many databases.
+"""File events for every watched database from one watch and one poll, however many databases.
 
 A watch per database cost a thread waking every few milliseconds each (0.05 % of a core per database here,
 5 % for a hundred). One `awatch` over all their folders costs the same for one database as for a hundred.
 The watch is made again when the set of folders changes, and when a folder is deleted or replaced: an
 inotify watch follows the folder it was set on, so a folder deleted and made again would otherwise be deaf.
-Events are hints only (see change_detector.py): a lost one costs latency, never a change.
+
+Events can be lost (network filesystems, macOS coalescing), so one poll also looks at every file's inode,
+size and time, and tells the listeners of a file that moved: one wake a second for a hundred databases,
+not a hundred. Events are hints only (see change_detector.py): a lost one costs latency, never a change.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from watchfiles import Change, awatch
 
 from eyelet_gui.sources.events import wait_event
+from eyelet_gui.sources.reader import FileState, file_state
 
 # watchfiles groups events for `step` ms after the last one, `debounce` ms at most: small, for latency.
 EVENT_STEP_MS = 5
@@ -34,8 +38,12 @@ class FileEvents:
 
     def __init__(self) -> None:
         self._listeners: dict[Path, set[Listener]] = defaultdict(set)
+        self._poll_intervals: dict[tuple[Path, Listener], float] = {}
+        self._states: dict[Path, FileState | None] = {}
+        """Each file as the poll last saw it."""
         self._changed = asyncio.Event()  # the folders to watch are not those watched
-        self._task: asyncio.Task[None] | None = None
+        self._intervals_changed = asyncio.Event()  # a file was listened to: perhaps poll more often
+        self._tasks: dict[str, asyncio.Task[None]] = {}
 
     @classmethod
     def for_running_loop(cls) -> FileEvents:
@@ -44,20 +52,29 @@ class FileEvents:
             _instances[loop] = cls()
         return _instances[loop]
 
-    def listen(self, path: Path, listener: Listener) -> Callable[[], None]:
-        """Call `listener` (in the event loop) when `path` is written, created or deleted; returns the way out."""
+    def listen(self, path: Path, listener: Listener, poll_interval: float) -> Callable[[], None]:
+        """Call `listener` (in the event loop) when `path` is written, created or deleted, as heard or as seen
+        by a poll at least every `poll_interval` seconds; returns the way out."""
         self._listeners[path].add(listener)
+        self._poll_intervals[path, listener] = poll_interval
+        self._states.setdefault(path, file_state(path))
         self._changed.set()
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name='file events')
+        self._intervals_changed.set()
+        for name, run in (('file events', self._run), ('file poll', self._poll)):
+            if name not in self._tasks or self._tasks[name].done():
+                self._tasks[name] = asyncio.create_task(run(), name=name)
 
         def stop_listening() -> None:
             self._listeners[path].discard(listener)
+            self._poll_intervals.pop((path, listener), None)
             if not self._listeners[path]:
                 del self._listeners[path]
+                self._states.pop(path, None)
                 self._changed.set()
-            if not self._listeners and self._task is not None:
-                self._task.cancel()
+            if not self._listeners:
+                for task in self._tasks.values():
+                    task.cancel()
+                self._tasks.clear()
 
         return stop_listening
 
@@ -97,8 +114,7 @@ class FileEvents:
             for path in {Path(path) for _, path in changes}:
                 if path in folders:
                     stop.set()  # a watched folder itself went (its inode may come back with a new folder)
-                for listener in list(self._listeners.get(path, ())):
-                    listener()
+                self._notify(path)
 
     async def _stop_when_folders_change(self, folders: dict[Path, int], stop: asyncio.Event) -> None:
         """Set `stop` when a file is listened to in another folder, or a folder appears, goes or is replaced."""
@@ -109,10 +125,26 @@ class FileEvents:
                 stop.set()
                 return
 
+    async def _poll(self) -> None:
+        """Tell the listeners of every file whose inode, size or time moved since the last poll."""
+        while self._listeners:
+            interval = min(self._poll_intervals.values())
+            self._intervals_changed.clear()
+            if await wait_event(self._intervals_changed, interval) and min(self._poll_intervals.values()) < interval:
+                continue  # a file was listened to with a shorter interval: wait that long instead
+            for path in list(self._listeners):
+                state = file_state(path)
+                if state != self._states.get(path):
+                    self._states[path] = state
+                    self._notify(path)
+
+    def _notify(self, path: Path) -> None:
+        for listener in list(self._listeners.get(path, ())):
+            listener()
+
     def _notify_all(self) -> None:
-        for listeners in list(self._listeners.values()):
-            for listener in list(listeners):
-                listener()
+        for path in list(self._listeners):
+            self._notify(path)
 
 
 _instances: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, FileEvents] = weakref.WeakKeyDictionary()

@@ -16,7 +16,7 @@ view falls behind by seconds instead."""
 
 
 def pause_after(spent: float, interval: float) -> float:
-    """Seconds to wait after a refresh that took `spent`: `interval`, or longer when refreshing got expensive."""
+    """Seconds to wait after a refresh that cost `spent`: `interval`, or longer when refreshing got expensive."""
     return max(interval, spent * (1 - BUSY_SHARE) / BUSY_SHARE)
 
 
@@ -40,7 +40,8 @@ class PacedLoop:
 
     def start(self) -> None:
         self._requested.set()
-        self._task = asyncio.create_task(self._loop(), name=self.name)
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name=self.name)
 
     def request(self) -> None:
         """Refresh soon: at once if resting is over, else when it is."""
@@ -60,7 +61,10 @@ class PacedLoop:
             else:
                 await wait_event(self._requested, self.idle)
             self._requested.clear()
-            started = time.monotonic()
+            started, cpu = time.monotonic(), time.process_time()
             await self.refresh()
+            # What it cost: its time, but not time the process sat idle meanwhile (waiting for a writer's lock,
+            # say), for which resting longer would only show the change later.
+            spent = min(time.monotonic() - started, time.process_time() - cpu)
             # A request during the rest sets the event again: the last one is never lost.
-            await asyncio.sleep(pause_after(time.monotonic() - started, self.interval))
+            await asyncio.sleep(pause_after(spent, self.interval))

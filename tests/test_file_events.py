@@ -10,11 +10,13 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
+from eyelet_gui.sources.change_detector import FULL_CHECK_EVERY
+from eyelet_gui.sources.file_events import FileEvents
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.live_query import LiveQuery
 
 from .conftest import make_database
-from .test_engine import eventually, watching
+from .test_engine import CLEARED, eventually, watching
 from .writer import write
 
 TABLE = 'PRAGMA journal_mode = WAL; CREATE TABLE t (id INTEGER PRIMARY KEY, x); INSERT INTO t (x) VALUES (1);'
@@ -65,3 +67,50 @@ async def test_a_folder_deleted_and_made_again_is_heard(tmp_path: Path) -> None:
 def values(live: LiveQuery) -> list[Any]:
     """The view's x values, newest first."""
     return [row[-1] for _, row in live.rows]
+
+
+class Deaf(FileEvents):
+    """A file system that reports no events, as network shares may: only the poll can tell of a commit."""
+
+    async def _watch(self, folders: list[Path], stop: asyncio.Event) -> None:
+        await stop.wait()
+
+
+async def test_the_poll_tells_of_a_commit_no_event_told_of(tmp_path: Path) -> None:
+    path = make_database(tmp_path / 'data.db', TABLE + 'PRAGMA journal_mode = DELETE;')
+    told: list[float] = []
+    stop_listening = Deaf.for_running_loop().listen(path, lambda: told.append(time.monotonic()), poll_interval=0.1)
+    try:
+        await asyncio.sleep(0.5)  # five polls of an unchanged file
+        assert told == []
+        started = time.monotonic()
+        write(path, 'INSERT INTO t (x) VALUES (2)')
+        await eventually(lambda: told, timeout=1.0)
+        assert told[0] - started < 0.3  # the next poll, or the one after
+        await asyncio.sleep(0.5)
+        assert len(told) == 1  # once per change
+    finally:
+        stop_listening()
+
+
+async def test_a_commit_no_event_told_of_is_shown(tmp_path: Path) -> None:
+    assert isinstance(Deaf.for_running_loop(), Deaf)
+    path = make_database(tmp_path / 'data.db', TABLE)
+    async with watching(path, poll_interval=0.2) as watcher:
+        live = watcher.subscribe(Query(relation='t'))
+        await eventually(lambda: values(live) == [1])
+        write(path, 'INSERT INTO t (x) VALUES (2)')
+        await eventually(lambda: values(live) == [2, 1], timeout=CLEARED)
+
+
+async def test_the_poll_asks_sqlite_only_when_the_files_moved(tmp_path: Path) -> None:
+    assert isinstance(Deaf.for_running_loop(), Deaf)
+    path = make_database(tmp_path / 'data.db', TABLE)
+    async with watching(path, poll_interval=0.05) as watcher:
+        live = watcher.subscribe(Query(relation='t'))
+        await eventually(lambda: values(live) == [1])
+        checks, started = watcher.detector.checks, time.monotonic()
+        await asyncio.sleep(1.0)  # 20 polls of unchanged files
+        checked = watcher.detector.checks - checks
+        elapsed = time.monotonic() - started
+    assert checked <= elapsed / (0.05 * FULL_CHECK_EVERY) + 1  # the full checks only

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -18,20 +19,36 @@ def test_pause_is_the_interval_until_refreshing_gets_expensive() -> None:
     assert pause_after(0.2, interval=0.1) == pytest.approx(0.2 * (1 - BUSY_SHARE) / BUSY_SHARE)
 
 
-async def test_an_expensive_refresh_is_followed_by_a_longer_rest() -> None:
-    """Refreshing without pause (idle 0), each refresh taking 0.1 s: they start at least 1 s apart, not 0.15 s."""
+async def starts_of_three_refreshes(refresh: Callable[[], Awaitable[None]]) -> list[float]:
+    """Seconds between the starts of a paced loop's first three refreshes, refreshing without pause (idle 0)."""
     starts: list[float] = []
 
-    async def refresh() -> None:
+    async def timed() -> None:
         starts.append(time.monotonic())
-        await asyncio.sleep(0.1)
+        await refresh()
 
-    loop = PacedLoop(refresh, interval=0.05, idle=0.0, name='expensive')
+    loop = PacedLoop(timed, interval=0.05, idle=0.0, name='timed')
     loop.start()
     try:
         await eventually(lambda: len(starts) >= 3)
     finally:
         await loop.stop()
     assert not loop.running
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    return [later - earlier for earlier, later in itertools.pairwise(starts)]
+
+
+async def test_an_expensive_refresh_is_followed_by_a_longer_rest() -> None:
+    """Each refresh takes 0.1 s of CPU: they start at least 1 s apart, not 0.15 s."""
+    async def expensive() -> None:
+        started = time.process_time()
+        while time.process_time() - started < 0.1:
+            pass  # a large table's sort, say
+
+    gaps = await starts_of_three_refreshes(expensive)
     assert min(gaps) >= 0.1 / BUSY_SHARE - 0.01, gaps
+
+
+async def test_waiting_is_not_expensive() -> None:
+    """Each refresh waits 0.3 s doing nothing (for a writer's lock, say): the next follows at once, not 2.7 s on."""
+    gaps = await starts_of_three_refreshes(lambda: asyncio.sleep(0.3))
+    assert max(gaps) < 0.3 / BUSY_SHARE / 3, gaps
