@@ -55,6 +55,7 @@ class ChangeDetector:
         self.checks = 0
         """How many times `data_version` was read: a measure of the work done while idle."""
         self._reader = Reader(path)
+        self._last_version: tuple[int, int, int] | None = None
         self.files = file_facts(path)
         """The files as the last check found them."""
 
@@ -82,9 +83,12 @@ class ChangeDetector:
     async def _check(self) -> Observation:
         self.checks += 1
         try:
-            data_version = await self._reader.value(DATA_VERSION)
-            schema_version = await self._reader.value(SCHEMA_VERSION)
+            data_version = int(await self._reader.value(DATA_VERSION))  # (re)connects: generation after it
+            if self._last_version is not None and self._last_version[:2] == (self._reader.generation, data_version):
+                schema_version = self._last_version[2]  # no commit since, on the same connection: no schema change
+            else:
+                schema_version = int(await self._reader.value(SCHEMA_VERSION))
         except DatabaseProblem as problem:
             return Observation(version=None, problem=str(problem), problem_kind=problem.kind, at=time.time())
-        version = (self._reader.generation, int(data_version), int(schema_version))
-        return Observation(version=version, problem=None, problem_kind=None, at=time.time())
+        self._last_version = (self._reader.generation, data_version, schema_version)
+        return Observation(version=self._last_version, problem=None, problem_kind=None, at=time.time())
