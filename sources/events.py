@@ -1,8 +1,9 @@
-"""Waiting for an asyncio.Event with a timeout, without losing a cancellation."""
+"""Waiting for an asyncio.Event with a timeout, and ending a task, without losing a cancellation."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 
 async def wait_event(event: asyncio.Event, timeout: float) -> bool:
@@ -17,3 +18,11 @@ async def wait_event(event: asyncio.Event, timeout: float) -> bool:
     finally:
         waiter.cancel()  # not awaited: awaiting it here could swallow our own cancellation in turn
     return event.is_set()
+
+
+async def cancel_and_wait(task: asyncio.Task[None] | None) -> None:
+    """Cancel `task` (if any) and wait until it has ended, its cleanup run."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

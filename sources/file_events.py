@@ -21,7 +21,7 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
-from eyelet_gui.sources.events import wait_event
+from eyelet_gui.sources.events import cancel_and_wait, wait_event
 from eyelet_gui.sources.reader import FileState, file_state
 
 # watchfiles groups events for `step` ms after the last one, `debounce` ms at most: small, for latency.
@@ -99,9 +99,7 @@ class FileEvents:
             except (OSError, RuntimeError):
                 await wait_event(self._changed, FOLDER_CHECK_INTERVAL)  # a folder went as the watch began
             finally:
-                keeper.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await keeper
+                await cancel_and_wait(keeper)
             self._notify_all()  # the watch was down a moment: let every database look for itself
 
     async def _watch(self, folders: list[Path], stop: asyncio.Event) -> None:

@@ -10,7 +10,7 @@ from nicegui import Event
 from watchfiles import Change, awatch
 
 from eyelet_gui.sources.discovery import Search
-from eyelet_gui.sources.events import wait_event
+from eyelet_gui.sources.events import cancel_and_wait, wait_event
 from eyelet_gui.sources.sqlite_files import EYELET_DB_NAME, is_sqlite_file
 from eyelet_gui.state.catalog import Catalog
 
@@ -49,10 +49,7 @@ class Discovery:
 
     async def stop(self) -> None:
         self._stop.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
 
     async def _run(self) -> None:
         self._add(await asyncio.to_thread(self.search.run))
@@ -69,9 +66,7 @@ class Discovery:
                 await wait_event(self._stop, interval)
                 self._add(await asyncio.to_thread(Search(self.roots).run))
         finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+            await cancel_and_wait(watcher)
 
     async def _watch(self, folders: list[Path]) -> None:
         """Catch an eyelet.db written in a folder already searched at once (not recursive: cheap and bounded)."""

@@ -4,11 +4,10 @@ the cores the database's writers need."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
 
-from eyelet_gui.sources.events import wait_event
+from eyelet_gui.sources.events import cancel_and_wait, wait_event
 
 BUSY_SHARE = 0.1
 """The most of its time a loop spends refreshing. On a database written faster than a view can be read, the
@@ -48,11 +47,8 @@ class PacedLoop:
         self._requested.set()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _loop(self) -> None:
         while True:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -13,6 +12,7 @@ from typing import Literal
 from nicegui import Event
 
 from eyelet_gui.sources.change_detector import ChangeDetector, Observation
+from eyelet_gui.sources.events import cancel_and_wait
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.schema import Relation, SchemaKind, schema_kind
@@ -63,11 +63,8 @@ class Watcher:
         self._task = asyncio.create_task(self._run(), name=f'watcher for {self.database.path}')
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         for live in self._live.values():
             await live.stop()
         self._live.clear()
@@ -111,7 +108,7 @@ class Watcher:
     def health(self) -> Health:
         now = time.time()
         observation = self.observation
-        facts = self.detector.files  # kept by the detector's poll: no file system call per look
+        facts = self.detector.files  # as the detector last checked: no file system call per look
         last = self.activity.last_at or facts.modified_at
         problem = observation.problem if observation else None
         status: Status
