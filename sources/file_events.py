@@ -112,6 +112,8 @@ class FileEvents:
             for path in {Path(path) for _, path in changes}:
                 if path in folders:
                     stop.set()  # a watched folder itself went (its inode may come back with a new folder)
+                if path in self._states:
+                    self._states[path] = file_state(path)  # told now: the next poll need not tell of it again
                 self._notify(path)
 
     async def _stop_when_folders_change(self, folders: dict[Path, int], stop: asyncio.Event) -> None:

@@ -114,3 +114,20 @@ async def test_the_poll_asks_sqlite_only_when_the_files_moved(tmp_path: Path) ->
         checked = watcher.detector.checks - checks
         elapsed = time.monotonic() - started
     assert checked <= elapsed / (0.05 * FULL_CHECK_EVERY) + 1  # the full checks only
+
+
+async def test_a_change_the_watch_told_of_is_not_told_again_by_the_poll(tmp_path: Path) -> None:
+    """Each telling costs the listener a query. Ten commits 0.15 s apart, polled every 0.1 s: about ten tellings
+    (the poll may still come first now and then), not twenty (every change told by the watch, then the poll)."""
+    path = make_database(tmp_path / 'data.db', TABLE + 'PRAGMA journal_mode = DELETE;')
+    told: list[float] = []
+    stop_listening = FileEvents.for_running_loop().listen(path, lambda: told.append(time.monotonic()),
+                                                          poll_interval=0.1)
+    try:
+        await asyncio.sleep(0.3)  # the watch is up
+        await asyncio.to_thread(write, path, 'INSERT INTO t (x) VALUES ({i})', repeat=10, pause=0.15)
+        await eventually(lambda: len(told) >= 10)
+        await asyncio.sleep(0.3)  # the polls after the last commit
+        assert len(told) <= 14, told
+    finally:
+        stop_listening()
