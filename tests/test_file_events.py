@@ -6,7 +6,8 @@ import asyncio
 import shutil
 import threading
 import time
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from eyelet_gui.sources.change_detector import FULL_CHECK_EVERY
 from eyelet_gui.sources.file_events import FileEvents
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.watcher import Watcher
 
 from .conftest import make_database
 from .test_engine import CLEARED, eventually, watching
@@ -76,11 +78,30 @@ class Deaf(FileEvents):
         await stop.wait()
 
 
+@asynccontextmanager
+async def tellings(events: FileEvents, path: Path, poll_interval: float) -> AsyncIterator[list[float]]:
+    """When `events` told of a change to `path`, for the block."""
+    told: list[float] = []
+    stop_listening = events.listen(path, lambda: told.append(time.monotonic()), poll_interval)
+    try:
+        yield told
+    finally:
+        stop_listening()
+
+
+@asynccontextmanager
+async def deaf_view(tmp_path: Path, poll_interval: float) -> AsyncIterator[tuple[Watcher, LiveQuery]]:
+    """A watched view of a one-row table whose file system reports no events."""
+    assert isinstance(Deaf.for_running_loop(), Deaf)
+    async with watching(make_database(tmp_path / 'data.db', TABLE), poll_interval=poll_interval) as watcher:
+        live = watcher.subscribe(Query(relation='t'))
+        await eventually(lambda: values(live) == [1])
+        yield watcher, live
+
+
 async def test_the_poll_tells_of_a_commit_no_event_told_of(tmp_path: Path) -> None:
     path = make_database(tmp_path / 'data.db', TABLE + 'PRAGMA journal_mode = DELETE;')
-    told: list[float] = []
-    stop_listening = Deaf.for_running_loop().listen(path, lambda: told.append(time.monotonic()), poll_interval=0.1)
-    try:
+    async with tellings(Deaf.for_running_loop(), path, poll_interval=0.1) as told:
         await asyncio.sleep(0.5)  # five polls of an unchanged file
         assert told == []
         started = time.monotonic()
@@ -89,26 +110,16 @@ async def test_the_poll_tells_of_a_commit_no_event_told_of(tmp_path: Path) -> No
         assert told[0] - started < 0.3  # the next poll, or the one after
         await asyncio.sleep(0.5)
         assert len(told) == 1  # once per change
-    finally:
-        stop_listening()
 
 
 async def test_a_commit_no_event_told_of_is_shown(tmp_path: Path) -> None:
-    assert isinstance(Deaf.for_running_loop(), Deaf)
-    path = make_database(tmp_path / 'data.db', TABLE)
-    async with watching(path, poll_interval=0.2) as watcher:
-        live = watcher.subscribe(Query(relation='t'))
-        await eventually(lambda: values(live) == [1])
-        write(path, 'INSERT INTO t (x) VALUES (2)')
+    async with deaf_view(tmp_path, poll_interval=0.2) as (watcher, live):
+        write(watcher.database.path, 'INSERT INTO t (x) VALUES (2)')
         await eventually(lambda: values(live) == [2, 1], timeout=CLEARED)
 
 
 async def test_the_poll_asks_sqlite_only_when_the_files_moved(tmp_path: Path) -> None:
-    assert isinstance(Deaf.for_running_loop(), Deaf)
-    path = make_database(tmp_path / 'data.db', TABLE)
-    async with watching(path, poll_interval=0.05) as watcher:
-        live = watcher.subscribe(Query(relation='t'))
-        await eventually(lambda: values(live) == [1])
+    async with deaf_view(tmp_path, poll_interval=0.05) as (watcher, _):
         checks, started = watcher.detector.checks, time.monotonic()
         await asyncio.sleep(1.0)  # 20 polls of unchanged files
         checked = watcher.detector.checks - checks
@@ -120,14 +131,9 @@ async def test_a_change_the_watch_told_of_is_not_told_again_by_the_poll(tmp_path
     """Each telling costs the listener a query. Ten commits 0.15 s apart, polled every 0.1 s: about ten tellings
     (the poll may still come first now and then), not twenty (every change told by the watch, then the poll)."""
     path = make_database(tmp_path / 'data.db', TABLE + 'PRAGMA journal_mode = DELETE;')
-    told: list[float] = []
-    stop_listening = FileEvents.for_running_loop().listen(path, lambda: told.append(time.monotonic()),
-                                                          poll_interval=0.1)
-    try:
+    async with tellings(FileEvents.for_running_loop(), path, poll_interval=0.1) as told:
         await asyncio.sleep(0.3)  # the watch is up
         await asyncio.to_thread(write, path, 'INSERT INTO t (x) VALUES ({i})', repeat=10, pause=0.15)
         await eventually(lambda: len(told) >= 10)
         await asyncio.sleep(0.3)  # the polls after the last commit
         assert len(told) <= 14, told
-    finally:
-        stop_listening()
