@@ -41,10 +41,11 @@ def ms(values: list[float]) -> str:
 async def query_times(path: Path, runs: int) -> dict[str, list[float]]:
     reader = Reader(path)
     since = (math.floor(time.time() / 60) - 59) * 60
+    until = since + 60 * 60
     times: dict[str, list[float]] = {}
-    for name, statement in (('events per minute by hook type', events_per_minute_statement(since)),
-                            ('calls and durations per tool', tool_durations_statement(since)),
-                            ('error rate per minute', errors_per_minute_statement(since))):
+    for name, statement in (('events per minute by hook type', events_per_minute_statement(since, until)),
+                            ('calls and durations per tool', tool_durations_statement(since, until)),
+                            ('error rate per minute', errors_per_minute_statement(since, until))):
         times[name] = []
         for _ in range(runs):
             started = time.perf_counter()

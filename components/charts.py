@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nicegui import ui
-
+from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.components.plot import Plot, plot_text
 from eyelet_gui.state.charts import MINUTES, Aggregates, Charts
 
@@ -47,10 +46,10 @@ EXTRA_LAYOUT: tuple[dict[str, Any], ...] = ({'barmode': 'stack', 'xaxis': CLOCK}
 
 def charts(state: Charts) -> None:
     """The four charts in a grid that becomes one column on a phone."""
-    state.acquire()
-    ui.context.client.on_delete(state.release)
     plots = []
-    with ui.element('div').classes('w-full grid grid-cols-1 lg:grid-cols-2 gap-4'):
+    with Lifetime().classes('w-full grid grid-cols-1 lg:grid-cols-2 gap-4') as lifetime:
+        state.acquire()
+        lifetime.on_end(state.release)
         for title, extra, traces in zip(TITLES, EXTRA_LAYOUT, _data(state.latest), strict=True):
             figure = {'data': traces, 'layout': {**LAYOUT, **extra, 'title': {'text': title, 'font': {'size': 14}}},
                       'config': {'displaylogo': False}}
@@ -63,4 +62,4 @@ def charts(state: Charts) -> None:
             else:
                 plot.draw(traces)
 
-    state.updated.subscribe(update)
+    lifetime.subscribe(state.updated, update)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
+from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.components.sparkline import sparkline, sparkline_svg
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.newest_records import NewestRecords
@@ -18,19 +19,22 @@ STATUS_COLOURS = {'live': 'positive', 'idle': 'primary', 'stale': 'grey', 'start
 
 def connection_list(dashboard: Dashboard) -> None:
     """One entry per watched database; clicking one opens that database's page."""
-    with ui.list().props('bordered separator').classes('w-full rounded-borders'):
-        refreshers = [_entry(dashboard.records[database.id]) for database in dashboard.catalog.databases]
+    with Lifetime().classes('w-full') as lifetime:
+        with ui.list().props('bordered separator').classes('w-full rounded-borders'):
+            refreshers = [_entry(lifetime, dashboard.records[database.id]) for database in dashboard.catalog.databases]
 
-    def tick() -> None:
-        for refresh in refreshers:
-            refresh()
+        def tick() -> None:
+            for refresh in refreshers:
+                refresh()
 
-    ui.timer(1.0, tick)  # a per-page cosmetic: the ages tick; the figures come from the app-level watchers
+        ui.timer(1.0, tick)  # a per-page cosmetic: the ages tick; the figures come from the app-level watchers
 
 
-def _entry(records: NewestRecords) -> Callable[[], None]:
-    """Build one entry; return the function that shows its current state."""
+def _entry(lifetime: Lifetime, records: NewestRecords) -> Callable[[], None]:
+    """Build one entry, following its database while `lifetime` lasts; return the function that shows it."""
     database = records.database
+    records.acquire()  # the summary (which table, how many rows) comes from the records
+    lifetime.on_end(records.release)
     # Wraps on a phone: the status goes below the name instead of squeezing it.
     with ui.item(on_click=lambda: ui.navigate.to(f'/db/{database.id}')).classes('w-full flex-wrap') \
             .mark(f'connection-{database.id}'):
@@ -60,6 +64,6 @@ def _entry(records: NewestRecords) -> Callable[[], None]:
         spark.set_content(sparkline_svg(records.watcher.activity.per_minute(time.time())))
 
     show()
-    records.changed.subscribe(show)
-    records.watcher.changed.subscribe(show)
+    lifetime.subscribe(records.changed, show)
+    lifetime.subscribe(records.watcher.changed, show)
     return show

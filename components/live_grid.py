@@ -13,6 +13,7 @@ from typing import Any
 
 from nicegui import events, ui
 
+from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.sources.query import Query, Sort
 from eyelet_gui.state.grid_feed import KEY_FIELD, FeedSource, GridFeed, field_id
 
@@ -114,7 +115,8 @@ class LiveGrid:
         self._on_select = on_select
         self._column_options = column_options or (lambda _: {})
         self._on_sort = on_sort
-        self.grid = ui.aggrid(self._options(), auto_size_columns=False)
+        with Lifetime().classes('w-full') as lifetime:
+            self.grid = ui.aggrid(self._options(), auto_size_columns=False)
         self.grid.classes('w-full eyelet-grid').style('height: 70vh')
         # Only the arguments used travel: AG Grid's events carry the whole row otherwise.
         self.grid.on('rowClicked', lambda event: self._on_select(event.args.get('rowId')), args=['rowId'])
@@ -122,7 +124,7 @@ class LiveGrid:
         self.grid.on('columnHeaderClicked', lambda event: self._on_sort(self._column_name(event.args.get('colId'))),
                      args=['colId'])
         self._watch(self.feed)
-        ui.context.client.on_delete(self._release)
+        lifetime.on_end(self._release)
 
     def _options(self) -> dict[str, Any]:
         columns = self.feed.live.columns
@@ -150,16 +152,17 @@ class LiveGrid:
         return columns[index] if 0 <= index < len(columns) else ''
 
     def _watch(self, feed: GridFeed) -> None:
-        feed.transaction.subscribe(self._apply)
-        feed.reset.subscribe(self.rebuild)
-        feed.live.delta.subscribe(self._counts_moved)
-        feed.live.problem_changed.subscribe(self._counts_moved)
+        """Follow `feed` until `_unwatch` (on a change of query, or when the grid is deleted)."""
+        feed.transaction.subscribe(self._apply, unsubscribe_on_delete=False)
+        feed.reset.subscribe(self.rebuild, unsubscribe_on_delete=False)
+        feed.live.delta.subscribe(self._notify, unsubscribe_on_delete=False)
+        feed.live.problem_changed.subscribe(self._notify, unsubscribe_on_delete=False)
 
     def _unwatch(self, feed: GridFeed) -> None:
         feed.transaction.unsubscribe(self._apply)
         feed.reset.unsubscribe(self.rebuild)
-        feed.live.delta.unsubscribe(self._counts_moved)
-        feed.live.problem_changed.unsubscribe(self._counts_moved)
+        feed.live.delta.unsubscribe(self._notify)
+        feed.live.problem_changed.unsubscribe(self._notify)
 
     async def _release(self) -> None:
         self._unwatch(self.feed)
@@ -187,6 +190,7 @@ class LiveGrid:
         self._notify()
 
     def _apply(self, transaction: dict[str, Any]) -> None:
+        # No `_notify` here: the live query's delta, which this transaction comes from, notifies right after.
         if self.paused:
             self.waiting += len(transaction['add'])
         elif not self._ready:
@@ -195,7 +199,6 @@ class LiveGrid:
             self._pending.append(transaction)
         else:
             self.grid.run_grid_method('applyLiveDelta', transaction, self.follow)
-        self._notify()
 
     def _grid_ready(self, event: events.GenericEventArguments) -> None:
         if (event.args.get('context') or {}).get('build') != self._builds:
@@ -204,9 +207,6 @@ class LiveGrid:
         pending, self._pending = self._pending, []
         for transaction in pending:
             self.grid.run_grid_method('applyLiveDelta', transaction, self.follow)
-
-    def _counts_moved(self) -> None:
-        self._notify()
 
     def _notify(self) -> None:
         for callback in self.on_change:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
@@ -17,41 +18,37 @@ SHOWN_AT_MOST = 200
 async def relation_list(watcher: Watcher) -> None:
     """One line per table or view: kind, name (a link to its live view), columns, key and row count."""
     shown: list[Relation] = []
-    counting: list[Query] = []
-    summary = ui.label().classes('text-sm').mark('relation-summary')
-    name_filter = ui.input(placeholder='Filter by name').props('clearable dense outlined').classes('w-64')
+    with Lifetime().classes('w-full nicegui-column') as lifetime:
+        summary = ui.label().classes('text-sm').mark('relation-summary')
+        name_filter = ui.input(placeholder='Filter by name').props('clearable dense outlined').classes('w-64')
 
-    async def release_all() -> None:
-        for query in counting:
-            await watcher.release(query)
-        counting.clear()
+        @ui.refreshable
+        async def entries() -> None:
+            try:
+                relations = list((await watcher.relations()).values())
+            except DatabaseProblem as problem:
+                summary.set_text('')
+                ui.label(str(problem)).classes('text-negative')
+                return
+            shown[:] = relations
+            tables = sum(relation.kind == 'table' for relation in relations)
+            summary.set_text(f'{tables:,} {"table" if tables == 1 else "tables"} · '
+                             f'{len(relations) - tables:,} {"view" if len(relations) - tables == 1 else "views"}')
+            name_filter.set_visibility(len(relations) > SHOWN_AT_MOST)
+            if not relations:
+                ui.label('This database has no tables or views yet.')
+            wanted = (name_filter.value or '').casefold()
+            matching = [relation for relation in relations if wanted in relation.name.casefold()]
+            if len(matching) > SHOWN_AT_MOST:
+                ui.label(f'Showing the first {SHOWN_AT_MOST:,} of {len(matching):,}; filter by name to find the '
+                         'others.').classes('text-caption')
+            # Each list holds its entries' live counts, let go of when a refresh replaces it.
+            with Lifetime().classes('w-full max-w-4xl') as counting, \
+                    ui.list().props('bordered separator').classes('w-full'):
+                for relation in matching[:SHOWN_AT_MOST]:
+                    _entry(counting, watcher, relation)
 
-    @ui.refreshable
-    async def entries() -> None:
-        await release_all()
-        try:
-            relations = list((await watcher.relations()).values())
-        except DatabaseProblem as problem:
-            summary.set_text('')
-            ui.label(str(problem)).classes('text-negative')
-            return
-        shown[:] = relations
-        tables = sum(relation.kind == 'table' for relation in relations)
-        summary.set_text(f'{tables:,} {"table" if tables == 1 else "tables"} · '
-                         f'{len(relations) - tables:,} {"view" if len(relations) - tables == 1 else "views"}')
-        name_filter.set_visibility(len(relations) > SHOWN_AT_MOST)
-        if not relations:
-            ui.label('This database has no tables or views yet.')
-        wanted = (name_filter.value or '').casefold()
-        matching = [relation for relation in relations if wanted in relation.name.casefold()]
-        if len(matching) > SHOWN_AT_MOST:
-            ui.label(f'Showing the first {SHOWN_AT_MOST:,} of {len(matching):,}; filter by name to find the others.') \
-                .classes('text-caption')
-        with ui.list().props('bordered separator').classes('w-full max-w-4xl'):
-            for relation in matching[:SHOWN_AT_MOST]:
-                query = Query(relation=relation.name, limit=0)  # counts only: no rows are read
-                counting.append(query)
-                _entry(watcher, relation, query)
+        await entries()
 
     async def follow_schema() -> None:
         try:
@@ -61,14 +58,14 @@ async def relation_list(watcher: Watcher) -> None:
         if relations != shown:
             entries.refresh()
 
-    await entries()
     name_filter.on_value_change(entries.refresh)
-    watcher.changed.subscribe(follow_schema)
-    ui.context.client.on_delete(release_all)
+    lifetime.subscribe(watcher.changed, follow_schema)
 
 
-def _entry(watcher: Watcher, relation: Relation, query: Query) -> None:
+def _entry(lifetime: Lifetime, watcher: Watcher, relation: Relation) -> None:
+    query = Query(relation=relation.name, limit=0)  # counts only: no rows are read
     live = watcher.subscribe(query)
+    lifetime.on_end(lambda: watcher.release(query))
     with ui.item(on_click=lambda: ui.navigate.to(table_path(watcher.database.id, relation.name))) \
             .mark(f'relation-{relation.name}'):
         with ui.item_section().props('avatar'):
@@ -85,5 +82,5 @@ def _entry(watcher: Watcher, relation: Relation, query: Query) -> None:
         count.set_text(live.problem or f'{live.total:,} rows')
 
     show_count()
-    live.delta.subscribe(show_count)
-    live.problem_changed.subscribe(show_count)
+    lifetime.subscribe(live.delta, show_count)
+    lifetime.subscribe(live.problem_changed, show_count)

@@ -7,6 +7,7 @@ from typing import Any
 
 from nicegui import ui
 
+from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.state.row_detail import RowDetail, parse_json
 from eyelet_gui.state.values import cell_text
 
@@ -20,7 +21,8 @@ def _plain(value: Any) -> Any:
 
 
 def row_panel(detail: RowDetail) -> None:
-    """Render `detail` and re-render it whenever the row changes or disappears."""
+    """Render `detail` and re-render it whenever the row changes or disappears; the panel owns `detail` and
+    closes it when it is deleted (another row chosen, the panel closed, the tab gone)."""
 
     @ui.refreshable
     def content() -> None:
@@ -37,10 +39,11 @@ def row_panel(detail: RowDetail) -> None:
         for name, value in record.items():
             _field(name, value)
 
-    with ui.column().classes('w-full gap-2'):
+    with Lifetime().classes('w-full nicegui-column gap-2') as lifetime:
+        lifetime.on_end(detail.close)
         ui.label(f'Row {detail.key}').classes('text-subtitle1 text-weight-medium break-all')
         content()
-    detail.changed.subscribe(content.refresh)
+    lifetime.subscribe(detail.changed, content.refresh)
 
 
 def _field(name: str, value: Any) -> None:

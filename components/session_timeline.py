@@ -6,11 +6,10 @@ from typing import Any
 
 from nicegui import ui
 
+from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.components.plot import Plot, plot_text
-from eyelet_gui.sources.query import session_events_statement
-from eyelet_gui.sources.readonly import DatabaseProblem
-from eyelet_gui.state.timeline import Mark, Span, pair_tool_calls
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.session_timeline import SessionTimelines, Timeline
+from eyelet_gui.state.timeline import Mark, Span
 
 MARK_ROWS = {'UserPromptSubmit': 'prompts', 'Stop': 'stops', 'SubagentStop': 'stops', 'Notification': 'notifications'}
 
@@ -44,36 +43,26 @@ FIGURE = {'layout': {'barmode': 'overlay', 'showlegend': False, 'margin': {'l': 
           'config': {'displaylogo': False}}
 
 
-async def session_timeline(watcher: Watcher, session_id: str) -> None:
-    """The timeline, read now and again after each commit to the database (one read per burst)."""
-    summary = ui.label().classes('text-sm').mark('timeline-summary')
-    plot = Plot({**FIGURE, 'data': timeline_traces([], [], 0)}).classes('w-full').style('height: 60vh')
+def session_timeline(timelines: SessionTimelines, database_id: str, session_id: str) -> None:
+    """The timeline as the shared state last read it, changed (not redrawn) after each read that found more."""
+    with Lifetime().classes('w-full nicegui-column') as lifetime:
+        timeline = timelines.acquire(database_id, session_id)
+        lifetime.on_end(lambda: timelines.release(database_id, session_id))
+        summary = ui.label().classes('text-sm').mark('timeline-summary')
+        plot = Plot({**FIGURE, 'data': timeline_traces([], [], 0)}).classes('w-full').style('height: 60vh')
 
-    async def show() -> None:
-        try:
-            events = (await watcher.reader.fetch(session_events_statement(session_id))).rows
-        except DatabaseProblem as problem:
-            summary.set_text(str(problem))
+    def show(latest: Timeline) -> None:
+        if latest.problem is not None:
+            summary.set_text(latest.problem)
             return
-        spans, marks = pair_tool_calls(events)
-        errors = sum(span.status == 'error' for span in spans)
-        running = sum(span.end is None for span in spans)
-        summary.set_text(f'{len(events):,} events · {len(spans):,} tool calls · {errors:,} failed · '
-                         f'{running:,} running · {sum(m.kind == "UserPromptSubmit" for m in marks):,} prompts')
-        now = events[-1][1] if events else 0
-        plot.change(timeline_traces(spans, marks, now))  # the calls that began or ended since, not the figure
+        errors = sum(span.status == 'error' for span in latest.spans)
+        running = sum(span.end is None for span in latest.spans)
+        prompts = sum(mark.kind == 'UserPromptSubmit' for mark in latest.marks)
+        summary.set_text(f'{latest.events:,} events · {len(latest.spans):,} tool calls · {errors:,} failed · '
+                         f'{running:,} running · {prompts:,} prompts')
+        # The calls that began or ended since, not the figure.
+        plot.change(timeline_traces(latest.spans, latest.marks, latest.last_at))
 
-    pending = False
-
-    async def changed() -> None:
-        nonlocal pending
-        if pending:
-            return  # a refresh is already on its way: commits in a burst cost one read
-        pending = True
-        try:
-            await show()
-        finally:
-            pending = False
-
-    await show()
-    watcher.changed.subscribe(changed)
+    if timeline.read:
+        show(timeline.latest)
+    lifetime.subscribe(timeline.changed, show)

@@ -13,7 +13,6 @@ from eyelet_gui.components.row_panel import row_panel
 from eyelet_gui.sources.query import OPERATORS, Filter, Operator, Query, Sort
 from eyelet_gui.state.grid_feed import FeedProvider
 from eyelet_gui.state.query_url import query_string
-from eyelet_gui.state.row_detail import RowDetail
 
 VALUELESS: tuple[Operator, ...] = ('is null', 'is not null')
 
@@ -47,7 +46,6 @@ class TableView:
         self.feeds = feeds
         self.url = url
         self.sortable = sortable
-        self.detail: RowDetail | None = None
         with ui.row().classes('w-full items-center gap-2'):
             self.search = ui.input(placeholder='Search text columns', value=query.search) \
                 .props('dense outlined clearable debounce=400').classes('w-64')
@@ -76,7 +74,6 @@ class TableView:
         self.follow.on_value_change(lambda e: setattr(self.grid, 'follow', e.value))
         self.grid.on_change.append(self._refresh_controls)
         self._problem_shown = False
-        ui.context.client.on_delete(lambda: self.detail.close() if self.detail else None)
         self._refresh_controls()
         self._refresh_chips()
 
@@ -160,18 +157,14 @@ class TableView:
         self._refresh_controls()
 
     def _select(self, key: str | None) -> None:
-        if self.detail is not None:
-            self.detail.close()
-            self.detail = None
-        self.panel.clear()
+        self.panel.clear()  # the row panel in it closes its detail
         self.panel.set_visibility(key is not None)
         if key is None:
             return
-        self.detail = self.feeds.detail(self.grid.feed, key)
         with self.panel:
             with ui.row().classes('w-full justify-end'):
                 ui.button(icon='close', on_click=lambda: self._select(None)).props('flat dense round')
-            row_panel(self.detail)
+            row_panel(self.feeds.detail(self.grid.feed, key))
 
 
 def view_url(base: str) -> Callable[[Query], str]:

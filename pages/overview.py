@@ -11,13 +11,12 @@ from eyelet_gui.components.charts import charts
 from eyelet_gui.components.connection_list import connection_list
 from eyelet_gui.components.hook_feed import hook_feed
 from eyelet_gui.components.layout import frame, problem_card
-from eyelet_gui.components.records_table import records_table
+from eyelet_gui.components.records_table import records_card
 from eyelet_gui.components.search_progress import search_progress
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.hook_feed import FEED_LIMIT
-from eyelet_gui.state.newest_records import NewestRecords
-from eyelet_gui.state.query_url import UrlProblem, query_from_params, table_path
+from eyelet_gui.state.query_url import UrlProblem, query_from_params
 
 
 def register(dashboard: Dashboard) -> None:
@@ -32,48 +31,54 @@ def register(dashboard: Dashboard) -> None:
             if 'limit' not in request.query_params:
                 query = dataclasses.replace(query, limit=FEED_LIMIT)
             search_progress(dashboard.discovery)
-            refreshable = ui.refreshable(_content)
-            refreshable(dashboard, query)
-
-        def rebuild() -> None:
-            """When a database is added; rows change live inside the content."""
-            refreshable.refresh()
-
-        def searched() -> None:
-            if not dashboard.catalog.databases:
-                refreshable.refresh()  # "nothing found" replaces the empty page
-
-        dashboard.catalog.added.subscribe(rebuild)
-        dashboard.discovery.finished.subscribe(searched)
+            content = _Content(dashboard, query)
+        dashboard.catalog.added.subscribe(content.database_added)
+        dashboard.discovery.finished.subscribe(content.searched)
 
 
-def _content(dashboard: Dashboard, query: Query) -> None:
-    if not dashboard.catalog.databases:
-        if not dashboard.discovery.searching:
-            _nothing_found(dashboard)
-        return
-    connection_list(dashboard)
-    with ui.card().classes('w-full'):
-        ui.label('Live hook feed').classes('text-h6')
-        hook_feed(dashboard.hook_feeds, query)
-    charts(dashboard.charts)
-    for database in dashboard.catalog.databases:
-        records = dashboard.records[database.id]
-        card = ui.card().classes('w-full')
-        with card:
-            with ui.row().classes('w-full items-baseline justify-between'):
-                ui.label(f'{database.label} — newest records').classes('text-h6')
-                link = ui.link('open the live table', '').classes('text-sm')
-            records_table(records, dashboard.feeds[database.id])
+class _Content:
+    """What `/` shows below the search progress. A database added later changes only the parts that list
+    databases: the hook feed and the charts take it in by themselves, keeping the feed's filters and place."""
 
-        def point(link: ui.link = link, records: NewestRecords = records, card: ui.card = card) -> None:
-            name = records.live.query.relation if records.live else None
-            card.set_visibility(records.kind == 'SQLite')  # eyelet's records are in the hook feed above
-            link.set_visibility(name is not None)
-            link.props(f'href={table_path(records.database.id, name or "")}')
+    def __init__(self, dashboard: Dashboard, query: Query) -> None:
+        self.dashboard = dashboard
+        self.query = query
+        self.empty = True
+        self.build()
 
-        point()
-        records.changed.subscribe(point)
+    @ui.refreshable_method
+    def build(self) -> None:
+        self.empty = not self.dashboard.catalog.databases
+        if self.empty:
+            if not self.dashboard.discovery.searching:
+                _nothing_found(self.dashboard)
+            return
+        self.databases()
+        with ui.card().classes('w-full'):
+            ui.label('Live hook feed').classes('text-h6')
+            hook_feed(self.dashboard.hook_feeds, self.query)
+        charts(self.dashboard.charts)
+        self.records()
+
+    @ui.refreshable_method
+    def databases(self) -> None:
+        connection_list(self.dashboard)
+
+    @ui.refreshable_method
+    def records(self) -> None:
+        for database in self.dashboard.catalog.databases:
+            records_card(self.dashboard.records[database.id], self.dashboard.feeds[database.id])
+
+    def database_added(self) -> None:
+        if self.empty:
+            self.build.refresh()
+        else:
+            self.databases.refresh()
+            self.records.refresh()
+
+    def searched(self) -> None:
+        if self.empty:
+            self.build.refresh()  # "nothing found" replaces the empty page
 
 
 def _nothing_found(dashboard: Dashboard) -> None:

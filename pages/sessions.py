@@ -44,7 +44,7 @@ def register(dashboard: Dashboard) -> None:
                      on_sort=lambda _: None, column_options=lambda name: COLUMNS.get(name, {}))
 
     @ui.page('/sessions/{database_id}/{session_id:path}')
-    async def timeline_page(database_id: str, session_id: str) -> None:
+    def timeline_page(database_id: str, session_id: str) -> None:
         watcher = dashboard.watchers.get(database_id)
         with frame(f'Session {session_id[:8]}'):
             if watcher is None:
@@ -52,4 +52,4 @@ def register(dashboard: Dashboard) -> None:
                 return
             breadcrumbs(('Databases', '/'), ('Sessions', '/sessions'), (session_id, None))
             ui.label(f'{watcher.database.label} · {watcher.database.path}').classes('text-caption break-all')
-            await session_timeline(watcher, session_id)
+            session_timeline(dashboard.session_timelines, database_id, session_id)

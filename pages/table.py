@@ -39,8 +39,9 @@ def register(dashboard: Dashboard) -> None:
                     if finished:
                         notification.spinner = False
                         notification.timeout = 3
+                        dashboard.exports.progress.unsubscribe(progress)  # one click, one subscription, ended
 
-                dashboard.exports.progress.subscribe(progress)
+                dashboard.exports.progress.subscribe(progress)  # ended with the tab if the export never finishes
                 separator = '&' if query_string(view.query) else '?'
                 ui.download.from_url(f'/export/{database.id}/{kind}/{quote(name, safe="")}'
                                      f'{query_string(view.query)}{separator}export={export_id}')

@@ -1,9 +1,13 @@
-"""Waiting for an asyncio.Event with a timeout, and ending a task, without losing a cancellation."""
+"""Waiting for an asyncio.Event with a timeout, and ending tasks and parts, without losing a cancellation."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+
+log = logging.getLogger(__name__)
 
 
 async def wait_event(event: asyncio.Event, timeout: float) -> bool:
@@ -26,3 +30,15 @@ async def cancel_and_wait(task: asyncio.Task[None] | None) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def stop_each(stops: Iterable[tuple[str, Callable[[], Awaitable[None] | None]]]) -> None:
+    """Call every (name, stop) in order, each even when one before it failed (logged in one line): a part that
+    failed must not leave the others running, nor the process unable to end."""
+    for name, stop in stops:
+        try:
+            result = stop()
+            if result is not None:
+                await result
+        except Exception as error:
+            log.error('Stopping %s failed (%s: %s); stopping the rest', name, type(error).__name__, error)

@@ -167,23 +167,29 @@ def session_events_statement(session_id: str) -> Statement:
                      'WHERE session_id = ? ORDER BY timestamp, id', (session_id,))
 
 
-def events_per_minute_statement(since: float) -> Statement:
-    """(minute, hook_type, count) since `since`: a range on the timestamp index, grouped."""
+def events_per_minute_statement(since: float, until: float) -> Statement:
+    """(minute, hook_type, count) from `since` to before `until`: a range on the timestamp index, grouped.
+
+    Bounded on both sides, as are the other aggregates: a row dated later (another machine's clock, a commit
+    landing as the minute turns) must not fall outside the minutes the caller counts."""
     return Statement('SELECT CAST(timestamp / 60 AS INTEGER) AS minute, hook_type, count(*) FROM hooks '
-                     'WHERE timestamp >= ? GROUP BY minute, hook_type', (since,))
+                     'WHERE timestamp >= ? AND timestamp < ? GROUP BY minute, hook_type', (since, until))
 
 
-def tool_durations_statement(since: float) -> Statement:
-    """(tool, duration ms, calls, failed) of PostToolUse since `since`, grouped (idx_type_timestamp).
+def tool_durations_statement(since: float, until: float) -> Statement:
+    """(tool, duration ms, calls, failed) of PostToolUse from `since` to before `until`, grouped
+    (idx_type_timestamp).
 
     Counts per distinct duration, not percentiles: counts from several databases add up, and exact
     percentiles of the sum follow from them (state/charts.py). No row is loaded into Python.
     """
     return Statement("SELECT tool_name, duration_ms, count(*), sum(status = 'error') FROM hooks "
-                     "WHERE hook_type = 'PostToolUse' AND timestamp >= ? GROUP BY tool_name, duration_ms", (since,))
+                     "WHERE hook_type = 'PostToolUse' AND timestamp >= ? AND timestamp < ? "
+                     'GROUP BY tool_name, duration_ms', (since, until))
 
 
-def errors_per_minute_statement(since: float) -> Statement:
-    """(minute, errors, calls) of PostToolUse since `since`: the error rate over time."""
+def errors_per_minute_statement(since: float, until: float) -> Statement:
+    """(minute, errors, calls) of PostToolUse from `since` to before `until`: the error rate over time."""
     return Statement("SELECT CAST(timestamp / 60 AS INTEGER) AS minute, sum(status = 'error'), count(*) FROM hooks "
-                     "WHERE hook_type = 'PostToolUse' AND timestamp >= ? GROUP BY minute", (since,))
+                     "WHERE hook_type = 'PostToolUse' AND timestamp >= ? AND timestamp < ? GROUP BY minute",
+                     (since, until))

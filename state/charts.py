@@ -12,6 +12,7 @@ from nicegui import Event
 from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_durations_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.refresh_loop import RefreshLoop
+from eyelet_gui.state.shared import Shared
 from eyelet_gui.state.watcher import Watcher
 
 MINUTES = 60
@@ -53,21 +54,24 @@ def nearest_rank(durations: Counter[float], percent: int) -> float | None:
 async def aggregate(watchers: list[Watcher], now: float) -> Aggregates:
     """Run the three aggregate queries on every eyelet database and merge them."""
     last = math.floor(now / 60)
-    since = (last - MINUTES + 1) * 60
+    since, until = (last - MINUTES + 1) * 60, (last + 1) * 60
     events: dict[str, list[int]] = defaultdict(lambda: [0] * MINUTES)
     errors, calls = [0] * MINUTES, [0] * MINUTES
     tool_calls, tool_errors = Counter[str](), Counter[str]()
     durations: dict[str, Counter[float]] = defaultdict(Counter)
+    statements = (events_per_minute_statement(since, until), errors_per_minute_statement(since, until),
+                  tool_durations_statement(since, until))
     for watcher in watchers:
         try:
             if await watcher.schema_kind() != 'eyelet':
                 continue
-            for minute, hook_type, count in (await watcher.reader.fetch(events_per_minute_statement(since))).rows:
+            per_type, per_minute, per_tool = [(await watcher.reader.fetch(statement)).rows for statement in statements]
+            for minute, hook_type, count in per_type:
                 events[hook_type][minute - last + MINUTES - 1] += count
-            for minute, failed, total in (await watcher.reader.fetch(errors_per_minute_statement(since))).rows:
+            for minute, failed, total in per_minute:
                 errors[minute - last + MINUTES - 1] += failed or 0
                 calls[minute - last + MINUTES - 1] += total
-            for name, duration, count, failed in (await watcher.reader.fetch(tool_durations_statement(since))).rows:
+            for name, duration, count, failed in per_tool:
                 tool = name or '(none)'
                 tool_calls[tool] += count
                 tool_errors[tool] += failed or 0
@@ -98,19 +102,22 @@ class Charts:
         self.updated: Event[Aggregates] = Event()
         self.loop = RefreshLoop(watchers, self._refresh, interval=REFRESH_INTERVAL, idle=60.0, name='charts')
         """Also once a minute without commits, so that the time axis moves on."""
-        self._users = 0
+        self._viewers: Shared[None, None] = Shared(lambda _: self._start(), lambda _, __: self.loop.stop())
 
     def acquire(self) -> None:
         """A tab shows the charts: aggregate (at once, if nobody did) and keep them current until `release`."""
-        if self._users == 0:
-            self.latest = no_aggregates()  # not an hour-old picture while the first aggregation runs
-            self.loop.start()
-        self._users += 1
+        self._viewers.acquire(None)
 
     async def release(self) -> None:
-        self._users -= 1
-        if self._users == 0:
-            await self.loop.stop()
+        await self._viewers.release(None)
+
+    @property
+    def viewers(self) -> int:
+        return self._viewers.users(None)
+
+    def _start(self) -> None:
+        self.latest = no_aggregates()  # not an hour-old picture while the first aggregation runs
+        self.loop.start()
 
     async def _refresh(self) -> None:
         self.latest = await aggregate(list(self.watchers.values()), time.time())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from eyelet_gui.settings import Settings
+from eyelet_gui.sources.events import stop_each
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
 from eyelet_gui.state.charts import Charts
 from eyelet_gui.state.discovery import Discovery
@@ -10,6 +11,7 @@ from eyelet_gui.state.exports import Exports
 from eyelet_gui.state.grid_feed import GridFeeds
 from eyelet_gui.state.hook_feed import HookFeeds
 from eyelet_gui.state.newest_records import NewestRecords
+from eyelet_gui.state.session_timeline import SessionTimelines
 from eyelet_gui.state.sessions import SessionFeeds
 from eyelet_gui.state.watcher import Watcher
 
@@ -35,6 +37,8 @@ class Dashboard:
         """The merged hook feed over every database, for `/`."""
         self.session_feeds = SessionFeeds(self.watchers)
         """The live list of sessions over every eyelet database, for `/sessions`."""
+        self.session_timelines = SessionTimelines(self.watchers)
+        """Each session's timeline, for `/sessions/<id>/<session>`."""
         self.charts = Charts(self.watchers)
         """The charts' aggregates over every eyelet database, for `/`."""
         self.discovery = Discovery(settings.search_roots, self.catalog)
@@ -67,9 +71,8 @@ class Dashboard:
         await self.catalog.start_demo_in_background()
 
     async def stop(self) -> None:
-        """Stop discovery and every watcher (closing its connections), then the demo writer."""
-        await self.discovery.stop()
-        await self.charts.loop.stop()
-        for watcher in self.watchers.values():
-            await watcher.stop()
-        self.catalog.stop()
+        """Stop discovery, the charts and every watcher (closing its connections), then the demo writer: each
+        part even when another failed to stop, so that Ctrl+C always ends the process and removes the demo."""
+        await stop_each((('discovery', self.discovery.stop), ('charts', self.charts.loop.stop),
+                         *((f'watching {watcher.database.path}', watcher.stop) for watcher in self.watchers.values()),
+                         ('the demo', self.catalog.stop)))

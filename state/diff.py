@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 Row = tuple[Any, ...]
 Keyed = Sequence[tuple[str, Row]]
@@ -78,13 +78,27 @@ def _in_order(survivors: list[tuple[str, int]]) -> set[str]:
     return keep
 
 
+R = TypeVar('R')
+U = TypeVar('U')
+
+
+def apply_delta(rows: Sequence[R], *, key: Callable[[R], str], removed: Iterable[str], updated: Mapping[str, U],
+                merge: Callable[[R, U], R], added: Iterable[tuple[int, R]]) -> list[R]:
+    """The rows after a delta, in any row shape (a snapshot's (key, values) pairs, the grid's dicts): removed
+    rows dropped, `merge(row, update)` for the updated ones, then the added rows inserted at their index in
+    ascending order, as Delta describes."""
+    gone = set(removed)
+    kept = [merge(row, updated[key(row)]) if key(row) in updated else row for row in rows if key(row) not in gone]
+    for index, row in sorted(added, key=lambda item: item[0]):
+        kept.insert(index, row)
+    return kept
+
+
 def apply(old: Keyed, added: Sequence[tuple[int, str, Row]], updated: Sequence[tuple[str, dict[int, Any]]],
           removed: Sequence[str]) -> list[tuple[str, Row]]:
     """The window after a delta: what a viewer computes; tests check that it equals the new snapshot."""
-    gone = set(removed)
-    changes = dict(updated)
-    rows = [(key, tuple(changes[key].get(i, value) for i, value in enumerate(row)) if key in changes else row)
-            for key, row in old if key not in gone]
-    for index, key, row in sorted(added, key=lambda item: item[0]):
-        rows.insert(index, (key, row))
-    return rows
+    def merge(entry: tuple[str, Row], changes: dict[int, Any]) -> tuple[str, Row]:
+        return entry[0], tuple(changes.get(i, value) for i, value in enumerate(entry[1]))
+
+    return apply_delta(old, key=lambda entry: entry[0], removed=removed, updated=dict(updated), merge=merge,
+                       added=((index, (key, row)) for index, key, row in added))

@@ -7,15 +7,15 @@ tabs get the current rows while the per-change work does not grow with the numbe
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, Protocol
 
 from nicegui import Event
 
 from eyelet_gui.sources.query import Query
-from eyelet_gui.state.diff import Delta, Row
+from eyelet_gui.state.diff import Delta, Row, apply_delta
 from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.row_detail import RowDetail
+from eyelet_gui.state.shared import Shared
 from eyelet_gui.state.values import cell_text
 from eyelet_gui.state.watcher import Watcher
 
@@ -68,15 +68,12 @@ class GridFeed:
             return
         if not (delta.added or delta.updated or delta.removed):
             return  # only the counts moved
-        gone = set(delta.removed)
         changes = {key: {field_id(i): cell_text(value) for i, value in columns.items()}
                    for key, columns in delta.updated}
-        kept = [row if row[KEY_FIELD] not in changes else {**row, **changes[row[KEY_FIELD]]}
-                for row in self.rows if row[KEY_FIELD] not in gone]
         added = [(index, grid_row(key, values)) for index, key, values in delta.added]
-        for index, row in added:
-            kept.insert(index, row)
-        self.rows[:] = kept  # in place: every grid element holds this very list
+        # In place: every grid element holds this very list.
+        self.rows[:] = apply_delta(self.rows, key=lambda row: row[KEY_FIELD], removed=delta.removed, updated=changes,
+                                   merge=lambda row, cells: {**row, **cells}, added=added)
         self.transaction.emit({'add': added, 'remove': list(delta.removed),
                                'update': [{KEY_FIELD: key, **cells} for key, cells in changes.items()]})
 
@@ -99,22 +96,21 @@ class GridFeeds:
 
     def __init__(self, watcher: Watcher) -> None:
         self.watcher = watcher
-        self._feeds: dict[Query, GridFeed] = {}
-        self._users: Counter[Query] = Counter()
+        self._feeds: Shared[Query, GridFeed] = Shared(lambda query: GridFeed(watcher.subscribe(query)), self._close)
 
     def acquire(self, query: Query) -> GridFeed:
-        feed = self._feeds.get(query)
-        if feed is None:
-            feed = self._feeds[query] = GridFeed(self.watcher.subscribe(query))
-        self._users[query] += 1
-        return feed
+        return self._feeds.acquire(query)
 
     async def release(self, query: Query) -> None:
-        self._users[query] -= 1
-        if self._users[query] <= 0:
-            del self._users[query]
-            self._feeds.pop(query).close()
-            await self.watcher.release(query)
+        await self._feeds.release(query)
+
+    def viewers(self, query: Query) -> int:
+        """How many grids show `query` now."""
+        return self._feeds.users(query)
+
+    async def _close(self, query: Query, feed: GridFeed) -> None:
+        feed.close()
+        await self.watcher.release(query)
 
     def detail(self, feed: GridFeed, key: str) -> RowDetail:
         assert isinstance(feed.live, LiveQuery)

@@ -8,7 +8,6 @@ work on it unchanged. A database that gains a `hooks` table later joins by itsel
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from typing import Any
 
 from eyelet_gui.sources.query import Query
@@ -18,6 +17,7 @@ from eyelet_gui.state.grid_feed import GridFeed
 from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.merged_rows import MergedRows
 from eyelet_gui.state.row_detail import RowDetail
+from eyelet_gui.state.shared import Shared
 from eyelet_gui.state.watcher import Watcher
 
 FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_name', 'status', 'duration_ms',
@@ -69,29 +69,32 @@ class HookFeeds:
 
     def __init__(self, catalog: Catalog, watchers: dict[str, Watcher]) -> None:
         self.watchers = watchers
-        self._feeds: dict[Query, tuple[HookFeed, GridFeed]] = {}
-        self._users: Counter[Query] = Counter()
+        self._feeds: Shared[Query, tuple[HookFeed, GridFeed]] = Shared(self._open, self._close)
         catalog.added.subscribe(self._database_added, unsubscribe_on_delete=False)
 
     def acquire(self, query: Query) -> GridFeed:
-        query = dataclasses.replace(query, sort=(), offset=0)  # always newest first: the merge orders by time
-        if query not in self._feeds:
-            merged = HookFeed(query)
-            for watcher in self.watchers.values():
-                merged.add_source(watcher)
-            self._feeds[query] = merged, GridFeed(merged)
-            merged.merge()
-        self._users[query] += 1
-        return self._feeds[query][1]
+        return self._feeds.acquire(feed_query(query))[1]
 
     async def release(self, query: Query) -> None:
-        query = dataclasses.replace(query, sort=(), offset=0)
-        self._users[query] -= 1
-        if self._users[query] <= 0:
-            del self._users[query]
-            merged, feed = self._feeds.pop(query)
-            feed.close()
-            await merged.close()
+        await self._feeds.release(feed_query(query))
+
+    def viewers(self, query: Query) -> int:
+        """How many grids show the feed of `query` now."""
+        return self._feeds.users(feed_query(query))
+
+    def _open(self, query: Query) -> tuple[HookFeed, GridFeed]:
+        merged = HookFeed(query)
+        for watcher in self.watchers.values():
+            merged.add_source(watcher)
+        feed = GridFeed(merged)
+        merged.merge()
+        return merged, feed
+
+    @staticmethod
+    async def _close(_: Query, opened: tuple[HookFeed, GridFeed]) -> None:
+        merged, feed = opened
+        feed.close()
+        await merged.close()
 
     def detail(self, feed: GridFeed, key: str) -> RowDetail:
         assert isinstance(feed.live, HookFeed)
@@ -103,3 +106,8 @@ class HookFeeds:
         watcher = self.watchers[database.id]
         for merged, _ in self._feeds.values():
             merged.add_source(watcher)
+
+
+def feed_query(query: Query) -> Query:
+    """The query a feed runs: always newest first from the start, as the merge orders by time."""
+    return dataclasses.replace(query, sort=(), offset=0)

@@ -1,4 +1,4 @@
-"""The newest records of one watched database's main table, live: what `/` shows for each database."""
+"""The newest records of one watched database's main table, live, while a tab shows them."""
 
 from __future__ import annotations
 
@@ -9,25 +9,50 @@ from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import SchemaKind, main_relation, schema_kind
 from eyelet_gui.state.diff import Delta
 from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.pacing import PacedLoop
+from eyelet_gui.state.shared import Shared
 from eyelet_gui.state.watcher import Watcher
 
 
 class NewestRecords:
-    """Follows the database's main table (eyelet's `hooks`, else the first table) as it appears or changes."""
+    """Follows the database's main table (eyelet's `hooks`, else the first table) as it appears or changes,
+    from the first `acquire` to the last `release`: with nobody looking, it reads nothing."""
 
     def __init__(self, watcher: Watcher, limit: int) -> None:
         self.watcher = watcher
         self.database = watcher.database
         self.limit = limit
         self.live: LiveQuery | None = None
-        """The live query on the main table; None until the database has a table."""
+        """The live query on the main table; None until the database has a table, and while nobody looks."""
         self.problem: str | None = None
         """Why the records cannot be shown right now, in words."""
         self.kind: SchemaKind | None = None
         """Which schema the database holds, as last read; None until it has been read."""
         self.changed: Event[Delta | None] = Event()
         """Fired with each delta of the live query, and with None when the table or the problem changed."""
-        watcher.changed.subscribe(self._follow, unsubscribe_on_delete=False)
+        # One follow at a time, however fast the commits: two at once would both switch tables.
+        self._loop = PacedLoop(self._follow, interval=1 / watcher.max_push_rate, name=f'records of {self.database.id}')
+        self._viewers: Shared[None, None] = Shared(lambda _: self._start(), lambda _, __: self._stop())
+
+    def acquire(self) -> None:
+        """A tab shows the records: follow the main table until `release`."""
+        self._viewers.acquire(None)
+
+    async def release(self) -> None:
+        await self._viewers.release(None)
+
+    @property
+    def viewers(self) -> int:
+        return self._viewers.users(None)
+
+    def _start(self) -> None:
+        self.watcher.changed.subscribe(self._loop.request, unsubscribe_on_delete=False)
+        self._loop.start()
+
+    async def _stop(self) -> None:
+        self.watcher.changed.unsubscribe(self._loop.request)
+        await self._loop.stop()
+        await self._switch(None)
 
     async def _follow(self) -> None:
         """Pick the main table again: it may have been created, dropped or replaced since."""
@@ -45,11 +70,11 @@ class NewestRecords:
         self._set_problem(problem or (self.live.problem if self.live else None))
 
     async def _switch(self, relation: str | None) -> None:
-        if self.live is not None:
-            self.live.delta.unsubscribe(self.changed.emit)
-            self.live.problem_changed.unsubscribe(self._live_problem)
-            await self.watcher.release(self.live.query)
-            self.live = None
+        live, self.live = self.live, None
+        if live is not None:
+            live.delta.unsubscribe(self.changed.emit)
+            live.problem_changed.unsubscribe(self._live_problem)
+            await self.watcher.release(live.query)
         if relation is not None:
             self.live = self.watcher.subscribe(Query(relation=relation, limit=self.limit))
             self.live.delta.subscribe(self.changed.emit, unsubscribe_on_delete=False)

@@ -1,9 +1,10 @@
 """The loop every refresh runs in: bursts coalesce, the last request is never lost, and reading never takes
-the cores the database's writers need."""
+the cores the database's writers need; a refresh that fails is logged and tried again later, never the end."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 
@@ -12,6 +13,10 @@ from eyelet_gui.sources.events import cancel_and_wait, wait_event
 BUSY_SHARE = 0.1
 """The most of its time a loop spends refreshing. On a database written faster than a view can be read, the
 view falls behind by seconds instead."""
+LONGEST_BACK_OFF = 60.0
+"""Seconds at most between two tries of a refresh that keeps failing."""
+
+log = logging.getLogger(__name__)
 
 
 def pause_after(spent: float, interval: float) -> float:
@@ -19,9 +24,16 @@ def pause_after(spent: float, interval: float) -> float:
     return max(interval, spent * (1 - BUSY_SHARE) / BUSY_SHARE)
 
 
+def back_off(failures: int) -> float:
+    """Seconds to wait after the `failures`-th failed refresh in a row: 1, 2, 4 … up to LONGEST_BACK_OFF."""
+    return min(LONGEST_BACK_OFF, 2.0 ** (failures - 1))
+
+
 class PacedLoop:
     """Calls `refresh` at start, after each `request()` and (with `idle`) at least every `idle` seconds. After a
-    call it rests `pause_after` it, so requests meanwhile cost one call, made when the rest ends. It can be
+    call it rests `pause_after` it, so requests meanwhile cost one call, made when the rest ends. A call that
+    raises is logged in one line and followed by a longer rest (`back_off`): one bad record or one bug in a
+    refresh must not end the loop, or every tab's view of it would stop changing without a word. It can be
     stopped and started again."""
 
     def __init__(self, refresh: Callable[[], Awaitable[None]], *, interval: float, idle: float | None = None,
@@ -32,6 +44,8 @@ class PacedLoop:
         self.name = name
         self._requested = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.failures = 0
+        """Refreshes in a row that raised; 0 after one that did not."""
 
     @property
     def running(self) -> bool:
@@ -58,9 +72,17 @@ class PacedLoop:
                 await wait_event(self._requested, self.idle)
             self._requested.clear()
             started, cpu = time.monotonic(), time.process_time()
-            await self.refresh()
+            try:
+                await self.refresh()
+                self.failures = 0
+            except Exception as error:  # any bug in any refresh: the loop must go on
+                self.failures += 1
+                self._requested.set()  # tried again after the back-off, whether or not anything changes
+                log.error('%s: a refresh failed (%s: %s); trying again in %.0f s', self.name, type(error).__name__,
+                          error, back_off(self.failures))
             # What it cost: its time, but not time the process sat idle meanwhile (waiting for a writer's lock,
             # say), for which resting longer would only show the change later.
             spent = min(time.monotonic() - started, time.process_time() - cpu)
+            rest = pause_after(spent, self.interval)
             # A request during the rest sets the event again: the last one is never lost.
-            await asyncio.sleep(pause_after(spent, self.interval))
+            await asyncio.sleep(max(rest, back_off(self.failures)) if self.failures else rest)

@@ -1,4 +1,4 @@
-"""One row, whole and live: what the detail panel shows, re-read by key after every commit."""
+"""One row, whole and live: what the detail panel shows, re-read by key after commits (paced like every read)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from eyelet_gui.sources.query import row_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.diff import Row
 from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.pacing import PacedLoop
 from eyelet_gui.state.watcher import Watcher
 
 
@@ -30,7 +31,8 @@ def parse_json(value: object) -> Any | None:
 
 
 class RowDetail:
-    """The row with `key` as it is in the database now; `deleted` once it is gone."""
+    """The row with `key` as it is in the database now; `deleted` once it is gone. Follows the database from
+    creation to `close`."""
 
     def __init__(self, watcher: Watcher, live: LiveQuery, key: str) -> None:
         self.watcher = watcher
@@ -44,7 +46,9 @@ class RowDetail:
         self._live = live
         self._relation = live.relation
         self._key = live.key_values.get(key)
-        watcher.changed.subscribe(self.refresh, unsubscribe_on_delete=False)
+        self._loop = PacedLoop(self.refresh, interval=1 / watcher.max_push_rate, name=f'row {key} in {live.query}')
+        watcher.changed.subscribe(self._loop.request, unsubscribe_on_delete=False)
+        self._loop.start()
 
     @property
     def deleted(self) -> bool:
@@ -66,6 +70,7 @@ class RowDetail:
         if (self.columns, self.values, self.problem) != before:
             self.changed.emit()
 
-    def close(self) -> None:
-        self.watcher.changed.unsubscribe(self.refresh)
+    async def close(self) -> None:
+        self.watcher.changed.unsubscribe(self._loop.request)
+        await self._loop.stop()
 

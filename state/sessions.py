@@ -11,6 +11,7 @@ from eyelet_gui.state.diff import Row
 from eyelet_gui.state.grid_feed import GridFeed
 from eyelet_gui.state.merged_rows import MergedRows
 from eyelet_gui.state.refresh_loop import RefreshLoop
+from eyelet_gui.state.shared import Shared
 from eyelet_gui.state.watcher import Watcher
 
 SESSION_COLUMNS = ('project_dir', 'session_id', 'first', 'last', 'events', 'errors', 'span')
@@ -51,21 +52,27 @@ class SessionFeeds:
 
     def __init__(self, watchers: dict[str, Watcher]) -> None:
         self.watchers = watchers
-        self._list: SessionList | None = None
-        self._feed: GridFeed | None = None
-        self._users = 0
+        self._feed: Shared[None, GridFeed] = Shared(self._open, self._close)
 
     def acquire(self, _: Query) -> GridFeed:
-        if self._list is None or self._feed is None:
-            self._list = SessionList(self.watchers)
-            self._feed = GridFeed(self._list)
-            self._list.loop.start()
-        self._users += 1
-        return self._feed
+        """The list's feed (the grid's query does not change it: it is always the same list)."""
+        return self._feed.acquire(None)
 
     async def release(self, _: Query) -> None:
-        self._users -= 1
-        if self._users <= 0 and self._list is not None and self._feed is not None:
-            self._feed.close()
-            await self._list.loop.stop()
-            self._list = self._feed = None
+        await self._feed.release(None)
+
+    @property
+    def viewers(self) -> int:
+        return self._feed.users(None)
+
+    def _open(self, _: None) -> GridFeed:
+        sessions = SessionList(self.watchers)
+        feed = GridFeed(sessions)
+        sessions.loop.start()
+        return feed
+
+    @staticmethod
+    async def _close(_: None, feed: GridFeed) -> None:
+        feed.close()
+        assert isinstance(feed.live, SessionList)
+        await feed.live.loop.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -12,13 +11,14 @@ from typing import Literal
 from nicegui import Event
 
 from eyelet_gui.sources.change_detector import ChangeDetector, Observation
-from eyelet_gui.sources.events import cancel_and_wait
+from eyelet_gui.sources.events import cancel_and_wait, stop_each
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.schema import Relation, SchemaKind, schema_kind
 from eyelet_gui.state.activity import Activity
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.shared import Shared
 
 Status = Literal['starting', 'live', 'idle', 'stale', 'missing', 'locked', 'error']
 LIVE_WINDOW = 60.0
@@ -51,8 +51,7 @@ class Watcher:
         self.changed: Event[[]] = Event()
         """Fired once per batch of commits (and when the file's state changes), after live queries were told."""
         self.observation: Observation | None = None
-        self._live: dict[Query, LiveQuery] = {}
-        self._users: Counter[Query] = Counter()
+        self._live: Shared[Query, LiveQuery] = Shared(self._start_live, lambda _, live: live.stop())
         self.activity = Activity()
         """Changes seen, per second and per minute."""
         self._relations: tuple[tuple[int, int, int] | None, Mapping[str, Relation]] | None = None
@@ -63,30 +62,27 @@ class Watcher:
         self._task = asyncio.create_task(self._run(), name=f'watcher for {self.database.path}')
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
+        """Stop watching, every live query and the reader, each even when another failed to stop."""
+        await stop_each((('watching', lambda: cancel_and_wait(self._task)), ('live queries', self._live.close_all),
+                         ('reading', self.reader.close)))
         self._task = None
-        for live in self._live.values():
-            await live.stop()
-        self._live.clear()
-        await self.reader.close()
 
     def subscribe(self, query: Query) -> LiveQuery:
-        """The shared LiveQuery for `query`, started on first use; pair each call with `release`."""
-        live = self._live.get(query)
-        if live is None:
-            live = self._live[query] = LiveQuery(query, self.reader, self.relations, self.max_push_rate)
-            live.start()
-        self._users[query] += 1
-        return live
+        """The shared LiveQuery for `query`, started on first use; pair each call with one `release`."""
+        return self._live.acquire(query)
 
     async def release(self, query: Query) -> None:
         """One viewer fewer; the LiveQuery stops when its last viewer is gone."""
-        self._users[query] -= 1
-        if self._users[query] <= 0:
-            del self._users[query]
-            live = self._live.pop(query, None)
-            if live is not None:
-                await live.stop()
+        await self._live.release(query)
+
+    def viewers(self, query: Query) -> int:
+        """How many viewers share the live query on `query` now."""
+        return self._live.users(query)
+
+    def _start_live(self, query: Query) -> LiveQuery:
+        live = LiveQuery(query, self.reader, self.relations, self.max_push_rate)
+        live.start()
+        return live
 
     async def relations(self) -> Mapping[str, Relation]:
         """Tables and views by name, re-read only when the schema (or the file) changed."""

@@ -1,0 +1,65 @@
+"""Reference counting for what app-level state makes on demand: made for its first user, closed after its last.
+
+Live queries, grid feeds, the hook feed, the session list and the charts all cost reads on every commit, so
+each exists only while some tab shows it. Every user pairs one `acquire` with one `release`; a release
+without its acquire is a bug in the caller and raises, instead of silently stopping another tab's view.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable, Hashable
+from functools import partial
+from typing import Generic, TypeVar
+
+from eyelet_gui.sources.events import stop_each
+
+K = TypeVar('K', bound=Hashable)
+V = TypeVar('V')
+
+
+class NotAcquired(RuntimeError):
+    """A release that no acquire matches."""
+
+
+class Shared(Generic[K, V]):
+    """One value per key: `make(key)` on its first acquire, `close(key, value)` after its last release."""
+
+    def __init__(self, make: Callable[[K], V], close: Callable[[K, V], Awaitable[None]]) -> None:
+        self._make = make
+        self._close = close
+        self._values: dict[K, V] = {}
+        self._users: Counter[K] = Counter()
+
+    def acquire(self, key: K) -> V:
+        """The value for `key`, made if nobody holds it; pair with exactly one `release(key)`."""
+        if key not in self._values:
+            self._values[key] = self._make(key)
+        self._users[key] += 1
+        return self._values[key]
+
+    async def release(self, key: K) -> None:
+        """One user of `key` fewer; the last one closes the value."""
+        if self._users[key] <= 0:
+            raise NotAcquired(f'{key!r} was released more often than it was acquired.')
+        self._users[key] -= 1
+        if self._users[key] == 0:
+            del self._users[key]
+            await self._close(key, self._values.pop(key))
+
+    def users(self, key: K) -> int:
+        """How many acquires of `key` are not yet released."""
+        return self._users[key]
+
+    def get(self, key: K) -> V | None:
+        return self._values.get(key)
+
+    def values(self) -> list[V]:
+        """Every value held now (a copy: closing one while iterating is safe)."""
+        return list(self._values.values())
+
+    async def close_all(self) -> None:
+        """Close every value whoever holds it, each even when another failed to close: the app is stopping."""
+        values, self._values = self._values, {}
+        self._users.clear()
+        await stop_each((repr(key), partial(self._close, key, value)) for key, value in values.items())
