@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -18,12 +19,14 @@ from typing import Any
 import httpx
 import pytest
 from nicegui import core, ui
+from nicegui.helpers import warnings as nicegui_warnings
 from nicegui.testing.general import nicegui_reset_globals, prepare_simulation
 from nicegui.testing.user import User
 from playwright.async_api import async_playwright
 
 from eyelet_gui.main import build
 from eyelet_gui.settings import Settings
+from eyelet_gui.state.dashboard import Dashboard
 
 CHROMIUM = Path('/usr/bin/chromium')
 GRID_API = "getElement(document.querySelector('.eyelet-grid').id.slice(1)).api"
@@ -55,20 +58,51 @@ def wait_for(condition: Callable[[], object], timeout: float = 10.0, interval: f
 
 
 @asynccontextmanager
-async def simulated_user(settings: Settings) -> AsyncIterator[User]:
-    """NiceGUI's user simulation around our own `build(settings)`, so each test injects its settings."""
+async def simulated_app(settings: Settings) -> AsyncIterator[tuple[User, Dashboard]]:
+    """NiceGUI's user simulation around our own `build(settings)`, so each test injects its settings; with the
+    app's state, for tests that look at what the pages hold of it."""
     with nicegui_reset_globals():
         os.environ['NICEGUI_USER_SIMULATION'] = 'true'
         try:
             prepare_simulation()
-            build(settings, secret='test secret of at least 32 characters')
+            dashboard = build(settings, secret='test secret of at least 32 characters')
             ui.run(storage_secret='test secret')
             async with core.app.router.lifespan_context(core.app):
                 transport = httpx.ASGITransport(core.app)
                 async with httpx.AsyncClient(transport=transport, base_url='http://test') as client:
-                    yield User(client)
+                    yield User(client), dashboard
         finally:
             os.environ.pop('NICEGUI_USER_SIMULATION', None)
+
+
+@asynccontextmanager
+async def simulated_user(settings: Settings) -> AsyncIterator[User]:
+    async with simulated_app(settings) as (user, _):
+        yield user
+
+
+STALE_ELEMENT = 'An element has been deleted but is still being used'
+
+
+@pytest.fixture(autouse=True)
+def _no_stale_elements() -> Iterator[None]:
+    """NiceGUI only logs a warning when an event updates an element that was deleted (a subscription that
+    outlived its element): here it fails the test."""
+    seen: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if STALE_ELEMENT in record.getMessage():
+                seen.append(record)
+
+    handler = Collect()
+    nicegui_warnings.reset()  # NiceGUI warns once per process: every test must be able to see it
+    logging.getLogger('nicegui').addHandler(handler)
+    try:
+        yield
+    finally:
+        logging.getLogger('nicegui').removeHandler(handler)
+    assert not seen, f'{STALE_ELEMENT}: a subscription outlived its element'
 
 
 def free_port() -> int:
@@ -123,6 +157,7 @@ class ServedApp:
             self.process.kill()
             output, _ = self.process.communicate()
         assert 'Traceback' not in output, output
+        assert STALE_ELEMENT not in output, output
         assert self.process.returncode == 0, output
         return output
 

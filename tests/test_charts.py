@@ -183,6 +183,17 @@ async def test_hostile_tool_names_show_as_typed(served_app: Callable[..., Served
     assert await page.locator('.js-plotly-plot a').count() == 0
 
 
+async def test_a_record_dated_later_is_left_out_not_fatal(tmp_path: Path) -> None:
+    """Another machine's clock, or a commit landing as the minute turns: a row dated after the last minute counted
+    once raised IndexError in the aggregation, and the charts froze for good."""
+    later = [(-300, 'PostToolUse', 'Bash', 'error', 5000), (-61, 'PreToolUse', 'Grep', 'success', 1)]
+    async with watching(database(tmp_path / 'eyelet.db', [*ROWS, *later])) as watcher:
+        result = await aggregate([watcher], NOW)
+    async with watching(database(tmp_path / 'without.db')) as watcher:
+        expected = await aggregate([watcher], NOW)
+    assert result == expected
+
+
 async def test_charts_read_only_while_a_tab_shows_them(tmp_path: Path) -> None:
     """An hour of a busy log is seconds of reading: with nobody on `/`, the aggregation does not run at all."""
     path = database(tmp_path / 'eyelet.db', now=time.time())

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from eyelet_gui.state.pacing import BUSY_SHARE, PacedLoop, pause_after
+from eyelet_gui.state.pacing import BUSY_SHARE, PacedLoop, back_off, pause_after
 
 from .test_engine import eventually
 
@@ -52,3 +52,31 @@ async def test_waiting_is_not_expensive() -> None:
     """Each refresh waits 0.3 s doing nothing (for a writer's lock, say): the next follows at once, not 2.7 s on."""
     gaps = await starts_of_three_refreshes(lambda: asyncio.sleep(0.3))
     assert max(gaps) < 0.3 / BUSY_SHARE / 3, gaps
+
+
+async def test_a_failed_refresh_is_logged_and_tried_again(caplog: pytest.LogCaptureFixture) -> None:
+    """One bad record or one bug must not end a producer: every tab's view of it would freeze without a word."""
+    calls: list[float] = []
+
+    async def failing_once() -> None:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            raise IndexError('list index out of range')
+
+    loop = PacedLoop(failing_once, interval=0.01, name='charts')
+    loop.start()
+    try:
+        await eventually(lambda: len(calls) == 2)  # tried again without any request
+        assert loop.running
+        assert loop.failures == 0
+        assert calls[1] - calls[0] >= back_off(1)
+        loop.request()
+        await eventually(lambda: len(calls) == 3)
+    finally:
+        await loop.stop()
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        ('ERROR', 'charts: a refresh failed (IndexError: list index out of range); trying again in 1 s')]
+
+
+def test_back_off_doubles_up_to_a_minute() -> None:
+    assert [back_off(failures) for failures in (1, 2, 3, 7, 8, 50)] == [1, 2, 4, 60, 60, 60]
