@@ -32,7 +32,12 @@ def build(settings: Settings, secret: str) -> Dashboard:
         for watched in dashboard.catalog.databases:
             print(f'Watching {watched.path}', flush=True)
 
+    def searched() -> None:
+        if dashboard.discovery.problem:  # the terminal says it too: `/` may never be opened
+            print(dashboard.discovery.problem, flush=True)
+
     app.on_startup(start)
+    dashboard.discovery.finished.subscribe(searched)
     app.on_shutdown(dashboard.stop)
     if settings.token:
         app.add_middleware(TokenGate, token=settings.token, secret=secret)
