@@ -24,6 +24,8 @@ from eyelet_gui.sources.sqlite_files import PathProblem
 
 PROGRAM = 'eyelet-gui'
 USAGE_ERROR = 2
+FIRST_UNPRIVILEGED_PORT = 1024
+"""Ports below it need the administrator's rights (Linux, macOS)."""
 
 
 class UsageError(Exception):
@@ -135,6 +137,10 @@ def check_port_free(host: str, port: int) -> None:
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise UsageError(f'Port {port} is already in use on {host}; choose another with --port.') from None
+            if error.errno == errno.EACCES and port < FIRST_UNPRIVILEGED_PORT:
+                first = FIRST_UNPRIVILEGED_PORT
+                raise UsageError(f'Cannot serve on {host}:{port}: {error.strerror} (ports below {first} are for the '
+                                 f'administrator); use a port of {first} or above.') from None
             raise UsageError(f'Cannot serve on {host}:{port}: {error.strerror}.') from None
 
 

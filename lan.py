@@ -1,5 +1,6 @@
-"""What the terminal says when the dashboard is served beyond this machine: its URLs with the token, and a QR
-code of the first one for a phone."""
+"""What the terminal says when the dashboard starts: where it serves, and beyond this machine its URLs with the
+token and a QR code of the first one for a phone. Only links that work are printed: NiceGUI's own start banner
+is off, as its links carry no token and lead to the token page."""
 
 from __future__ import annotations
 
@@ -29,9 +30,9 @@ def addresses(host: str) -> list[str]:
     return usable or ['127.0.0.1']  # no network: only this machine can connect anyway
 
 
-def url(address: str, port: int, token: str) -> str:
+def url(address: str, port: int, token: str | None = None) -> str:
     host = f'[{address}]' if ':' in address else address  # an IPv6 literal
-    return f'http://{host}:{port}/?token={token}'
+    return f'http://{host}:{port}/' + (f'?token={token}' if token else '')
 
 
 def qr_code(text: str) -> str:
@@ -41,8 +42,11 @@ def qr_code(text: str) -> str:
     return out.getvalue()
 
 
-def announcement(host: str, port: int, token: str) -> str:
-    """The lines printed at start: every URL, then the QR code of the first."""
+def announcement(host: str, port: int, token: str | None) -> str:
+    """The lines printed at start: without a token, where it serves; with one, every URL, then the QR code of the
+    first."""
+    if token is None:
+        return f'eyelet-gui serves on {url(host, port)} (this machine only; --host 0.0.0.0 serves the network too)'
     urls = [url(address, port, token) for address in addresses(host)]
     lines = ['Open eyelet-gui from another device (the token keeps everyone else out):', *(f'  {u}' for u in urls),
              'or scan this with a phone:', qr_code(urls[0])]

@@ -32,7 +32,12 @@ def build(settings: Settings, secret: str) -> Dashboard:
         for watched in dashboard.catalog.databases:
             print(f'Watching {watched.path}', flush=True)
 
+    def searched() -> None:
+        if dashboard.discovery.problem:  # the terminal says it too: `/` may never be opened
+            print(dashboard.discovery.problem, flush=True)
+
     app.on_startup(start)
+    dashboard.discovery.finished.subscribe(searched)
     app.on_shutdown(dashboard.stop)
     if settings.token:
         app.add_middleware(TokenGate, token=settings.token, secret=secret)
@@ -52,13 +57,14 @@ def cli(*args: str) -> None:
         print(f'Could not keep a secret in {config_folder()} ({error}); cookies last until eyelet-gui stops.',
               file=sys.stderr)
     build(settings, secret)
-    if settings.token:
-        print(lan.announcement(settings.host, settings.port, settings.token), flush=True)
+    # NiceGUI's own banner is off: its links carry no token. The browser tab opens the tokened link.
+    print(lan.announcement(settings.host, settings.port, settings.token), flush=True)
+    show = settings.show and (f'/?token={settings.token}' if settings.token else True)
     if settings.native:
         native_window.prepare()
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn stops cleanly, then re-raises the signal
-        ui.run(host=settings.host, port=settings.port, show=settings.show, reload=False, title=TITLE, dark=None,
-               show_welcome_message=True, storage_secret=secret, native=settings.native,
+        ui.run(host=settings.host, port=settings.port, show=show, reload=False, title=TITLE, dark=None,
+               show_welcome_message=False, storage_secret=secret, native=settings.native,
                window_size=native_window.WINDOW_SIZE if settings.native else None,
                tailwind=False)  # compiled ahead of time: components/styles.py
 

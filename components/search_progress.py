@@ -8,16 +8,19 @@ from eyelet_gui.state.discovery import Discovery
 
 
 def search_progress(discovery: Discovery) -> None:
-    """Spinner and counter, refreshed twice a second while the first search runs, then gone."""
+    """Spinner and counter, refreshed twice a second while the first search runs; then gone, or the sentence
+    that says which folders could not be read."""
     with ui.row().classes('items-center gap-2 text-sm') as row:
-        ui.spinner(size='sm')
+        spinner = ui.spinner(size='sm')
         text = ui.label().mark('search-progress')
 
     def show() -> None:
         search = discovery.search
         if not discovery.searching:
-            row.set_visibility(False)
             timer.deactivate()
+            spinner.set_visibility(False)
+            row.set_visibility(discovery.problem is not None)
+            text.set_text(discovery.problem or '')
             return
         where = f' — now in {search.current}' if search.current else ''
         text.set_text(f'Searching for eyelet databases: {search.folders:,} folders read, '

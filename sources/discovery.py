@@ -26,9 +26,20 @@ CODE_FOLDERS = ('code', 'src', 'projects', 'dev', 'work', 'git', 'repos', 'Docum
 
 
 def default_roots(home: Path, cwd: Path) -> tuple[Path, ...]:
-    """Where eyelet keeps logs when no PATH is given: its global log, Claude's folder, this folder, code folders."""
+    """Where eyelet keeps logs when no PATH is given: its global log, Claude's folder, this folder, code folders.
+
+    A folder whose parent cannot be entered (an unreadable home) stays in: the search then says it could not
+    read it, instead of passing over it in silence.
+    """
     candidates = [home / '.eyelet', home / '.claude', cwd, *(home / name for name in CODE_FOLDERS)]
-    return tuple(dict.fromkeys(path for path in candidates if path.is_dir()))
+    return tuple(dict.fromkeys(path for path in candidates if _may_be_folder(path)))
+
+
+def _may_be_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # Path.is_dir() raises PermissionError when a parent folder cannot be entered
+        return True
 
 
 @dataclass
@@ -45,6 +56,8 @@ class Search:
     found: list[Path] = field(default_factory=list)
     visited: list[Path] = field(default_factory=list)
     """Every folder read, in order: what discovery watches afterwards."""
+    unreadable: list[Path] = field(default_factory=list)
+    """Folders that refused to be read (permission denied), each once, in order: their databases are not found."""
     complete: bool = True
     """False when the time limit cut the walk short."""
     seconds: float = 0.0
@@ -69,8 +82,13 @@ class Search:
         self.visited.append(folder)
         try:
             entries = list(os.scandir(folder))
+        except PermissionError:
+            blocked = _blocking_folder(folder)  # skipped, and said: one private folder must not fail a search
+            if blocked not in self.unreadable:
+                self.unreadable.append(blocked)
+            return
         except OSError:
-            return  # unreadable folders are skipped: one private folder must not fail a search
+            return  # gone since it was listed, or not a folder: nothing to say
         for entry in entries:
             try:
                 if entry.name == EYELET_DB_NAME and entry.is_file() and is_sqlite_file(Path(entry.path)):
@@ -79,6 +97,20 @@ class Search:
                     self._walk(Path(entry.path), depth - 1, deadline)
             except OSError:
                 continue
+
+
+def _blocking_folder(folder: Path) -> Path:
+    """The folder that refused: `folder`, or the outer folder that does not let anyone reach it (an unreadable
+    home, named once instead of each default place inside it)."""
+    while folder.parent != folder:
+        try:
+            folder.stat()
+            return folder
+        except PermissionError:  # a folder on the way cannot be entered
+            folder = folder.parent
+        except OSError:
+            return folder
+    return folder
 
 
 def _worth_entering(name: str) -> bool:

@@ -18,6 +18,8 @@ RESCAN_INTERVAL = 30.0
 """Seconds at least between searches for projects that started logging since the last one."""
 MAX_WATCHED_FOLDERS = 2000
 """Searched folders watched for a new eyelet.db; beyond that, only the periodic search finds new ones."""
+SHOWN_UNREADABLE = 3
+"""Unreadable folders named in the sentence that says so; the rest are counted."""
 
 
 def _is_eyelet_db(_: Change, path: str) -> bool:
@@ -42,6 +44,19 @@ class Discovery:
         """Fired when the first search is done."""
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def problem(self) -> str | None:
+        """What the first search could not read, in one sentence (for `/` and the terminal), or None."""
+        unreadable = self.search.unreadable
+        if self.searching or not unreadable:
+            return None
+        named = ', '.join(str(folder) for folder in unreadable[:SHOWN_UNREADABLE])
+        more = len(unreadable) - SHOWN_UNREADABLE
+        if more > 0:
+            named += f' and {more:,} more'
+        return (f'Could not look inside {named} (permission denied): eyelet databases there are not shown; '
+                'start eyelet-gui with the path of a folder or database it may read.')
 
     def start(self) -> None:
         if self.roots:

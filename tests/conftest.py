@@ -125,15 +125,17 @@ class ServedApp:
     """`python -m eyelet_gui …` in its own process, on a free port, as a user would start it."""
 
     def __init__(self, *args: str, config_home: Path = CONFIG_HOME, port: int | None = None,
-                 wrapper: tuple[str, ...] = ()) -> None:
-        """`wrapper` comes before the command (setpriv, for one)."""
+                 wrapper: tuple[str, ...] = (), extra_env: dict[str, str] | None = None, show: bool = False) -> None:
+        """`wrapper` comes before the command (setpriv, for one); `extra_env` adds to the environment."""
         self.port = port or free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         env = {name: value for name, value in os.environ.items()
                if name != 'PYTEST_CURRENT_TEST'}  # NiceGUI would otherwise take the app for its own test server
         env['XDG_CONFIG_HOME'] = str(config_home)  # the installation's secret goes there, not in the user's home
+        env.update(extra_env or {})
         self.process = subprocess.Popen(
-            [*wrapper, sys.executable, '-m', 'eyelet_gui', *args, '--no-show', '--port', str(self.port)],
+            [*wrapper, sys.executable, '-m', 'eyelet_gui', *args, *(() if show else ('--no-show',)),
+             '--port', str(self.port)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
     def wait_until_serving(self) -> None:

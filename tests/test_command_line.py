@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -61,6 +63,24 @@ def test_port_in_use(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
         port = listener.getsockname()[1]
         assert_refused(capsys, [str(database), '--port', str(port)],
                        f'Port {port} is already in use on 127.0.0.1; choose another with --port.')
+
+
+def test_a_port_below_1024_as_a_normal_user(tmp_path: Path) -> None:
+    """Root may serve on port 80; without the capability to bind low ports it obeys the rule like any user."""
+    if Path('/proc/sys/net/ipv4/ip_unprivileged_port_start').read_text().strip() != '1024':
+        pytest.skip('this machine lets every user serve on a port below 1024')
+    as_a_user: tuple[str, ...] = ()
+    if os.geteuid() == 0:
+        if shutil.which('setpriv') is None:
+            pytest.skip('needs setpriv to run the app without the power to serve on port 80')
+        as_a_user = ('setpriv', '--bounding-set=-net_bind_service')
+    database = make_database(tmp_path / 'any.db', 'CREATE TABLE t (x);')
+    run = subprocess.run([*as_a_user, sys.executable, '-m', 'eyelet_gui', str(database), '--port', '80'],
+                         capture_output=True, text=True, check=False)
+    assert (run.returncode, run.stdout, run.stderr.splitlines()) == (2, '', [
+        'eyelet-gui: Cannot serve on 127.0.0.1:80: Permission denied (ports below 1024 are for the administrator); '
+        'use a port of 1024 or above.',
+        'Run `eyelet-gui --help` for the options.'])
 
 
 @pytest.mark.parametrize(('value', 'sentence'), [

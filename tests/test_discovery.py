@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
-from eyelet_gui.sources.discovery import Search, default_roots
+from eyelet_gui.sources.discovery import CODE_FOLDERS, Search, default_roots
 from eyelet_gui.sources.eyelet_schema import create_modern_database
 from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.schema import schema_kind
@@ -19,7 +22,7 @@ from eyelet_gui.state.catalog import Catalog
 from eyelet_gui.state.discovery import Discovery
 from eyelet_gui.state.values import age_text
 
-from .conftest import make_database
+from .conftest import ServedApp, make_database, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 LEGACY = """
@@ -147,3 +150,74 @@ def test_unreadable_folders_are_skipped(tmp_path: Path) -> None:
                               '-c', SEARCH_AS_NOBODY, str(root / 'lib'), str(root / 'code')],
                              capture_output=True, text=True, check=True)
         assert run.stdout.strip() == f"[{str(visible.resolve())!r}] True"
+
+
+# Root reads every folder; without these two capabilities it obeys permissions like any user.
+AS_A_USER = ('setpriv', '--bounding-set=-dac_override,-dac_read_search')
+DEFAULT_SEARCH = '''
+import sys
+from pathlib import Path
+from eyelet_gui.sources.discovery import Search, default_roots
+roots = default_roots(Path(sys.argv[1]), Path(sys.argv[2]))
+search = Search(roots)
+found = search.run()
+for name, paths in (('roots', roots), ('found', found), ('unreadable', search.unreadable)):
+    print(name, *paths)
+'''
+
+
+def search_as_a_user(home: Path, cwd: Path) -> list[str]:
+    if shutil.which('setpriv') is None:
+        pytest.skip('needs setpriv to search without the power to read every folder')
+    run = subprocess.run([*AS_A_USER, sys.executable, '-c', DEFAULT_SEARCH, str(home), str(cwd)],
+                         capture_output=True, text=True, check=False)
+    assert (run.returncode, run.stderr) == (0, '')
+    return run.stdout.splitlines()
+
+
+def test_an_unreadable_home_is_skipped_and_named_once(tmp_path: Path) -> None:
+    home = tmp_path / 'home'
+    create_modern_database(project(home, 'code', 'acme'))
+    elsewhere = tmp_path / 'elsewhere'
+    create_modern_database(project(elsewhere, 'shop'))
+    home.chmod(0)
+    try:
+        lines = search_as_a_user(home, elsewhere)
+    finally:
+        home.chmod(0o755)
+    candidates = [home / '.eyelet', home / '.claude', elsewhere, *(home / name for name in CODE_FOLDERS)]
+    assert lines == [' '.join(['roots', *map(str, candidates)]),
+                     f'found {elsewhere / "shop" / ".eyelet-logging" / "eyelet.db"}',
+                     f'unreadable {home}']
+
+
+def test_an_unreadable_code_folder_is_skipped_and_named(tmp_path: Path) -> None:
+    home = tmp_path / 'home'
+    create_modern_database(project(home, 'code', 'private'))
+    create_modern_database(project(home, 'src', 'open'))
+    (home / 'code').chmod(0)
+    try:
+        lines = search_as_a_user(home, home / 'src')
+    finally:
+        (home / 'code').chmod(0o755)
+    assert lines == [f'roots {home / "src"} {home / "code"}',
+                     f'found {home / "src" / "open" / ".eyelet-logging" / "eyelet.db"}',
+                     f'unreadable {home / "code"}']
+
+
+def test_the_app_says_on_its_first_page_and_terminal_that_the_home_is_unreadable(
+        served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
+    if shutil.which('setpriv') is None:
+        pytest.skip('needs setpriv to run the app without the power to read every folder')
+    home = tmp_path / 'home'
+    (home / 'code').mkdir(parents=True)
+    home.chmod(0)
+    sentence = (f'Could not look inside {home} (permission denied): eyelet databases there are not shown; '
+                'start eyelet-gui with the path of a folder or database it may read.')
+    try:
+        app = served_app(wrapper=AS_A_USER, extra_env={'HOME': str(home)})  # no PATH: the default places
+        wait_for(lambda: sentence in httpx.get(app.url + '/', timeout=10).text, timeout=30, what='the sentence on /')
+        output = app.stop()  # no traceback
+    finally:
+        home.chmod(0o755)
+    assert [line for line in output.splitlines() if 'permission denied' in line] == [sentence]

@@ -13,7 +13,7 @@ import segno
 
 from eyelet_gui import installation, lan
 
-from .conftest import ServedApp, free_port
+from .conftest import ServedApp, free_port, wait_for
 
 TOKEN = 'token-for-the-lan-tests'
 
@@ -35,12 +35,34 @@ def test_terminal_shows_working_lan_urls_and_their_qr_code(served_app: Callable[
     output = app.stop()
     urls = re.findall(r'^  (http://\S+)$', output, re.MULTILINE)
     assert urls == [f'http://{address}:{app.port}/?token={TOKEN}' for address in addresses]
+    # Only links that work: NiceGUI's own banner ("NiceGUI ready to go on http://localhost:…") has no token.
+    assert [line for line in output.splitlines() if 'http' in line] == [f'  {url}' for url in urls]
 
     block = [line for line in output.splitlines() if line and set(line) <= set('█▀▄ ')]
     symbol = segno.make(urls[0], error='l').matrix
     border, width = 2, len(symbol[0]) + 4
     light = [[0] * width] * border
     assert drawn_modules(block)[:width] == light + [[0] * border + list(row) + [0] * border for row in symbol] + light
+
+
+def test_on_this_machine_only_the_terminal_says_once_where_it_serves(served_app: Callable[..., ServedApp]) -> None:
+    app = served_app('--demo')
+    output = app.stop()
+    assert [line for line in output.splitlines() if 'http' in line] == [
+        f'eyelet-gui serves on http://127.0.0.1:{app.port}/ (this machine only; --host 0.0.0.0 serves the network too)']
+
+
+def test_the_browser_tab_opens_the_link_with_the_token(served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
+    """Python's webbrowser runs $BROWSER with the URL: a script that writes it down stands in for a browser."""
+    opened = tmp_path / 'opened'
+    browser = tmp_path / 'browser'
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o755)
+    app = served_app('--demo', '--host', '0.0.0.0', '--token', TOKEN, show=True, extra_env={'BROWSER': str(browser)})
+    wait_for(opened.exists, timeout=15)
+    url = f'http://127.0.0.1:{app.port}/?token={TOKEN}'
+    assert opened.read_text() == f'{url}\n'
+    assert httpx.get(url).status_code == 303  # to the page, with the cookie
 
 
 def test_the_secret_is_made_once_per_installation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
