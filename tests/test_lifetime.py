@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from nicegui import ui
 from nicegui.testing.user import User
+from nicegui.testing.user_interaction import UserInteraction
 
 from eyelet_gui.components.table_view import TableView
 from eyelet_gui.settings import Settings
@@ -143,3 +144,44 @@ async def test_shared_refuses_a_release_without_its_acquire() -> None:
     with pytest.raises(NotAcquired):
         await shared.release('c')  # someone else's view goes on
     assert (shared.users('b'), closed) == (1, ['A'])
+
+
+async def test_newest_records_follow_one_change_at_a_time(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A burst of commits once ran the table follow-up concurrently: both switched tables, and the old table's
+    live query was released twice (stopping another view's) while the new one was held twice."""
+    shop = make_database(tmp_path / 'shop.db', SHOP)
+    dashboard = Dashboard(Settings(databases=(shop,), show=False))
+    await dashboard.start()
+    try:
+        (records,) = dashboard.records.values()
+        watcher = records.watcher
+        records.acquire()
+        await eventually(lambda: records.live is not None)
+        write(shop, 'DROP TABLE orders', 'CREATE TABLE invoices (id INTEGER PRIMARY KEY)')
+        for _ in range(50):
+            watcher.changed.emit()
+        await eventually(lambda: records.live is not None and records.live.query.relation == 'invoices')
+        await eventually(lambda: watcher.viewers(Query(relation='orders', limit=records.limit)) == 0)
+        assert watcher.viewers(Query(relation='invoices', limit=records.limit)) == 1
+        await records.release()
+        assert (records.live, watcher.viewers(Query(relation='invoices', limit=records.limit))) == (None, 0)
+    finally:
+        await dashboard.stop()
+    assert [record for record in caplog.records if record.levelname == 'ERROR'] == []
+
+
+async def test_an_export_ends_its_progress_subscription(tmp_path: Path) -> None:
+    shop = make_database(tmp_path / 'shop.db', SHOP)
+    async with simulated_app(Settings(databases=(shop,), show=False)) as (user, dashboard):
+        (database,) = dashboard.catalog.databases
+        await user.open(f'/db/{database.id}/table/orders')
+        await user.should_see('1 rows', retries=100)
+        before = len(dashboard.exports.progress.callbacks)
+        for _ in range(3):
+            (csv,) = [item for item in user.find(kind=ui.menu_item).elements
+                      if any(getattr(part, 'text', None) == 'CSV' for part in item.descendants())]
+            UserInteraction(user, {csv}, None).click()
+            response = await user.download.next(timeout=15)
+            assert response.text.splitlines() == ['id,customer', '1,ada']
+            await user.should_see('Exported 1 rows of orders', retries=100)
+        await eventually(lambda: len(dashboard.exports.progress.callbacks) == before)

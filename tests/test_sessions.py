@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create_modern_database
+from eyelet_gui.sources.query import Statement
+from eyelet_gui.sources.reader import Result
+from eyelet_gui.state.session_timeline import SessionTimelines
 from eyelet_gui.state.sessions import SessionList
 from eyelet_gui.state.timeline import Mark, Span, pair_tool_calls
 
@@ -74,6 +78,41 @@ async def test_session_list_aggregates_and_follows_commits(tmp_path: Path) -> No
             assert sessions.rows[0][1][4:] == (4, 1, 100.0)
         finally:
             await sessions.loop.stop()
+
+
+async def test_a_timeline_is_shared_and_keeps_a_commit_made_while_it_reads(tmp_path: Path) -> None:
+    """Two tabs share one timeline (one read per burst, not one per tab), and a commit that lands while a read
+    runs is read after it: a tab that skipped a refresh while one was pending showed it never."""
+    now = time.time()
+    path = hooks_database(tmp_path / 'eyelet.db', [(now - 10, 'gamma', 'PreToolUse', 'Bash', 'unknown')])
+    async with watching(path) as watcher:
+        timelines = SessionTimelines({watcher.database.id: watcher})
+        first = timelines.acquire(watcher.database.id, 'gamma')
+        try:
+            assert timelines.acquire(watcher.database.id, 'gamma') is first
+            assert timelines.viewers(watcher.database.id, 'gamma') == 2
+            await eventually(lambda: first.latest.events == 1)
+            fetch, reading = watcher.reader.fetch, asyncio.Event()
+
+            async def slow_fetch(statement: Statement) -> Result:
+                result = await fetch(statement)  # what the database held when the read began
+                reading.set()
+                await asyncio.sleep(0.5)  # a slow disk: the commit below lands meanwhile
+                return result
+
+            watcher.reader.fetch = slow_fetch  # type: ignore[method-assign]
+            write(path, "INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type, tool_name, status, "
+                        f"data) VALUES ({now - 5}, '', 'gamma', 'PostToolUse', 'Bash', 'unknown', '{{}}')")
+            await asyncio.wait_for(reading.wait(), timeout=15)
+            write(path, "INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type, status, data) "
+                        f"VALUES ({now}, '', 'gamma', 'Stop', 'unknown', '{{}}')")
+            await eventually(lambda: first.latest.events == 3, timeout=15)
+            assert first.latest.spans == [Span('Bash', now - 10, now - 5, 'unknown', None)]
+            assert first.latest.marks == [Mark('Stop', now)]
+        finally:
+            await timelines.release(watcher.database.id, 'gamma')
+            await timelines.release(watcher.database.id, 'gamma')
+        assert timelines.viewers(watcher.database.id, 'gamma') == 0
 
 
 async def test_sessions_page_and_timeline_in_chromium(served_app: Callable[..., ServedApp], browser: Any,
