@@ -42,13 +42,13 @@ async def test_row_inserted_by_another_process_appears_live(served_app: Callable
     page = await browser.new_page()
     await page.goto(app.url)
     rows = page.locator('.ag-center-cols-container .ag-row')  # the hook feed's grid is empty: no eyelet data
-    await page.get_by_text('ada').wait_for(timeout=10_000)
+    await page.get_by_text('ada').wait_for(timeout=15_000)
     assert await rows.count() == 1
 
     write(shop, "INSERT INTO orders (customer, total) VALUES ('grace', 7.25)")
-    await page.get_by_text('grace').wait_for(timeout=5_000)
+    await page.get_by_text('grace').wait_for(timeout=15_000)
     assert await page.locator('.ag-row[row-index="0"] .ag-cell').all_inner_texts() == ['2', 'grace', '7.25']
     write(shop, "UPDATE orders SET customer = 'ada lovelace' WHERE id = 1", 'DELETE FROM orders WHERE id = 2')
-    await page.get_by_text('ada lovelace').wait_for(timeout=5_000)
-    await page.get_by_text('grace').wait_for(state='detached', timeout=5_000)
+    await page.get_by_text('ada lovelace').wait_for(timeout=15_000)
+    await page.get_by_text('grace').wait_for(state='detached', timeout=15_000)
     assert await rows.count() == 1

@@ -102,7 +102,7 @@ async def test_charts_follow_eyelets_logger(served_app: Callable[..., ServedApp]
     log_hook(project, 'acme', 'PostToolUse', 'Bash', error='Command failed')
     log_hook(project, 'acme', 'PostToolUse', 'Read')
     await page.wait_for_function(f"JSON.stringify([{calls}.x, {calls}.y]) === '[[\"Bash\",\"Read\"],[2,1]]'",
-                                 timeout=10_000)
+                                 timeout=15_000)
     calls_made = await page.evaluate('window.plotlyCalls')
     assert calls_made['react'] == calls_made['newPlot'] == 0  # never drawn anew
     assert calls_made['extendTraces'] >= 1
@@ -124,7 +124,7 @@ async def test_patches_change_plotly_exactly(served_app: Callable[..., ServedApp
     chart = CHART.format(index=1)
     read = f"(() => {{ const t = {chart}.$el.data[0]; return {{x: t.x, y: t.y}} }})()"
     await page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
-    await page.wait_for_function(f"{chart}.$el.data[0].x.length === 2", timeout=5_000)
+    await page.wait_for_function(f"{chart}.$el.data[0].x.length === 2", timeout=15_000)
     rng = random.Random(5)
     current = await page.evaluate(read)
     for _ in range(60):
@@ -148,7 +148,7 @@ async def test_chart_times_are_the_viewers_local_time(served_app: Callable[..., 
     await page.goto(app.url)
     minutes = f"{CHART.format(index=0)}.$el.data[0]?.x"
     await page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
-    await page.wait_for_function(f'{minutes}?.length === {MINUTES}', timeout=5_000)
+    await page.wait_for_function(f'{minutes}?.length === {MINUTES}', timeout=15_000)
     shown = await page.evaluate(minutes)
     after = math.floor(time.time() / 60) * 60_000
     nine_hours = 9 * 3600_000
@@ -171,14 +171,14 @@ async def test_hostile_tool_names_show_as_typed(served_app: Callable[..., Served
     await page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
     ticks = ("[...document.querySelectorAll('.js-plotly-plot')[1].querySelectorAll('.xtick text')]"
              ".map(t => t.textContent)")
-    await page.wait_for_function(f'{ticks}.length === 1', timeout=5_000)
+    await page.wait_for_function(f'{ticks}.length === 1', timeout=15_000)
     assert await page.evaluate(ticks) == [HOSTILE_TOOL]
     assert await page.locator('.js-plotly-plot a').count() == 0
 
     await page.goto(f'{app.url}/sessions')
     await page.locator('.ag-row[row-index="0"] .ag-cell').nth(1).click()
     labels = "[...document.querySelectorAll('.js-plotly-plot .ytick text')].map(t => t.textContent)"
-    await page.wait_for_function(f'{labels}.length === 1', timeout=10_000)
+    await page.wait_for_function(f'{labels}.length === 1', timeout=15_000)
     assert await page.evaluate(labels) == [HOSTILE_TOOL]
     assert await page.locator('.js-plotly-plot a').count() == 0
 

@@ -65,7 +65,7 @@ def test_demo_writes_realistic_events_live_and_stops_cleanly() -> None:
     try:
         seeded = count(path)
         assert seeded > 500, 'half an hour of history is there at once'
-        wait_for(lambda: count(path) > seeded, timeout=15)
+        wait_for(lambda: count(path) > seeded)
         connection = sqlite3.connect(path)
         hook_types = {name for (name,) in connection.execute('SELECT DISTINCT hook_type FROM hooks')}
         tools = {name for (name,) in connection.execute('SELECT DISTINCT tool_name FROM hooks')}
@@ -113,4 +113,4 @@ def test_writer_stops_when_its_parent_dies(tmp_path: Path) -> None:
         # A stopped child of a dead parent is a zombie until init reaps it; that counts as stopped.
         return Path(f'/proc/{writer_pid}/stat').read_text().split()[2] == 'Z'
 
-    wait_for(writer_gone, timeout=10)
+    wait_for(writer_gone)

@@ -22,7 +22,7 @@ from eyelet_gui.state.catalog import Catalog
 from eyelet_gui.state.discovery import Discovery
 from eyelet_gui.state.values import age_text
 
-from .conftest import ServedApp, make_database, wait_for
+from .conftest import DEADLINE, ServedApp, make_database, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 LEGACY = """
@@ -102,7 +102,7 @@ async def test_databases_that_appear_after_start_are_added(tmp_path: Path) -> No
         await discovery.stop()
 
 
-async def _eventually(condition: object, timeout: float = 10.0) -> None:
+async def _eventually(condition: object, timeout: float = DEADLINE) -> None:
     deadline = time.monotonic() + timeout
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, 'not within the deadline'

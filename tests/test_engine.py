@@ -19,7 +19,7 @@ from eyelet_gui.state.diff import Delta
 from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.watcher import Watcher
 
-from .conftest import make_database
+from .conftest import DEADLINE, make_database
 from .writer import write
 
 ITEMS = """
@@ -28,8 +28,9 @@ INSERT INTO items (name, qty) VALUES ('apple', 3), ('pear', 7), ('plum', 1), ('f
 """
 
 
-CLEARED = 2.0
-"""Seconds from a fault's end to a view equal to a fresh SELECT (issue 7's bound)."""
+CLEARED = DEADLINE
+"""Seconds a test waits, from a fault's end, for a view equal to a fresh SELECT. The product's bound is 2 s
+(issue 7): bench/faults.py measures it."""
 
 
 def fresh(path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -40,7 +41,7 @@ def fresh(path: Path, sql: str) -> list[tuple[Any, ...]]:
         connection.close()
 
 
-async def eventually(condition: Callable[[], object], timeout: float = 10.0) -> None:
+async def eventually(condition: Callable[[], object], timeout: float = DEADLINE) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -64,7 +65,7 @@ def keyed_by_first(rows: list[tuple[Any, ...]]) -> list[tuple[str, tuple[Any, ..
 
 
 async def converges(live: LiveQuery, expected: Callable[[], list[tuple[str, tuple[Any, ...]]]],
-                    timeout: float = 10.0) -> None:
+                    timeout: float = DEADLINE) -> None:
     """Wait until the live window equals what a fresh SELECT returns now."""
     await eventually(lambda: live.problem is None and live.rows == expected(), timeout)
 
@@ -266,7 +267,7 @@ async def test_counts_end_exact_after_a_burst_on_the_tail_path(tmp_path: Path) -
                   repeat=40)
             await asyncio.sleep(0.3)
         expected = fresh(path, 'SELECT count(*) FROM items')[0][0]
-        await eventually(lambda: (live.total, live.matching) == (expected, expected), timeout=5)
+        await eventually(lambda: (live.total, live.matching) == (expected, expected))
 
 
 async def test_health_reports_the_files_as_they_are(tmp_path: Path) -> None:
@@ -276,9 +277,10 @@ async def test_health_reports_the_files_as_they_are(tmp_path: Path) -> None:
     async with watching(path, poll_interval=0.2) as watcher:
         await eventually(lambda: watcher.health.status in ('live', 'idle'))
         assert watcher.health.last_commit_at == max(os.stat(f).st_mtime_ns for f in (path, wal) if f.exists()) / 1e9
+        written = time.time()
         write(path, "INSERT INTO items (name, qty) VALUES ('kiwi', 2)")
-        await eventually(lambda: watcher.health.wal_size == wal.stat().st_size > 0)
+        await eventually(lambda: watcher.health.wal_size == wal.stat().st_size > 0
+                         and watcher.health.changes_per_minute == 1)
         health = watcher.health
         assert health.file_size == path.stat().st_size
-        assert health.changes_per_minute == 1
-        assert abs(health.last_commit_at - time.time()) < 5  # type: ignore[operator]
+        assert written <= health.last_commit_at <= time.time()  # type: ignore[operator]  # when the commit was seen

@@ -7,6 +7,8 @@ import random
 
 from eyelet_gui.sources.events import wait_event
 
+from .conftest import DEADLINE
+
 
 async def test_cancellation_is_never_lost_while_the_timeout_fires() -> None:
     rng = random.Random(3)
@@ -20,7 +22,7 @@ async def test_cancellation_is_never_lost_while_the_timeout_fires() -> None:
         task = asyncio.create_task(poll())
         await asyncio.sleep(rng.uniform(0, 0.003))
         task.cancel()
-        done, _ = await asyncio.wait({task}, timeout=1.0)
+        done, _ = await asyncio.wait({task}, timeout=DEADLINE)
         assert task in done, 'the loop went on after it was cancelled'
         assert task.cancelled()
 

@@ -44,11 +44,11 @@ async def test_twenty_databases_share_one_file_watch(tmp_path: Path) -> None:
             await eventually(lambda: all(len(view.rows) == 1 for view in views))
             assert file_watch_threads() <= 2  # 1, and the one before a remade watch may still be ending
             write(paths[7], 'INSERT INTO t (x) VALUES (2)')
-            await eventually(lambda: len(views[6].rows) == 2, timeout=5)
+            await eventually(lambda: len(views[6].rows) == 2)
 
 
 async def test_a_folder_deleted_and_made_again_is_heard(tmp_path: Path) -> None:
-    """With a 60 s poll only file events can tell of the commit within the deadline."""
+    """With a 60 s poll only file events can tell of the deletion, and of the commit within the deadline."""
     folder = tmp_path / 'project'
     folder.mkdir()
     path = make_database(folder / 'data.db', TABLE)
@@ -56,14 +56,12 @@ async def test_a_folder_deleted_and_made_again_is_heard(tmp_path: Path) -> None:
         live = watcher.subscribe(Query(relation='t'))
         await eventually(lambda: len(live.rows) == 1)
         shutil.rmtree(folder)
-        await asyncio.sleep(0.5)  # the old watch hears its folder go
+        await eventually(lambda: watcher.health.status == 'missing')  # the old watch heard its folder go
         folder.mkdir()  # often with the old folder's inode number
         make_database(path, TABLE.replace('VALUES (1)', 'VALUES (10)'))
         await eventually(lambda: values(live) == [10])  # the new file, found once the folder is watched again
-        started = time.monotonic()
         write(path, 'INSERT INTO t (x) VALUES (11)')
         await eventually(lambda: values(live) == [11, 10])
-        assert time.monotonic() - started < 5
 
 
 def values(live: LiveQuery) -> list[Any]:
@@ -76,6 +74,17 @@ class Deaf(FileEvents):
 
     async def _watch(self, folders: list[Path], stop: asyncio.Event) -> None:
         await stop.wait()
+
+
+class Counted(FileEvents):
+    """Real file events that count their watches: once `_watch` has begun, the inotify watches exist (`awatch`
+    sets them before its first wait)."""
+
+    watches = 0
+
+    async def _watch(self, folders: list[Path], stop: asyncio.Event) -> None:
+        self.watches += 1
+        await super()._watch(folders, stop)
 
 
 @asynccontextmanager
@@ -104,10 +113,8 @@ async def test_the_poll_tells_of_a_commit_no_event_told_of(tmp_path: Path) -> No
     async with tellings(Deaf.for_running_loop(), path, poll_interval=0.1) as told:
         await asyncio.sleep(0.5)  # five polls of an unchanged file
         assert told == []
-        started = time.monotonic()
         write(path, 'INSERT INTO t (x) VALUES (2)')
-        await eventually(lambda: told, timeout=1.0)
-        assert told[0] - started < 0.3  # the next poll, or the one after
+        await eventually(lambda: told)  # at the next poll, or the one after: bench/faults.py
         await asyncio.sleep(0.5)
         assert len(told) == 1  # once per change
 
@@ -131,8 +138,10 @@ async def test_a_change_the_watch_told_of_is_not_told_again_by_the_poll(tmp_path
     """Each telling costs the listener a query. Ten commits 0.15 s apart, polled every 0.1 s: about ten tellings
     (the poll may still come first now and then), not twenty (every change told by the watch, then the poll)."""
     path = make_database(tmp_path / 'data.db', TABLE + 'PRAGMA journal_mode = DELETE;')
-    async with tellings(FileEvents.for_running_loop(), path, poll_interval=0.1) as told:
-        await asyncio.sleep(0.3)  # the watch is up
+    events = Counted.for_running_loop()
+    assert isinstance(events, Counted)
+    async with tellings(events, path, poll_interval=0.1) as told:
+        await eventually(lambda: events.watches == 1)  # the watch is up
         await asyncio.to_thread(write, path, 'INSERT INTO t (x) VALUES ({i})', repeat=10, pause=0.15)
         await eventually(lambda: len(told) >= 10)
         await asyncio.sleep(0.3)  # the polls after the last commit

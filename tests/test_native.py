@@ -31,11 +31,11 @@ from websockets.sync.client import ClientConnection, connect
 
 from eyelet_gui.native_window import WINDOW_SIZE
 
-from .conftest import free_port, wait_for
+from .conftest import DEADLINE, free_port, wait_for
 
 HOOK = Path(__file__).parent / 'native_window_hook'  # closes the window when EYELET_TEST_CLOSE_WINDOW appears
 START_DEADLINE = 60.0  # cold start of QtWebEngine on a slow CI runner
-EXIT_DEADLINE = 5.0  # from closing the window to the app's exit
+EXIT_DEADLINE = DEADLINE  # from closing the window to the app's exit (about a second: the test prints it)
 
 
 class NativeApp:

@@ -129,7 +129,7 @@ async def test_browsing_every_page_writes_nothing(served_app: Callable[..., Serv
         await page.goto(app.url + url)
         await page.get_by_text(shows).first.wait_for(timeout=15_000)
     await page.locator('.ag-row').first.click()  # the row detail panel
-    await page.get_by_text('Copy').first.wait_for(timeout=10_000)
+    await page.get_by_text('Copy').first.wait_for(timeout=15_000)
     async with httpx.AsyncClient(base_url=app.url) as client:
         export = await client.get(f'/export/{id_}/csv/hooks')
         assert export.status_code == 200

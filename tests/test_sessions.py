@@ -127,16 +127,16 @@ async def test_sessions_page_and_timeline_in_chromium(served_app: Callable[..., 
     app = served_app(str(path))
     page = await browser.new_page()
     await page.goto(f'{app.url}/sessions')
-    await page.get_by_text('gamma-session').wait_for(timeout=10_000)
+    await page.get_by_text('gamma-session').wait_for(timeout=15_000)
     await page.locator('.ag-row[row-index="0"] .ag-cell').nth(1).click()
-    await page.get_by_text('4 events · 2 tool calls · 1 failed · 1 running · 1 prompts').wait_for(timeout=10_000)
-    await page.locator('.js-plotly-plot .barlayer .point').nth(1).wait_for(state='attached', timeout=10_000)
+    await page.get_by_text('4 events · 2 tool calls · 1 failed · 1 running · 1 prompts').wait_for(timeout=15_000)
+    await page.locator('.js-plotly-plot .barlayer .point').nth(1).wait_for(state='attached', timeout=15_000)
     assert await page.locator('.js-plotly-plot .barlayer .point').count() == 2
     write(path, "INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type, tool_name, status, data) "
                 f"VALUES ({now}, '', 'gamma-session', 'PostToolUse', 'Read', 'success', '{{}}')")
-    await page.get_by_text('5 events · 2 tool calls · 1 failed · 0 running · 1 prompts').wait_for(timeout=5_000)
+    await page.get_by_text('5 events · 2 tool calls · 1 failed · 0 running · 1 prompts').wait_for(timeout=15_000)
     bars = "document.querySelector('.js-plotly-plot').data[0]"
     # The running Read call (grey) ended: its bar, patched in place, is green and 20 s long.
     await page.wait_for_function(f"JSON.stringify({bars}.marker.color) === '[\"#e53935\",\"#43a047\"]'",
-                                 timeout=5_000)
+                                 timeout=15_000)
     assert await page.evaluate(f'[{bars}.y, {bars}.x[1]]') == [['Bash', 'Read'], 20_000]
