@@ -120,8 +120,11 @@ class LiveQuery:
             window = await self._reader.fetch(window_statement(relation, self.query))
             total, matching = await self._counts(relation)
         except DatabaseProblem as problem:
-            too_slow = problem.kind == 'too slow'
-            self._set_problem(too_slow_sentence(self.query, self._reader.time_limit) if too_slow else str(problem))
+            if problem.kind == 'too slow':
+                self._set_problem(too_slow_sentence(self.query, self._reader.time_limit))
+                self._loop.count_at_least(self._reader.time_limit or 0.0)  # then rest as after any costly read
+            else:
+                self._set_problem(str(problem))
             return
         except QueryProblem as problem:
             self._set_problem(str(problem))

@@ -32,6 +32,7 @@ class PacedLoop:
         self.name = name
         self._requested = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._least_spent = 0.0
 
     @property
     def running(self) -> bool:
@@ -45,6 +46,11 @@ class PacedLoop:
     def request(self) -> None:
         """Refresh soon: at once if resting is over, else when it is."""
         self._requested.set()
+
+    def count_at_least(self, spent: float) -> None:
+        """Rest after the refresh running now as if it had cost `spent` seconds: a read stopped at its time limit
+        held a connection and a snapshot that long, however little of a core it got."""
+        self._least_spent = max(self._least_spent, spent)
 
     async def stop(self) -> None:
         await cancel_and_wait(self._task)
@@ -61,6 +67,7 @@ class PacedLoop:
             await self.refresh()
             # What it cost: its time, but not time the process sat idle meanwhile (waiting for a writer's lock,
             # say), for which resting longer would only show the change later.
-            spent = min(time.monotonic() - started, time.process_time() - cpu)
+            spent = max(min(time.monotonic() - started, time.process_time() - cpu), self._least_spent)
+            self._least_spent = 0.0
             # A request during the rest sets the event again: the last one is never lost.
             await asyncio.sleep(pause_after(spent, self.interval))
