@@ -144,7 +144,6 @@ class Reader:
 
     async def _run(self, lent: _Connection, work: Callable[[sqlite3.Connection], T]) -> T:
         lent.cancelled = False
-        lent.deadline = math.inf if self.time_limit is None else time.monotonic() + self.time_limit
         call = asyncio.ensure_future(_in_thread(lent.connection, lambda: self._guarded(lent, work)))
         try:
             return await asyncio.shield(call)
@@ -160,6 +159,8 @@ class Reader:
         """`work`, in the connection's thread, on the file the connection opened, within its deadline."""
         if file_identity(self.path) != lent.identity:
             raise _Replaced
+        # From here: a stat that took long (a network share) does not count against the read.
+        lent.deadline = math.inf if self.time_limit is None else time.monotonic() + self.time_limit
         try:
             return work(_sqlite_connection(lent.connection))
         except sqlite3.Error as error:
