@@ -19,9 +19,10 @@ DEFAULT_POLL_INTERVAL = 1.0
 DEFAULT_MAX_PUSH_RATE = 10.0
 DEFAULT_VISIBLE_ROWS = 100
 DEFAULT_READ_TIME_LIMIT = 5.0
-"""Seconds. Sorting a million eyelet rows by an unindexed column takes about 0.7 s on a quiet 2-core machine and
-2 to 4 s on a busy one, which must still show; a read of 5 s is refreshed at most every 50 s (pacing.py rests
-nine times a refresh's cost), which is no longer live, and it holds back the writer's checkpoint meanwhile."""
+"""Seconds. A view of a million eyelet rows sorted by an unindexed column reads in 0.5 to 2.3 s on a 2-core machine
+(by column, and by what else runs: docs/benchmarks.md), and must still show. A read of 5 s is refreshed at most
+every 50 s (pacing.py rests nine times a refresh's cost), which is no longer live, and it holds the writer's
+checkpoint back meanwhile."""
 LOOPBACK_HOSTS = frozenset({'127.0.0.1', 'localhost', '::1'})
 
 
