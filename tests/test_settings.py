@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,5 +23,5 @@ def test_the_read_time_limit_comes_from_the_environment_and_reaches_every_view(
     settings = parse(arguments)
     assert settings.read_time_limit == 0.25
     assert [watcher.reader.time_limit for watcher in Dashboard(settings).watchers.values()] == [0.25]
-    with pytest.raises(ValueError, match="^EYELET_GUI_READ_TIME_LIMIT='0' must be greater than zero.$"):
+    with pytest.raises(ValueError, match=re.escape("EYELET_GUI_READ_TIME_LIMIT='0' must be greater than zero.")):
         env_defaults({'EYELET_GUI_READ_TIME_LIMIT': '0'})
