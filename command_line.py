@@ -97,7 +97,8 @@ def parse(args: list[str]) -> Settings:
     token = options.token or (None if is_loopback(options.host) else secrets.token_urlsafe(16))
     return Settings(databases=databases, demo=options.demo, host=options.host, port=options.port,
                     show=options.show, native=options.native, token=token,
-                    poll_interval=env.poll_interval, max_push_rate=env.max_push_rate, search_roots=roots)
+                    poll_interval=env.poll_interval, max_push_rate=env.max_push_rate,
+                    read_time_limit=env.read_time_limit, search_roots=roots)
 
 
 def native_problem() -> str | None:

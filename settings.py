@@ -18,6 +18,11 @@ DEFAULT_PORT = 8080
 DEFAULT_POLL_INTERVAL = 1.0
 DEFAULT_MAX_PUSH_RATE = 10.0
 DEFAULT_VISIBLE_ROWS = 100
+DEFAULT_READ_TIME_LIMIT = 5.0
+"""Seconds. A view of a million eyelet rows sorted by an unindexed column reads in 0.5 to 2.3 s on a 2-core machine
+(by column, and by what else runs: docs/benchmarks.md), and must still show. A read of 5 s is refreshed at most
+every 50 s (pacing.py rests nine times a refresh's cost), which is no longer live, and it holds the writer's
+checkpoint back meanwhile."""
 LOOPBACK_HOSTS = frozenset({'127.0.0.1', 'localhost', '::1'})
 
 
@@ -41,6 +46,8 @@ class Settings:
     """Most deltas per second sent for one view; bursts in between are coalesced."""
     visible_rows: int = DEFAULT_VISIBLE_ROWS
     """Rows a live view loads at first, newest first."""
+    read_time_limit: float = DEFAULT_READ_TIME_LIMIT
+    """Seconds a view's read may take before SQLite stops it and the view says what to do instead."""
     search_roots: tuple[Path, ...] = field(default_factory=tuple)
     """Folders searched, then watched, for eyelet databases: the folders given, or the default places."""
 
@@ -54,10 +61,12 @@ class EnvDefaults:
     token: str | None
     poll_interval: float
     max_push_rate: float
+    read_time_limit: float
 
 
 def env_defaults(environ: Mapping[str, str] | None = None) -> EnvDefaults:
-    """Read `EYELET_GUI_HOST`, `_PORT`, `_TOKEN`, `_POLL_INTERVAL`, `_MAX_PUSH_RATE`; raise ValueError in words."""
+    """Read `EYELET_GUI_HOST`, `_PORT`, `_TOKEN`, `_POLL_INTERVAL`, `_MAX_PUSH_RATE`, `_READ_TIME_LIMIT`; raise
+    ValueError in words."""
     env = os.environ if environ is None else environ
     return EnvDefaults(
         host=env.get('EYELET_GUI_HOST', DEFAULT_HOST),
@@ -65,6 +74,7 @@ def env_defaults(environ: Mapping[str, str] | None = None) -> EnvDefaults:
         token=env.get('EYELET_GUI_TOKEN') or None,
         poll_interval=_number(env, 'EYELET_GUI_POLL_INTERVAL', DEFAULT_POLL_INTERVAL, float),
         max_push_rate=_number(env, 'EYELET_GUI_MAX_PUSH_RATE', DEFAULT_MAX_PUSH_RATE, float),
+        read_time_limit=_number(env, 'EYELET_GUI_READ_TIME_LIMIT', DEFAULT_READ_TIME_LIMIT, float),
     )
 
 

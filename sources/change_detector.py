@@ -6,7 +6,8 @@ changes whenever another connection, in any process, commits. The poll makes a l
 `poll_interval` of latency, never a lost change. It is FileEvents' one poll of every file's size, time and
 inode (a commit changes the database file or its WAL), so SQLite is asked only when they moved, when the
 database has a problem (every `poll_interval`), or every FULL_CHECK_EVERY intervals whatever the files say:
-idle, a hundred databases cost one wake and three hundred `stat`s a second, and ten queries.
+idle, a hundred databases cost one wake and three hundred `stat`s a second, and ten queries. The `stat`s are
+made in worker threads (see file_facts.py): on a network filesystem each can block for long.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from pathlib import Path
 
 from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.file_events import FileEvents
+from eyelet_gui.sources.file_facts import NO_FACTS, file_facts
 from eyelet_gui.sources.query import Statement
-from eyelet_gui.sources.reader import Reader, file_facts
+from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.readonly import DatabaseProblem, ProblemKind
 
 DATA_VERSION = Statement('PRAGMA data_version')
@@ -54,22 +56,24 @@ class ChangeDetector:
         self.poll_interval = poll_interval
         self.checks = 0
         """How many times `data_version` was read: a measure of the work done while idle."""
-        self._reader = Reader(path)
+        self._reader = Reader(path, connections=1)  # data_version compares only within one connection
         self._last_version: tuple[int, int, int] | None = None
-        self.files = file_facts(path)
+        self.files = NO_FACTS
         """The files as the last check found them."""
 
     async def observe(self) -> AsyncIterator[Observation]:
         """Yield the first state at once, then one Observation per change; ends when the consumer stops."""
         hint = asyncio.Event()
         events = FileEvents.for_running_loop()
-        leave = [events.listen(self.path.with_name(self.path.name + suffix), hint.set, self.poll_interval)
-                 for suffix in ('', '-wal', '-journal')]
+        self.files = await file_facts(self.path)  # the poll tells of any change since, the first check's included
+        states = (self.files.database, self.files.wal, self.files.journal)
+        leave = [events.listen(self.path.with_name(self.path.name + suffix), hint.set, self.poll_interval, state)
+                 for suffix, state in zip(('', '-wal', '-journal'), states, strict=True)]
         last: Observation | None = None
         try:
             while True:
                 hint.clear()
-                self.files = file_facts(self.path)  # before the check: a commit after it moves the files again
+                self.files = await file_facts(self.path)  # before the check: a commit after it moves them again
                 observation = await self._check()
                 if last is None or (observation.version, observation.problem) != (last.version, last.problem):
                     yield observation

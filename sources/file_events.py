@@ -8,12 +8,13 @@ inotify watch follows the folder it was set on, so a folder deleted and made aga
 Events can be lost (network filesystems, macOS coalescing), so one poll also looks at every file's inode,
 size and time, and tells the listeners of a file that moved: one wake a second for a hundred databases,
 not a hundred. Events are hints only (see change_detector.py): a lost one costs latency, never a change.
+Every `stat` is made in a worker thread, all of a poll's in one trip (see file_facts.py): on a network
+filesystem one can block for seconds, and the event loop serves every tab.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import weakref
 from collections import defaultdict
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from pathlib import Path
 from watchfiles import Change, awatch
 
 from eyelet_gui.sources.events import cancel_and_wait, wait_event
-from eyelet_gui.sources.reader import FileState, file_state
+from eyelet_gui.sources.file_facts import FileState, file_states, folder_identities
 
 # watchfiles groups events for `step` ms after the last one, `debounce` ms at most: small, for latency.
 EVENT_STEP_MS = 5
@@ -31,6 +32,8 @@ FOLDER_CHECK_INTERVAL = 2.0
 """Seconds between looks at whether a watched folder appeared, went or was replaced."""
 
 Listener = Callable[[], None]
+NOT_SEEN: FileState = (-1, -1, -1)
+"""A state no file has: the first poll takes the file's real state, and tells of nothing."""
 
 
 class FileEvents:
@@ -40,7 +43,7 @@ class FileEvents:
         self._listeners: dict[Path, set[Listener]] = defaultdict(set)
         self._poll_intervals: dict[tuple[Path, Listener], float] = {}
         self._states: dict[Path, FileState | None] = {}
-        """Each file as the poll last saw it."""
+        """Each file as the poll last saw it; a file not seen yet is told of at its first poll."""
         self._changed = asyncio.Event()  # the folders to watch are not those watched
         self._intervals_changed = asyncio.Event()  # a file was listened to: perhaps poll more often
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -52,12 +55,16 @@ class FileEvents:
             _instances[loop] = cls()
         return _instances[loop]
 
-    def listen(self, path: Path, listener: Listener, poll_interval: float) -> Callable[[], None]:
+    def listen(self, path: Path, listener: Listener, poll_interval: float,
+               state: FileState | None = NOT_SEEN) -> Callable[[], None]:
         """Call `listener` (in the event loop) when `path` is written, created or deleted, as heard or as seen
-        by a poll at least every `poll_interval` seconds; returns the way out."""
+        by a poll at least every `poll_interval` seconds; returns the way out.
+
+        `state` is the file as the caller last looked at it (None: absent), so that a poll tells of a change
+        since; without it, changes before the first poll go untold."""
         self._listeners[path].add(listener)
         self._poll_intervals[path, listener] = poll_interval
-        self._states.setdefault(path, file_state(path))
+        self._states.setdefault(path, state)
         self._changed.set()
         self._intervals_changed.set()
         for name, run in (('file events', self._run), ('file poll', self._poll)):
@@ -78,18 +85,14 @@ class FileEvents:
 
         return stop_listening
 
-    def _folders(self) -> dict[Path, int]:
+    async def _folders(self) -> dict[Path, int]:
         """Each folder holding a listened-to file, with its inode (a replaced folder has another)."""
-        folders = {}
-        for folder in {path.parent for path in self._listeners}:
-            with contextlib.suppress(OSError):
-                folders[folder] = folder.stat().st_ino
-        return folders
+        return await folder_identities({path.parent for path in self._listeners})
 
     async def _run(self) -> None:
         while self._listeners:
             self._changed.clear()
-            folders = self._folders()
+            folders = await self._folders()
             stop = asyncio.Event()
             keeper = asyncio.create_task(self._stop_when_folders_change(folders, stop))
             try:
@@ -109,19 +112,20 @@ class FileEvents:
         async for changes in awatch(*folders, watch_filter=relevant, recursive=False, stop_event=stop,
                                     step=EVENT_STEP_MS, debounce=EVENT_DEBOUNCE_MS, rust_timeout=1000,
                                     ignore_permission_denied=True):
-            for path in {Path(path) for _, path in changes}:
+            changed = {Path(path) for _, path in changes}
+            for path in changed:
                 if path in folders:
                     stop.set()  # a watched folder itself went (its inode may come back with a new folder)
-                if path in self._states:
-                    self._states[path] = file_state(path)  # told now: the next poll need not tell of it again
                 self._notify(path)
+            # Told now: the next poll need not tell of them again.
+            self._remember(await file_states(changed & self._states.keys()))
 
     async def _stop_when_folders_change(self, folders: dict[Path, int], stop: asyncio.Event) -> None:
         """Set `stop` when a file is listened to in another folder, or a folder appears, goes or is replaced."""
         while True:
             await wait_event(self._changed, FOLDER_CHECK_INTERVAL)
             self._changed.clear()
-            if self._folders() != folders:
+            if await self._folders() != folders:
                 stop.set()
                 return
 
@@ -132,11 +136,18 @@ class FileEvents:
             self._intervals_changed.clear()
             if await wait_event(self._intervals_changed, interval) and min(self._poll_intervals.values()) < interval:
                 continue  # a file was listened to with a shorter interval: wait that long instead
-            for path in list(self._listeners):
-                state = file_state(path)
-                if state != self._states.get(path):
-                    self._states[path] = state
-                    self._notify(path)
+            for path in self._remember(await file_states(self._listeners)):
+                self._notify(path)
+
+    def _remember(self, states: dict[Path, FileState | None]) -> list[Path]:
+        """Keep `states` of the files still listened to; return those that moved since they were last seen."""
+        moved = []
+        for path, state in states.items():
+            if path in self._states and state != self._states[path]:
+                if self._states[path] != NOT_SEEN:
+                    moved.append(path)
+                self._states[path] = state
+        return moved
 
     def _notify(self, path: Path) -> None:
         for listener in list(self._listeners.get(path, ())):

@@ -28,7 +28,7 @@ _CONNECTION_PRAGMAS = frozenset({'busy_timeout'})  # `query_only` is set before 
 _DENIED_FUNCTIONS = frozenset({'load_extension', 'writefile', 'readfile', 'edit', 'fts3_tokenizer'})
 
 
-ProblemKind = Literal['missing', 'not a database', 'corrupt', 'locked', 'no shm', 'unreadable']
+ProblemKind = Literal['missing', 'not a database', 'corrupt', 'locked', 'no shm', 'unreadable', 'too slow']
 
 
 class DatabaseProblem(Exception):
@@ -58,15 +58,18 @@ def authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None, 
 
 
 async def connect(path: Path) -> aiosqlite.Connection:
-    """Open `path` read-only, or raise DatabaseProblem with the reason in words."""
-    pending = aiosqlite.connect(readonly_uri(path), uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    """Open `path` read-only, or raise DatabaseProblem with the reason in words.
+
+    Resolving the path and explaining a failure look at the file system: both run in a worker thread."""
+    uri = await asyncio.to_thread(readonly_uri, path)
+    pending = aiosqlite.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         connection = await pending
     except sqlite3.Error as error:
         # aiosqlite stops its worker thread after a failed open without waiting for it; wait here, so that the
         # thread never reports to an event loop that has closed in the meantime.
         await asyncio.to_thread(pending._thread.join)
-        raise explain(error, path) from None
+        raise await asyncio.to_thread(explain, error, path) from None
     try:
         await connection.execute('PRAGMA query_only = ON')
         await connection.set_authorizer(authorize)
@@ -74,12 +77,14 @@ async def connect(path: Path) -> aiosqlite.Connection:
         await connection.execute_fetchall('SELECT count(*) FROM sqlite_schema')
     except sqlite3.Error as error:
         await connection.close()
-        raise explain(error, path) from None
+        raise await asyncio.to_thread(explain, error, path) from None
     return connection
 
 
 def explain(error: sqlite3.Error, path: Path) -> DatabaseProblem:
-    """The problem behind an SQLite error on `path`, with one sentence saying what happened and what to do."""
+    """The problem behind an SQLite error on `path`, with one sentence saying what happened and what to do.
+
+    It looks at the file system: call it in a worker thread."""
     message = str(error).lower()
     try:
         exists = path.exists()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Literal
-
-import aiosqlite
 
 RelationKind = Literal['table', 'view']
 ROWID_ALIASES = ('rowid', '_rowid_', 'oid')
@@ -59,22 +58,24 @@ class Relation:
         return None
 
 
-async def read_relations(connection: aiosqlite.Connection) -> tuple[Relation, ...]:
-    """Every table and view of the main schema, sorted by name; SQLite's internal tables left out."""
+def read_relations(connection: sqlite3.Connection) -> tuple[Relation, ...]:
+    """Every table and view of the main schema, sorted by name; SQLite's internal tables left out.
+
+    Blocking: run it in the connection's thread (Reader.relations does)."""
     # PRAGMA statements, not the pragma_* table functions: those also report schema "updates" to the authorizer.
-    listed = await connection.execute_fetchall('PRAGMA main.table_list')
+    listed = connection.execute('PRAGMA main.table_list').fetchall()
     relations = []
     for _, name, kind, _, without_rowid, _ in sorted(listed, key=lambda row: row[1]):
         if kind not in ('table', 'view') or name.startswith('sqlite_'):
             continue
-        columns = await _read_columns(connection, name)
+        columns = _read_columns(connection, name)
         relations.append(Relation(name=name, kind=kind, columns=columns, without_rowid=bool(without_rowid),
                                   key=_key(kind, columns)))
     return tuple(relations)
 
 
-async def _read_columns(connection: aiosqlite.Connection, relation: str) -> tuple[Column, ...]:
-    rows = await connection.execute_fetchall(f'PRAGMA main.table_xinfo({quote_identifier(relation)})')
+def _read_columns(connection: sqlite3.Connection, relation: str) -> tuple[Column, ...]:
+    rows = connection.execute(f'PRAGMA main.table_xinfo({quote_identifier(relation)})').fetchall()
     # hidden: 0 ordinary, 1 hidden column of a virtual table, 2 and 3 generated (virtual, stored).
     return tuple(Column(name=name, declared_type=type_ or '', primary_key_position=pk, generated=hidden in (2, 3))
                  for _, name, type_, _, _, pk, hidden in rows if hidden != 1)

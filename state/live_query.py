@@ -50,6 +50,21 @@ def content_keys(rows: list[Row]) -> list[str]:
     return keys
 
 
+def too_slow_sentence(query: Query, time_limit: float | None) -> str:
+    """What a view that took longer than the time limit to read says: what was slow, and what to do about it."""
+    took = f'took longer than {time_limit:g} s' if time_limit else 'took too long'
+    then = 'it is read again at the next change'
+    if query.sort:
+        columns = ', '.join(sort.column for sort in query.sort)
+        return (f'Sorting {query.relation} by {columns} {took}, so reading this view was stopped: add an index on '
+                f'{columns} to the database, or narrow the filter or search; {then}.')
+    if query.filters or query.search:
+        return (f'Filtering {query.relation} {took}, so reading this view was stopped: narrow the filter or search '
+                f'(a "contains" search reads every row), or add an index on the filtered column; {then}.')
+    return (f'Reading {query.relation} {took}, so reading this view was stopped: filter it to fewer rows, or raise '
+            f'EYELET_GUI_READ_TIME_LIMIT; {then}.')
+
+
 class LiveQuery:
     """The rows of one Query as last read, kept exact by `refresh()`; viewers subscribe to `delta`."""
 
@@ -104,7 +119,14 @@ class LiveQuery:
                 raise QueryProblem(f'The table or view {self.query.relation!r} does not exist (any more).')
             window = await self._reader.fetch(window_statement(relation, self.query))
             total, matching = await self._counts(relation)
-        except (DatabaseProblem, QueryProblem) as problem:
+        except DatabaseProblem as problem:
+            if problem.kind == 'too slow':
+                self._set_problem(too_slow_sentence(self.query, self._reader.time_limit))
+                self._loop.count_at_least(self._reader.time_limit or 0.0)  # then rest as after any costly read
+            else:
+                self._set_problem(str(problem))
+            return
+        except QueryProblem as problem:
             self._set_problem(str(problem))
             return
         self._set_problem(None)

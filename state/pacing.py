@@ -46,6 +46,7 @@ class PacedLoop:
         self._task: asyncio.Task[None] | None = None
         self.failures = 0
         """Refreshes in a row that raised; 0 after one that did not."""
+        self._least_spent = 0.0
 
     @property
     def running(self) -> bool:
@@ -59,6 +60,11 @@ class PacedLoop:
     def request(self) -> None:
         """Refresh soon: at once if resting is over, else when it is."""
         self._requested.set()
+
+    def count_at_least(self, spent: float) -> None:
+        """Rest after the refresh running now as if it had cost `spent` seconds: a read stopped at its time limit
+        held a connection and a snapshot that long, however little of a core it got."""
+        self._least_spent = max(self._least_spent, spent)
 
     async def stop(self) -> None:
         await cancel_and_wait(self._task)
@@ -82,7 +88,8 @@ class PacedLoop:
                           error, back_off(self.failures))
             # What it cost: its time, but not time the process sat idle meanwhile (waiting for a writer's lock,
             # say), for which resting longer would only show the change later.
-            spent = min(time.monotonic() - started, time.process_time() - cpu)
+            spent = max(min(time.monotonic() - started, time.process_time() - cpu), self._least_spent)
+            self._least_spent = 0.0
             rest = pause_after(spent, self.interval)
             # A request during the rest sets the event again: the last one is never lost.
             await asyncio.sleep(max(rest, back_off(self.failures)) if self.failures else rest)

@@ -10,6 +10,7 @@ from typing import Literal
 
 from nicegui import Event
 
+from eyelet_gui.settings import DEFAULT_READ_TIME_LIMIT
 from eyelet_gui.sources.change_detector import ChangeDetector, Observation
 from eyelet_gui.sources.events import cancel_and_wait, stop_each
 from eyelet_gui.sources.query import Query
@@ -43,11 +44,13 @@ class Health:
 class Watcher:
     """Watches one database for all viewers; identical queries share one LiveQuery (one read, one diff)."""
 
-    def __init__(self, database: WatchedDatabase, *, poll_interval: float, max_push_rate: float) -> None:
+    def __init__(self, database: WatchedDatabase, *, poll_interval: float, max_push_rate: float,
+                 read_time_limit: float | None = DEFAULT_READ_TIME_LIMIT) -> None:
         self.database = database
         self.max_push_rate = max_push_rate
         self.detector = ChangeDetector(database.path, poll_interval)
-        self.reader = Reader(database.path)
+        self.reader = Reader(database.path, time_limit=read_time_limit)
+        """What every view of the database reads through: a few connections, each read within the time limit."""
         self.changed: Event[[]] = Event()
         """Fired once per batch of commits (and when the file's state changes), after live queries were told."""
         self.observation: Observation | None = None

@@ -15,6 +15,7 @@ from eyelet_gui.settings import Settings
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.hook_feed import DEFAULT_FEED
+from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.shared import NotAcquired, Shared
 
 from .conftest import make_database, simulated_app
@@ -39,10 +40,9 @@ def held(dashboard: Dashboard, shop: Path) -> dict[str, int]:
             'records': records.viewers, 'grid': dashboard.feeds[records.database.id].viewers(records_query(records))}
 
 
-def records_query(records: object) -> Query:
-    live = getattr(records, 'live', None)
-    assert live is not None
-    return live.query
+def records_query(records: NewestRecords) -> Query:
+    assert records.live is not None
+    return records.live.query
 
 
 def grids(user: User) -> int:
