@@ -1,6 +1,6 @@
 """Side by side with Datasette: time to the first rows of a 1,000,000-row hooks table in a browser.
 
-    uv run python bench/datasette_compare.py [--rows 1000000] [--loads 9]
+    uv run --group dev python bench/datasette_compare.py [--rows 1000000] [--loads 9]
 
 Serves the same file with `python -m eyelet_gui` and with Datasette (`uv run --with datasette==0.65.5`, its
 defaults), and opens each one's page of the `hooks` table in Debian's Chromium, in a new browser context

@@ -1,6 +1,6 @@
 """Engine figures: commit→delta latency, cost of one change on a large table, and work while idle.
 
-    uv run python bench/engine.py [--rows 1000000] [--commits 200]
+    uv run --group dev python bench/engine.py [--rows 1000000] [--commits 200]
 
 Every figure comes from a real database written by a separate process. Prints the conditions first.
 """

@@ -1,7 +1,7 @@
 """Fault figures: how soon a view equals a fresh SELECT again once a fault is cleared (budget 2 s), how long the
 list of 10,000 tables takes, and how soon a commit is told when only the poll, or a remade watch, can tell.
 
-    uv run python bench/faults.py [--rounds 20]
+    uv run --group dev python bench/faults.py [--rounds 20]
 
 The tests (tests/test_faults.py, test_engine.py, test_file_events.py) assert that each of these happens, with
 a deadline a shared CI machine always meets; these are the figures. Commits come from a separate process.

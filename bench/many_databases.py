@@ -1,6 +1,6 @@
 """A hundred watched databases: idle CPU (the engine, and the whole app) and change-detection latency.
 
-    uv run python bench/many_databases.py [--databases 100] [--commits 200] [--idle 30]
+    uv run --group dev python bench/many_databases.py [--databases 100] [--commits 200] [--idle 30]
 
 Builds `--databases` eyelet databases (`<root>/project-N/.eyelet-logging/eyelet.db`, eyelet's schema, WAL),
 then measures:

@@ -1,6 +1,6 @@
 """The first page on a large eyelet database: time to first rows and charts, and the aggregate queries' times.
 
-    uv run python bench/overview.py [--rows 1000000] [--loads 7]
+    uv run --group dev python bench/overview.py [--rows 1000000] [--loads 7]
 
 Builds a hooks table of `--rows` rows (one event a second, so the last hour holds 3,600), serves it with
 `python -m eyelet_gui`, and opens `/` in Debian's Chromium again and again.

@@ -1,6 +1,6 @@
 """One slow view beside the hook feed: commit → hook feed latency, idle and while another tab keeps sorting.
 
-    uv run python bench/slow_view.py [--rows 1000000] [--commits 150] [--pause 0.25] [--resort 0]
+    uv run --group dev python bench/slow_view.py [--rows 1000000] [--commits 150] [--pause 0.25] [--resort 0]
 
 Serves an eyelet `hooks` table of `--rows` rows (built once and cached under /tmp, copied for each run) with
 `python -m eyelet_gui`. A viewer (a NiceGUI socket client, as in bench/viewers.py) opens `/`, whose live hook

@@ -1,6 +1,6 @@
 """Soak: four writer processes at a combined 500 commits a second for minutes, many viewers; no row lost.
 
-    uv run python bench/soak.py [--minutes 2] [--viewers 10] [--rate 500] [--rows 20000] [--sample-every 60]
+    uv run --group dev python bench/soak.py [--minutes 2] [--viewers 10] [--rate 500] [--rows 20000] [--sample-every 60]
 
 Four processes insert, update and delete rows of an eyelet `hooks` table (60 / 25 / 15 %, updates and
 deletes among the newest rows, where the view is) at `--rate` commits a second together, while `--viewers`

@@ -1,6 +1,6 @@
 """Many viewers of one live table: server memory per viewer and commit → screen latency, 1 to 100 viewers.
 
-    uv run python bench/viewers.py [--viewers 1 10 50 100] [--rows 1000] [--commits 20]
+    uv run --group dev python bench/viewers.py [--viewers 1 10 50 100] [--rows 1000] [--commits 20]
 
 Serves a 20,000-row eyelet `hooks` table with `python -m eyelet_gui`. Each viewer is a NiceGUI socket client
 (python-socketio, as a browser tab connects: the page is fetched, then its WebSocket opened with the page's

@@ -1,6 +1,6 @@
 """What travels over the WebSocket, and how fast a commit reaches the screen, in real Chromium tabs.
 
-    uv run python bench/wire.py [--changes 20] [--tabs 20]
+    uv run --group dev python bench/wire.py [--changes 20] [--tabs 20]
 
 Serves a 20,000-row eyelet `hooks` table with `python -m eyelet_gui` and opens its live view with 1,000
 and 10,000 rows loaded. Prints the bytes the browser receives per one-row insert and per second of quiet,

@@ -1,6 +1,6 @@
 """Does watching slow the writer? eyelet's own logger, with 0 and with 20 viewers of the live overview.
 
-    uv run python bench/writer_impact.py [--events 400] [--rate 50] [--viewers 20] [--rounds 10]
+    uv run --group dev python bench/writer_impact.py [--events 400] [--rate 50] [--viewers 20] [--rounds 10]
 
 A separate process logs `--events` hook events at `--rate` a second through eyelet's `SQLiteLogger` (the
 PyPI package, as its hook handler does: one connection per process, retries on "database is locked"),
