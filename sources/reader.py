@@ -95,6 +95,7 @@ class Reader:
         self._lent: set[_Connection] = set()
         self._opening = 0
         self._given_back = asyncio.Event()
+        self._closed = False
 
     @property
     def connections(self) -> int:
@@ -122,7 +123,10 @@ class Reader:
         return await self._read(read_relations)
 
     async def close(self) -> None:
-        """Close every connection, once the reads in progress have ended; a later read opens the file anew."""
+        """Close every connection, once the reads in progress have ended. For good: a later read raises instead of
+        opening the file again, as a view still refreshing while the app stops would, and its connection's
+        thread (not a daemon) would keep the process from ending."""
+        self._closed = True
         await self._retire(self.generation)
         while self._lent:
             self._given_back.clear()
@@ -177,6 +181,8 @@ class Reader:
         """An idle connection of this generation; a new one when there is none and waiting did not bring one."""
         started = time.monotonic()
         while True:
+            if self._closed:
+                raise DatabaseProblem(f'{self.path} is no longer read: eyelet-gui is stopping.', 'closed')
             while self._idle:
                 candidate = self._idle.pop()
                 if candidate.generation == self.generation:

@@ -28,7 +28,7 @@ _CONNECTION_PRAGMAS = frozenset({'busy_timeout'})  # `query_only` is set before 
 _DENIED_FUNCTIONS = frozenset({'load_extension', 'writefile', 'readfile', 'edit', 'fts3_tokenizer'})
 
 
-ProblemKind = Literal['missing', 'not a database', 'corrupt', 'locked', 'no shm', 'unreadable', 'too slow']
+ProblemKind = Literal['missing', 'not a database', 'corrupt', 'locked', 'no shm', 'unreadable', 'too slow', 'closed']
 
 
 class DatabaseProblem(Exception):
@@ -63,6 +63,9 @@ async def connect(path: Path) -> aiosqlite.Connection:
     Resolving the path and explaining a failure look at the file system: both run in a worker thread."""
     uri = await asyncio.to_thread(readonly_uri, path)
     pending = aiosqlite.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    # A daemon: a read-only connection has nothing to finish, and one still open as the app stops (a view whose
+    # read was opening when it was stopped) must not keep the process from ending after Ctrl+C.
+    pending._thread.daemon = True
     try:
         connection = await pending
     except sqlite3.Error as error:

@@ -148,3 +148,15 @@ async def test_wal_database_whose_shm_cannot_be_created(tmp_path: Path) -> None:
             'open it once with write access, or make the folder writable.'))
     finally:
         subprocess.run(['chattr', '-i', str(folder)], check=True)
+
+
+async def test_a_connection_never_keeps_the_process_alive(tmp_path: Path) -> None:
+    """aiosqlite's worker threads are not daemons: one connection left open as the app stopped kept the process
+    (the app after Ctrl+C, pytest at its end) running for good."""
+    path = make_database(tmp_path / 'data.db', 'CREATE TABLE t (x);')
+    connection = await connect(path)
+    try:
+        assert connection._thread is not None
+        assert connection._thread.daemon
+    finally:
+        await connection.close()
