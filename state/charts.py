@@ -12,7 +12,7 @@ from nicegui import Event
 from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_durations_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.refresh_loop import RefreshLoop
-from eyelet_gui.state.shared import Shared
+from eyelet_gui.state.shared import Viewed
 from eyelet_gui.state.watcher import Watcher
 
 MINUTES = 60
@@ -91,33 +91,25 @@ def no_aggregates() -> Aggregates:
     return Aggregates(last_minute=math.floor(time.time() / 60), error_rate=[None] * MINUTES)
 
 
-class Charts:
+class Charts(Viewed):
     """App-level: while some tab shows the charts, aggregates again after commits (at most every
     REFRESH_INTERVAL) and fires `updated`. Nobody looking, nothing is read: an hour of a busy log is a
     second's reading."""
 
     def __init__(self, watchers: dict[str, Watcher]) -> None:
+        super().__init__()
         self.watchers = watchers
         self.latest = no_aggregates()
         self.updated: Event[Aggregates] = Event()
         self.loop = RefreshLoop(watchers, self._refresh, interval=REFRESH_INTERVAL, idle=60.0, name='charts')
         """Also once a minute without commits, so that the time axis moves on."""
-        self._viewers: Shared[None, None] = Shared(lambda _: self._start(), lambda _, __: self.loop.stop())
-
-    def acquire(self) -> None:
-        """A tab shows the charts: aggregate (at once, if nobody did) and keep them current until `release`."""
-        self._viewers.acquire(None)
-
-    async def release(self) -> None:
-        await self._viewers.release(None)
-
-    @property
-    def viewers(self) -> int:
-        return self._viewers.users(None)
 
     def _start(self) -> None:
         self.latest = no_aggregates()  # not an hour-old picture while the first aggregation runs
         self.loop.start()
+
+    async def _stop(self) -> None:
+        await self.loop.stop()
 
     async def _refresh(self) -> None:
         self.latest = await aggregate(list(self.watchers.values()), time.time())

@@ -10,15 +10,16 @@ from eyelet_gui.sources.schema import SchemaKind, main_relation, schema_kind
 from eyelet_gui.state.diff import Delta
 from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.pacing import PacedLoop
-from eyelet_gui.state.shared import Shared
+from eyelet_gui.state.shared import Viewed
 from eyelet_gui.state.watcher import Watcher
 
 
-class NewestRecords:
+class NewestRecords(Viewed):
     """Follows the database's main table (eyelet's `hooks`, else the first table) as it appears or changes,
     from the first `acquire` to the last `release`: with nobody looking, it reads nothing."""
 
     def __init__(self, watcher: Watcher, limit: int) -> None:
+        super().__init__()
         self.watcher = watcher
         self.database = watcher.database
         self.limit = limit
@@ -32,18 +33,6 @@ class NewestRecords:
         """Fired with each delta of the live query, and with None when the table or the problem changed."""
         # One follow at a time, however fast the commits: two at once would both switch tables.
         self._loop = PacedLoop(self._follow, interval=1 / watcher.max_push_rate, name=f'records of {self.database.id}')
-        self._viewers: Shared[None, None] = Shared(lambda _: self._start(), lambda _, __: self._stop())
-
-    def acquire(self) -> None:
-        """A tab shows the records: follow the main table until `release`."""
-        self._viewers.acquire(None)
-
-    async def release(self) -> None:
-        await self._viewers.release(None)
-
-    @property
-    def viewers(self) -> int:
-        return self._viewers.users(None)
 
     def _start(self) -> None:
         self.watcher.changed.subscribe(self._loop.request, unsubscribe_on_delete=False)

@@ -63,3 +63,28 @@ class Shared(Generic[K, V]):
         values, self._values = self._values, {}
         self._users.clear()
         await stop_each((repr(key), partial(self._close, key, value)) for key, value in values.items())
+
+
+class Viewed:
+    """Something that runs only while some tab shows it: `_start` at the first `acquire`, `_stop` after the last
+    `release` (the charts, a database's newest records)."""
+
+    def __init__(self) -> None:
+        self._viewers: Shared[None, None] = Shared(lambda _: self._start(), lambda _, __: self._stop())
+
+    def acquire(self) -> None:
+        """A tab shows it: run (at once, if nobody did) until the matching `release`."""
+        self._viewers.acquire(None)
+
+    async def release(self) -> None:
+        await self._viewers.release(None)
+
+    @property
+    def viewers(self) -> int:
+        return self._viewers.users(None)
+
+    def _start(self) -> None:
+        raise NotImplementedError
+
+    async def _stop(self) -> None:
+        raise NotImplementedError
