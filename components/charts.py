@@ -1,4 +1,5 @@
-"""Four live charts of the last hour: events per minute by hook type, calls per tool, durations, error rate.
+"""Four live charts of the last hour: events per minute by hook type, calls and failures per tool, durations of
+paired calls per tool, failed calls per minute.
 
 Each update sends only the points that changed, as `Plotly.extendTraces` patches (components/plot.py): the
 current minute's bar growing, a minute scrolling in, a tool's count. A chart is drawn anew only when a trace
@@ -13,6 +14,7 @@ from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.components.plot import Plot, plot_text
 from eyelet_gui.state.charts import MINUTES, Aggregates, Charts
 
+RED = '#e53935'
 LAYOUT = {'margin': {'l': 40, 'r': 10, 't': 30, 'b': 30}, 'paper_bgcolor': 'rgba(0,0,0,0)',
           'plot_bgcolor': 'rgba(0,0,0,0)', 'legend': {'orientation': 'h', 'y': -0.15}, 'height': 300}
 
@@ -27,21 +29,24 @@ def _data(aggregates: Aggregates) -> list[list[dict[str, Any]]]:
     return [
         [{'type': 'bar', 'name': plot_text(hook), 'x': minutes, 'y': counts, 'times': ['x']}
          for hook, counts in aggregates.events.items()],
-        [{'type': 'bar', 'name': 'calls', 'x': tools, 'y': [f.calls for f in figures]}],
+        [{'type': 'bar', 'name': 'ok', 'x': tools, 'y': [f.calls - f.failures for f in figures],
+          'marker': {'color': '#43a047'}},
+         {'type': 'bar', 'name': 'failed', 'x': tools, 'y': [f.failures for f in figures], 'marker': {'color': RED}}],
         [{'type': 'bar', 'name': 'p50', 'x': tools, 'y': [f.p50_ms for f in figures]},
          {'type': 'bar', 'name': 'p95', 'x': tools, 'y': [f.p95_ms for f in figures]}],
-        [{'type': 'scatter', 'mode': 'lines+markers', 'name': 'error rate', 'x': minutes,
-          'y': aggregates.error_rate, 'connectgaps': False, 'times': ['x']}],
+        [{'type': 'bar', 'name': 'failed calls', 'x': minutes, 'y': aggregates.failures, 'times': ['x'],
+          'marker': {'color': RED}}],
     ]
 
 
-TITLES = ('Events per minute by hook type', 'Tool calls (last hour)', 'Duration per tool, ms (p50, p95)',
-          'Failed tool calls, share per minute')
+TITLES = ('Events per minute by hook type', 'Tool calls in the last hour', 'Duration per tool, ms (p50, p95)',
+          'Failed tool calls per minute')
 BY_SIZE = {'categoryorder': 'total descending'}
 CLOCK = {'type': 'date', 'tickformat': '%H:%M'}  # the last hour: the date would only take room
-EXTRA_LAYOUT: tuple[dict[str, Any], ...] = ({'barmode': 'stack', 'xaxis': CLOCK}, {'xaxis': BY_SIZE},
+EXTRA_LAYOUT: tuple[dict[str, Any], ...] = ({'barmode': 'stack', 'xaxis': CLOCK},
+                                            {'barmode': 'stack', 'xaxis': BY_SIZE},
                                             {'barmode': 'group', 'xaxis': BY_SIZE, 'yaxis': {'type': 'log'}},
-                                            {'xaxis': CLOCK, 'yaxis': {'tickformat': '.0%'}})
+                                            {'xaxis': CLOCK, 'yaxis': {'rangemode': 'tozero', 'tickformat': 'd'}})
 
 
 def charts(state: Charts) -> None:

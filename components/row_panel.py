@@ -8,8 +8,8 @@ from typing import Any
 from nicegui import ui
 
 from eyelet_gui.components.lifetime import Lifetime
-from eyelet_gui.state.row_detail import RowDetail, parse_json
-from eyelet_gui.state.values import cell_text
+from eyelet_gui.state.row_detail import RowDetail
+from eyelet_gui.state.values import cell_text, parse_json
 
 FULL_TEXT = 100_000
 """Characters of one value shown in the panel; copying takes the whole value."""

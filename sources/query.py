@@ -153,43 +153,34 @@ def row_statement(relation: Relation, key: tuple[Any, ...]) -> Statement:
     return Statement(f'SELECT {keys}, * FROM {quote_identifier(relation.name)} WHERE {where}', tuple(key))
 
 
-def sessions_statement(since: float, limit: int) -> Statement:
-    """eyelet sessions active since `since`, newest activity first: found through the timestamp index."""
-    return Statement(
-        'SELECT session_id, max(project_dir), min(timestamp), max(timestamp), count(*), '
-        "sum(status = 'error') FROM hooks WHERE timestamp >= ? GROUP BY session_id "
-        'ORDER BY max(timestamp) DESC LIMIT ?', (since, int(limit)))
+# Claude Code's payload sits under `data.input_data`; SQLite parses a row's `data` once per statement and
+# answers every json_extract of it from that parse (its JSON cache), so the several paths cost one parse.
+_PAYLOAD = "json_extract(data, '$.input_data"
+FAILED_SQL = (
+    "(hook_type = 'PostToolUseFailure' OR status IN ('error', 'failed', 'failure') OR (hook_type = 'PostToolUse' AND ("
+    f"coalesce({_PAYLOAD}.error'), '') != '' OR json_type(data, '$.input_data.is_interrupt') = 'true' "
+    "OR json_type(data, '$.input_data.tool_response.interrupted') = 'true' "
+    "OR json_type(data, '$.input_data.tool_response.is_error') = 'true')))")
+"""Whether a record ends a tool call that failed: the same rule as `state.hook_events.failure_text`."""
+TAIL_COLUMNS = ('id', 'timestamp', 'session_id', 'hook_type', 'tool_name', 'project_dir', 'duration_ms',
+                'tool_use_id', 'failed', 'branch', 'prompt')
+_TAIL_SELECT = (
+    'SELECT id, timestamp, session_id, hook_type, tool_name, project_dir, duration_ms, '
+    f"{_PAYLOAD}.tool_use_id'), {FAILED_SQL}, json_extract(data, '$.metadata.git.branch'), "
+    f"CASE WHEN hook_type = 'UserPromptSubmit' THEN substr({_PAYLOAD}.prompt'), 1, 300) END FROM hooks")
 
 
-def session_events_statement(session_id: str) -> Statement:
-    """One session's events in order: found through the session_id index."""
-    return Statement('SELECT id, timestamp, hook_type, tool_name, status, duration_ms, error_code FROM hooks '
-                     'WHERE session_id = ? ORDER BY timestamp, id', (session_id,))
+def first_id_since_statement(since: float) -> Statement:
+    """The id of the first record at or after `since` (idx_timestamp): where a tail starts reading."""
+    return Statement('SELECT id FROM hooks WHERE timestamp >= ? ORDER BY timestamp, id LIMIT 1', (since,))
 
 
-def events_per_minute_statement(since: float, until: float) -> Statement:
-    """(minute, hook_type, count) from `since` to before `until`: a range on the timestamp index, grouped.
-
-    Bounded on both sides, as are the other aggregates: a row dated later (another machine's clock, a commit
-    landing as the minute turns) must not fall outside the minutes the caller counts."""
-    return Statement('SELECT CAST(timestamp / 60 AS INTEGER) AS minute, hook_type, count(*) FROM hooks '
-                     'WHERE timestamp >= ? AND timestamp < ? GROUP BY minute, hook_type', (since, until))
+def tail_statement(after_id: int, limit: int) -> Statement:
+    """TAIL_COLUMNS of the next `limit` records past `after_id`, in id order: a range on the rowid, O(change)."""
+    return Statement(f'{_TAIL_SELECT} WHERE id > ? ORDER BY id LIMIT ?', (after_id, int(limit)))
 
 
-def tool_durations_statement(since: float, until: float) -> Statement:
-    """(tool, duration ms, calls, failed) of PostToolUse from `since` to before `until`, grouped
-    (idx_type_timestamp).
-
-    Counts per distinct duration, not percentiles: counts from several databases add up, and exact
-    percentiles of the sum follow from them (state/charts.py). No row is loaded into Python.
-    """
-    return Statement("SELECT tool_name, duration_ms, count(*), sum(status = 'error') FROM hooks "
-                     "WHERE hook_type = 'PostToolUse' AND timestamp >= ? AND timestamp < ? "
-                     'GROUP BY tool_name, duration_ms', (since, until))
-
-
-def errors_per_minute_statement(since: float, until: float) -> Statement:
-    """(minute, errors, calls) of PostToolUse from `since` to before `until`: the error rate over time."""
-    return Statement("SELECT CAST(timestamp / 60 AS INTEGER) AS minute, sum(status = 'error'), count(*) FROM hooks "
-                     "WHERE hook_type = 'PostToolUse' AND timestamp >= ? AND timestamp < ? GROUP BY minute",
-                     (since, until))
+def session_tail_statement(session_id: str, after_id: int) -> Statement:
+    """TAIL_COLUMNS plus `data` of one session's records past `after_id`, in order (idx_session_id)."""
+    select = _TAIL_SELECT.replace(' FROM hooks', ', data FROM hooks')
+    return Statement(f'{select} WHERE session_id = ? AND id > ? ORDER BY id', (session_id, after_id))

@@ -1,21 +1,25 @@
-"""Chart figures for eyelet's hooks over the last hour, aggregated in SQL and merged across databases."""
+"""Chart figures for eyelet's hooks over the last hour: tool calls paired and counted as records arrive, merged
+across databases."""
 
 from __future__ import annotations
 
 import math
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 
 from nicegui import Event
 
-from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_durations_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.state.event_tail import EventTail
 from eyelet_gui.state.refresh_loop import RefreshLoop
 from eyelet_gui.state.shared import Viewed
+from eyelet_gui.state.tool_calls import HookEvent, Pairing, ToolCall
 from eyelet_gui.state.watcher import Watcher
 
 MINUTES = 60
+HORIZON = (MINUTES + 15) * 60.0
+"""Seconds of records read at the start: the hour, and a quarter before it, where its first calls began."""
 REFRESH_INTERVAL = 2.0
 """Seconds at least between two aggregations: charts need not move faster than the eye reads them."""
 
@@ -23,9 +27,10 @@ REFRESH_INTERVAL = 2.0
 @dataclass(frozen=True)
 class ToolFigures:
     calls: int
+    """Calls that ended in the hour (ok or failed)."""
     p50_ms: float | None
     p95_ms: float | None
-    errors: int
+    failures: int
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,12 @@ class Aggregates:
     last_minute: int
     events: dict[str, list[int]] = field(default_factory=dict)
     """Per hook type: events in each minute, oldest first."""
-    error_rate: list[float | None] = field(default_factory=list)
-    """Per minute: failed PostToolUse / PostToolUse (None for a minute without tool calls)."""
+    failures: list[int] = field(default_factory=list)
+    """Per minute: tool calls that ended failed."""
     tools: dict[str, ToolFigures] = field(default_factory=dict)
     """Per tool over the hour, most called first: calls, median and 95th percentile duration, failures."""
+    running: int = 0
+    """Tool calls begun and not ended yet (in sessions still going)."""
 
 
 def nearest_rank(durations: Counter[float], percent: int) -> float | None:
@@ -51,44 +58,71 @@ def nearest_rank(durations: Counter[float], percent: int) -> float | None:
     return None
 
 
-async def aggregate(watchers: list[Watcher], now: float) -> Aggregates:
-    """Run the three aggregate queries on every eyelet database and merge them."""
+class HourTally:
+    """One eyelet database's last hour, counted as its records arrive: events per minute by hook type, and the
+    tool calls that ended, paired from both ends."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        self.tail = EventTail(watcher, HORIZON, self._consume, self._reset)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.pairing = Pairing()
+        self.minutes: dict[int, Counter[str]] = defaultdict(Counter)
+        self.ended: deque[ToolCall] = deque()
+        """Calls in the order they ended (records arrive in id order, which is time order but for stragglers)."""
+
+    def _consume(self, events: list[HookEvent]) -> None:
+        for event in events:
+            self.minutes[math.floor(event.at / 60)][event.hook_type] += 1
+            self.ended.extend(call for call in self.pairing.add(event) if call.end is not None)
+
+    def forget_before(self, since: float) -> None:
+        """Drop what is older than the hour shown, so that memory follows the hour, not the table."""
+        for minute in [minute for minute in self.minutes if minute * 60 < since]:
+            del self.minutes[minute]
+        while self.ended and (self.ended[0].end or 0) < since:
+            self.ended.popleft()
+        self.pairing.forget_before(since - HORIZON)
+
+
+def aggregate(tallies: list[HourTally], now: float) -> Aggregates:
+    """Merge the tallies of every eyelet database into the hour's figures."""
     last = math.floor(now / 60)
-    since, until = (last - MINUTES + 1) * 60, (last + 1) * 60
+    first, since, until = last - MINUTES + 1, (last - MINUTES + 1) * 60, (last + 1) * 60
     events: dict[str, list[int]] = defaultdict(lambda: [0] * MINUTES)
-    errors, calls = [0] * MINUTES, [0] * MINUTES
-    tool_calls, tool_errors = Counter[str](), Counter[str]()
+    failures = [0] * MINUTES
+    calls, failed = Counter[str](), Counter[str]()
     durations: dict[str, Counter[float]] = defaultdict(Counter)
-    statements = (events_per_minute_statement(since, until), errors_per_minute_statement(since, until),
-                  tool_durations_statement(since, until))
-    for watcher in watchers:
-        try:
-            if await watcher.schema_kind() != 'eyelet':
+    running = 0
+    for tally in tallies:
+        tally.forget_before(since)
+        for minute, counts in tally.minutes.items():
+            if first <= minute <= last:  # a record dated later (another machine's clock) is left out
+                for hook_type, count in counts.items():
+                    events[hook_type][minute - first] += count
+        for call in tally.ended:
+            if call.end is None or not since <= call.end < until:
                 continue
-            per_type, per_minute, per_tool = [(await watcher.reader.fetch(statement)).rows for statement in statements]
-            for minute, hook_type, count in per_type:
-                events[hook_type][minute - last + MINUTES - 1] += count
-            for minute, failed, total in per_minute:
-                errors[minute - last + MINUTES - 1] += failed or 0
-                calls[minute - last + MINUTES - 1] += total
-            for name, duration, count, failed in per_tool:
-                tool = name or '(none)'
-                tool_calls[tool] += count
-                tool_errors[tool] += failed or 0
-                if isinstance(duration, int | float):  # not NULL, nor text in a column SQLite does not enforce
-                    durations[tool][duration] += count
-        except DatabaseProblem:
-            continue  # the connection list says what is wrong with it
+            tool = call.tool or '(none)'
+            calls[tool] += 1
+            if call.outcome == 'failed':
+                failed[tool] += 1
+                failures[math.floor(call.end / 60) - first] += 1
+            duration = call.duration_ms
+            if duration is not None:
+                durations[tool][round(duration)] += 1
+        running += len(tally.pairing.open)
     tools = {tool: ToolFigures(calls=count, p50_ms=nearest_rank(durations[tool], 50),
-                               p95_ms=nearest_rank(durations[tool], 95), errors=tool_errors[tool])
-             for tool, count in tool_calls.most_common()}
-    return Aggregates(last_minute=last, events=dict(sorted(events.items())),
-                      error_rate=[e / c if c else None for e, c in zip(errors, calls, strict=True)], tools=tools)
+                               p95_ms=nearest_rank(durations[tool], 95), failures=failed[tool])
+             for tool, count in calls.most_common()}
+    return Aggregates(last_minute=last, events=dict(sorted(events.items())), failures=failures, tools=tools,
+                      running=running)
 
 
 def no_aggregates() -> Aggregates:
     """What the charts show before the first aggregation: the last hour, empty."""
-    return Aggregates(last_minute=math.floor(time.time() / 60), error_rate=[None] * MINUTES)
+    return Aggregates(last_minute=math.floor(time.time() / 60), failures=[0] * MINUTES)
 
 
 class Charts(Viewed):
@@ -101,10 +135,12 @@ class Charts(Viewed):
         self.watchers = watchers
         self.latest = no_aggregates()
         self.updated: Event[Aggregates] = Event()
+        self._tallies: dict[str, HourTally] = {}
         self.loop = RefreshLoop(watchers, self._refresh, interval=REFRESH_INTERVAL, idle=60.0, name='charts')
         """Also once a minute without commits, so that the time axis moves on."""
 
     def _start(self) -> None:
+        self._tallies.clear()  # counted again from the hour before: nothing was read while nobody looked
         self.latest = no_aggregates()  # not an hour-old picture while the first aggregation runs
         self.loop.start()
 
@@ -112,5 +148,17 @@ class Charts(Viewed):
         await self.loop.stop()
 
     async def _refresh(self) -> None:
-        self.latest = await aggregate(list(self.watchers.values()), time.time())
+        now = time.time()
+        tallies = []
+        for database_id, watcher in list(self.watchers.items()):
+            try:
+                hooks = (await watcher.relations()).get('hooks')
+                if hooks is None or await watcher.schema_kind() != 'eyelet':
+                    continue
+                tally = self._tallies.get(database_id) or self._tallies.setdefault(database_id, HourTally(watcher))
+                await tally.tail.read(now, hooks)
+                tallies.append(tally)
+            except DatabaseProblem:
+                continue  # the connection list says what is wrong with it
+        self.latest = aggregate(tallies, now)
         self.updated.emit(self.latest)

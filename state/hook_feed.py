@@ -8,11 +8,11 @@ work on it unchanged. A database that gains a `hooks` table later joins by itsel
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
 from eyelet_gui.state.diff import Row
+from eyelet_gui.state.event_rows import FactsCache, RecordFacts, is_event_table, outcome_cells, pair_window
 from eyelet_gui.state.grid_feed import GridFeed
 from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.merged_rows import MergedRows
@@ -20,9 +20,9 @@ from eyelet_gui.state.row_detail import RowDetail
 from eyelet_gui.state.shared import Shared
 from eyelet_gui.state.watcher import Watcher
 
-FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_name', 'status', 'duration_ms',
-                'error_code')
-"""The hooks columns the feed shows, in order (DESIGN.md's modern schema)."""
+FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_name', 'what', 'outcome', 'duration_ms')
+"""What the feed shows, in order. eyelet 0.3.5 leaves `status` and `duration_ms` unknown and NULL: the outcome
+and duration come from pairing each tool call's two records (or from those columns, when a writer fills them)."""
 FEED_LIMIT = 300
 DEFAULT_FEED = Query(relation='hooks', limit=FEED_LIMIT)
 """What `/` shows without filters."""
@@ -36,10 +36,12 @@ class HookFeed(MergedRows):
         self.query = query
         self.sources: dict[str, tuple[Watcher, LiveQuery]] = {}
         """By database id: the watcher and the live query that feed this merge."""
+        self._facts: dict[str, FactsCache] = {}
 
     def add_source(self, watcher: Watcher) -> None:
         live = watcher.subscribe(self.query)
         self.sources[watcher.database.id] = (watcher, live)
+        self._facts[watcher.database.id] = FactsCache()
         live.delta.subscribe(self.merge, unsubscribe_on_delete=False)
         live.problem_changed.subscribe(self.merge, unsubscribe_on_delete=False)
 
@@ -52,15 +54,24 @@ class HookFeed(MergedRows):
 
     def merge(self) -> None:
         """Merge the sources' windows again and emit the delta against the last merge, if any."""
-        merged: list[tuple[Any, str, Row]] = []
+        window: list[tuple[str, Row]] = []
+        facts: list[RecordFacts] = []
         total = matching = 0
         for database_id, (_, live) in self.sources.items():
-            if live.problem is not None or not set(FEED_COLUMNS) <= set(live.columns):
+            if live.problem is not None or not is_event_table(live.columns):
                 continue  # not an eyelet database (yet), or unreadable now: its own page says why
-            positions = [live.columns.index(name) for name in FEED_COLUMNS]
             total, matching = total + live.total, matching + live.matching
-            merged.extend((row[positions[0]] or 0, f'{database_id}:{key}', tuple(row[p] for p in positions))
-                          for key, row in live.rows)
+            rows = [(f'{database_id}:{key}', row) for key, row in live.rows]
+            window.extend(rows)
+            facts.extend(self._facts[database_id].facts(rows, live.columns))
+        calls = pair_window([fact.event for fact in facts])
+        complete = not (self.query.filters or self.query.search)
+        merged = []
+        for position, ((key, _), fact) in enumerate(zip(window, facts, strict=True)):
+            event = fact.event
+            outcome, duration = outcome_cells(calls.get(position), complete=complete)
+            merged.append((event.at, key, (event.at, event.project, event.session, event.hook_type, event.tool,
+                                            fact.what, outcome, duration)))
         self.publish(merged, self.query.limit, total, matching)
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from nicegui import Event
 
 from eyelet_gui.sources.query import row_statement
@@ -13,21 +10,6 @@ from eyelet_gui.state.diff import Row
 from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.pacing import PacedLoop
 from eyelet_gui.state.watcher import Watcher
-
-
-def parse_json(value: object) -> Any | None:
-    """The JSON document in a text or BLOB value (eyelet's `data`), or None when it holds none."""
-    if isinstance(value, bytes):
-        try:
-            value = value.decode()
-        except UnicodeDecodeError:
-            return None
-    if not isinstance(value, str) or value[:1] not in ('{', '['):
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return None
 
 
 class RowDetail:

@@ -1,24 +1,94 @@
-"""Live list of eyelet sessions across every database: project, first and last event, events, errors, span."""
+"""Live list of eyelet sessions across every database: project, branch, last prompt, prompts, tool calls, failures,
+running calls, duration, last activity, and whether the session is running, quiet or ended."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
-from eyelet_gui.sources.query import Query, sessions_statement
+from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.diff import Row
+from eyelet_gui.state.event_tail import EventTail
 from eyelet_gui.state.grid_feed import GridFeed
 from eyelet_gui.state.merged_rows import MergedRows
 from eyelet_gui.state.refresh_loop import RefreshLoop
 from eyelet_gui.state.shared import Shared
+from eyelet_gui.state.tool_calls import HookEvent, Pairing
 from eyelet_gui.state.watcher import Watcher
 
-SESSION_COLUMNS = ('project_dir', 'session_id', 'first', 'last', 'events', 'errors', 'span')
+SESSION_COLUMNS = ('state', 'project_dir', 'branch', 'session_id', 'prompt', 'prompts', 'calls', 'failures',
+                   'running', 'duration', 'last')
 RECENT = 7 * 86400.0
 """Sessions with an event in the last week are listed."""
+QUIET_AFTER = 10 * 60.0
+"""Seconds without an event after which a session that never ended is `quiet`, not `running`."""
 REFRESH_INTERVAL = 1.0
-"""Seconds at least between two reads of the list: a grouped read costs more than a window."""
+"""Seconds at least between two refreshes of the list."""
+
+
+@dataclass(slots=True)
+class SessionFacts:
+    """One session as counted so far."""
+
+    project: str | None
+    first: float
+    last: float = 0.0
+    branch: str | None = None
+    prompt: str | None = None
+    """The last prompt: what the agent is working on."""
+    prompts: int = 0
+    calls: int = 0
+    failures: int = 0
+    running: int = 0
+    ended: bool = False
+
+    def row(self, session: str, now: float) -> Row:
+        state = 'ended' if self.ended else 'running' if now - self.last < QUIET_AFTER else 'quiet'
+        return (state, self.project, self.branch, session, self.prompt, self.prompts, self.calls, self.failures,
+                self.running, round(self.last - self.first, 1), self.last)
+
+
+class SessionTally:
+    """One eyelet database's sessions of the last week, counted as its records arrive."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        self.tail = EventTail(watcher, RECENT, self._consume, self._reset)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.pairing = Pairing()
+        self.sessions: dict[str, SessionFacts] = {}
+
+    def _consume(self, events: list[HookEvent]) -> None:
+        for event in events:
+            facts = self.sessions.get(event.session)
+            if facts is None:
+                facts = self.sessions[event.session] = SessionFacts(project=event.project, first=event.at)
+            facts.first, facts.last = min(facts.first, event.at), max(facts.last, event.at)
+            facts.project = event.project or facts.project
+            facts.branch = event.branch or facts.branch
+            if event.hook_type == 'UserPromptSubmit':
+                facts.prompts += 1
+                facts.prompt = event.prompt or facts.prompt
+            elif event.hook_type == 'SessionEnd':
+                facts.ended = True
+            for call in self.pairing.add(event):
+                if call.outcome == 'running':
+                    facts.calls += 1
+                    facts.running += 1
+                    continue
+                if call.started_id is None:  # only its end was read: a call all the same
+                    facts.calls += 1
+                else:
+                    facts.running -= 1
+                facts.failures += call.outcome == 'failed'
+
+    def forget_before(self, since: float) -> None:
+        for session in [session for session, facts in self.sessions.items() if facts.last < since]:
+            del self.sessions[session]
+        self.pairing.forget_before(since)
 
 
 class SessionList(MergedRows):
@@ -28,23 +98,28 @@ class SessionList(MergedRows):
         super().__init__(SESSION_COLUMNS)
         self.watchers = watchers
         self.limit = limit
-        self.loop = RefreshLoop(watchers, self.refresh, interval=REFRESH_INTERVAL, name='session list')
+        self.loop = RefreshLoop(watchers, self.refresh, interval=REFRESH_INTERVAL, idle=60.0, name='session list')
+        """Also once a minute without commits, so that a session falls quiet on screen."""
+        self._tallies: dict[str, SessionTally] = {}
 
     async def refresh(self) -> None:
-        """Read every eyelet database's recent sessions, merge them newest first and emit the delta."""
+        """Count what every eyelet database committed since, merge the sessions newest first and emit the delta."""
+        now = time.time()
         merged: list[tuple[Any, str, Row]] = []
         for database_id, watcher in list(self.watchers.items()):
             try:
-                if await watcher.schema_kind() != 'eyelet':
+                hooks = (await watcher.relations()).get('hooks')
+                if hooks is None or await watcher.schema_kind() != 'eyelet':
                     continue
-                result = await watcher.reader.fetch(sessions_statement(time.time() - RECENT, self.limit))
+                tally = self._tallies.get(database_id) or self._tallies.setdefault(database_id, SessionTally(watcher))
+                await tally.tail.read(now, hooks)
             except DatabaseProblem:
                 continue  # the connection list says what is wrong with it
-            for session, project, first, last, events, errors in result.rows:
-                row = (project, session, first, last, events, errors or 0, round((last or 0) - (first or 0), 1))
-                merged.append((last or 0, f'{database_id}:{session}', row))
+            tally.forget_before(now - RECENT)
+            merged.extend((facts.last, f'{database_id}:{session}', facts.row(session, now))
+                          for session, facts in tally.sessions.items())
         listed = min(len(merged), self.limit)
-        self.publish(merged, self.limit, listed, listed)
+        self.publish(merged, self.limit, len(merged), listed)
 
 
 class SessionFeeds:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 CELL_CHARACTERS = 80
 BLOB_PREVIEW_BYTES = 16
 
@@ -41,3 +44,18 @@ def age_text(seconds: float | None) -> str:
             return f'{int(seconds // size)} {unit} ago'
     days = int(seconds // 86400)
     return f'{days} day{"" if days == 1 else "s"} ago'
+
+
+def parse_json(value: object) -> Any | None:
+    """The JSON document in a text or BLOB value (eyelet's `data`), or None when it holds none."""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode()
+        except UnicodeDecodeError:
+            return None
+    if not isinstance(value, str) or value[:1] not in ('{', '['):
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
