@@ -10,12 +10,14 @@ from typing import Any
 # `12:04:31` today, with the date before it on other days; the age and the whole date on hover.
 TIME: dict[str, Any] = {
     'headerName': 'time', 'minWidth': 90,
-    ':valueFormatter': "(p) => { if (!p.value) return ''; const d = new Date(Number(p.value) * 1000);"
+    ':valueFormatter': "(p) => { if (!p.value || isNaN(Number(p.value))) return p.value || '';"
+                       " const d = new Date(Number(p.value) * 1000);"
                        " const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit',"
                        " second: '2-digit', hour12: false });"
                        " return d.toDateString() === new Date().toDateString() ? time"
                        " : d.toLocaleDateString() + ' ' + time; }",
-    ':tooltipValueGetter': "(p) => { if (!p.value) return ''; const s = Date.now() / 1000 - Number(p.value);"
+    ':tooltipValueGetter': "(p) => { if (!p.value || isNaN(Number(p.value))) return p.value || '';"
+                           " const s = Date.now() / 1000 - Number(p.value);"
                            " const age = s < 2 ? 'just now' : s < 60 ? Math.floor(s) + ' s ago'"
                            " : s < 3600 ? Math.floor(s / 60) + ' min ago' : s < 86400 ? Math.floor(s / 3600)"
                            " + ' h ago' : Math.floor(s / 86400) + ' days ago';"
@@ -48,3 +50,6 @@ SESSION: dict[str, Any] = {
 WHAT: dict[str, Any] = {'headerName': 'what', 'minWidth': 200, 'flex': 1, ':tooltipValueGetter': '(p) => p.value'}
 FAILURES: dict[str, Any] = {'type': 'rightAligned',
                             ':cellStyle': "(p) => Number(p.value) > 0 ? { color: '#e53935' } : null"}
+
+RECORDS: dict[str, dict[str, Any]] = {'timestamp': TIME, 'what': WHAT, 'outcome': OUTCOME}
+"""For eyelet's `hooks` table page: the record's time, what and outcome read like the feed's."""

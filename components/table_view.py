@@ -11,6 +11,7 @@ from nicegui import ui
 from eyelet_gui.components.live_grid import ColumnOptions, LiveGrid
 from eyelet_gui.components.row_panel import row_panel
 from eyelet_gui.sources.query import OPERATORS, Filter, Operator, Query, Sort
+from eyelet_gui.state.event_rows import DERIVED_COLUMNS
 from eyelet_gui.state.grid_feed import FeedProvider
 from eyelet_gui.state.query_url import query_string
 
@@ -111,8 +112,9 @@ class TableView:
     def _refresh_controls(self) -> None:
         """Runs on every change, so it touches only what differs: each element update re-sends the element."""
         live = self.grid.feed.live
-        if list(live.columns) != self._column_select.options:
-            self._column_select.set_options(list(live.columns))
+        stored = [name for name in live.columns if name not in DERIVED_COLUMNS]  # what SQL can filter on
+        if stored != self._column_select.options:
+            self._column_select.set_options(stored)
         filtered = bool(self.query.filters or self.query.search)
         text = f'{live.matching:,} of {live.total:,} rows match' if filtered else f'{live.total:,} rows'
         self.counts.set_text(live.problem or text)
@@ -145,7 +147,7 @@ class TableView:
             self.grid.pause()
 
     async def _sort(self, column: str) -> None:
-        if column and self.sortable:
+        if column and self.sortable and column not in DERIVED_COLUMNS:
             await self._change(sort=next_sort(self.query.sort, column), offset=0)
 
     async def _change(self, **changes: Any) -> None:

@@ -7,23 +7,25 @@ from urllib.parse import quote
 
 from nicegui import ui
 
+from eyelet_gui.components import cells
 from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
 from eyelet_gui.components.live_grid import LiveGrid
 from eyelet_gui.components.session_timeline import session_timeline
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
 
-TIME = "(p) => p.value ? new Date(Number(p.value) * 1000).toLocaleString() : ''"
 COLUMNS: dict[str, dict[str, Any]] = {
-    'project_dir': {'headerName': 'project', ':valueFormatter': "(p) => (p.value || '').split('/').pop()"},
-    'session_id': {'headerName': 'session'},
-    'first': {'headerName': 'first event', ':valueFormatter': TIME},
-    'last': {'headerName': 'last event', ':valueFormatter': TIME},
-    'events': {'type': 'rightAligned'},
-    'errors': {'type': 'rightAligned', ':cellStyle': "(p) => Number(p.value) > 0 ? { color: '#e53935' } : null"},
-    'span': {'headerName': 'span', 'type': 'rightAligned',
-             ':valueFormatter': "(p) => { const s = Number(p.value); return s < 60 ? s.toFixed(0) + ' s' : "
-                                "s < 3600 ? (s / 60).toFixed(1) + ' min' : (s / 3600).toFixed(1) + ' h'; }"},
+    'state': cells.OUTCOME | {'headerName': 'state'},
+    'project_dir': cells.PROJECT,
+    'branch': {'headerName': 'branch'},
+    'session_id': cells.SESSION,
+    'prompt': cells.WHAT | {'headerName': 'last prompt'},
+    'prompts': {'type': 'rightAligned'},
+    'calls': {'headerName': 'tool calls', 'type': 'rightAligned'},
+    'failures': cells.FAILURES,
+    'running': {'type': 'rightAligned'},
+    'duration': cells.SECONDS | {'headerName': 'duration'},
+    'last': cells.TIME | {'headerName': 'last activity'},
 }
 
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import Request
 from nicegui import ui
 
+from eyelet_gui.components import cells
 from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
 from eyelet_gui.components.table_view import TableView, view_url
 from eyelet_gui.state.dashboard import Dashboard
@@ -47,4 +48,5 @@ def register(dashboard: Dashboard) -> None:
                                      f'{query_string(view.query)}{separator}export={export_id}')
 
             view = TableView(dashboard.feeds[database.id], query, view_url(table_path(database.id, name)),
-                             on_export=export)
+                             on_export=export, column_options=lambda column: cells.RECORDS.get(column, {})
+                             if name == 'hooks' else {})

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eyelet_gui.state.diff import Row
+from eyelet_gui.state.diff import Delta, Row
 from eyelet_gui.state.hook_events import FAILED_STATUSES, failure_text, input_data, what
+from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.merged_rows import MergedRows
 from eyelet_gui.state.tool_calls import HookEvent, Pairing, ToolCall
 
 EVENT_COLUMNS = ('id', 'timestamp', 'session_id', 'hook_type', 'tool_name', 'project_dir', 'status', 'duration_ms',
@@ -80,3 +82,69 @@ def outcome_cells(call: ToolCall | None, *, complete: bool) -> tuple[str, float 
         return '', None
     duration = call.duration_ms
     return call.outcome, None if duration is None else round(duration)
+
+
+SILENT_VALUES = (None, '', 'unknown')
+MAY_BE_SILENT = ('status', 'duration_ms', 'error_code', 'git_branch')
+"""Columns eyelet 0.3.5 never fills (`status` is `unknown`, the rest NULL on every record)."""
+
+
+def readable_columns(columns: tuple[str, ...], rows: list[tuple[str, Row]]) -> tuple[str, ...]:
+    """The columns to show: `what` and `outcome` after `tool_name`, without the columns that say nothing in
+    `rows` (decided once per view, from its first window, so that columns do not come and go with each commit)."""
+    silent = {name for name in MAY_BE_SILENT if name in columns
+              and all(row[columns.index(name)] in SILENT_VALUES for _, row in rows)}
+    shown = [name for name in columns if name not in silent]
+    at = shown.index('tool_name') + 1
+    return (*shown[:at], *DERIVED_COLUMNS, *shown[at:])
+
+
+class ReadableRecords(MergedRows):
+    """A live query's rows, and for eyelet's `hooks` each record's what and outcome; other tables pass through.
+
+    The RowSource a table page's grid shows (state/grid_feed.py); `source` is the live query itself."""
+
+    def __init__(self, source: LiveQuery) -> None:
+        super().__init__(())
+        self.source = source
+        self._facts = FactsCache()
+        self._follow(Delta(columns=source.columns))
+        source.delta.subscribe(self._follow, unsubscribe_on_delete=False)
+        source.problem_changed.subscribe(self._problem, unsubscribe_on_delete=False)
+
+    def close(self) -> None:
+        self.source.delta.unsubscribe(self._follow)
+        self.source.problem_changed.unsubscribe(self._problem)
+
+    def _problem(self) -> None:
+        self.problem = self.source.problem
+        self.problem_changed.emit()
+
+    def _follow(self, delta: Delta) -> None:
+        source = self.source
+        self.problem = source.problem
+        if not is_event_table(source.columns):
+            self.columns, self.rows, self.total, self.matching = source.columns, source.rows, source.total, \
+                source.matching
+            self.delta.emit(delta)
+            return
+        facts = self._facts.facts(source.rows, source.columns)
+        calls = pair_window([fact.event for fact in facts])
+        complete = not (source.query.filters or source.query.search)
+        if delta.columns is not None or not self.columns:
+            self.columns, self.rows = readable_columns(source.columns, source.rows), []
+        positions = {name: index for index, name in enumerate(source.columns)}
+        entries: list[tuple[Any, str, Row]] = []
+        for index, ((key, row), fact) in enumerate(zip(source.rows, facts, strict=True)):
+            outcome, _ = outcome_cells(calls.get(index), complete=complete)
+            derived = {'what': fact.what, 'outcome': outcome}
+            entries.append((-index, key, tuple(derived[name] if name in derived else row[positions[name]]
+                                               for name in self.columns)))
+        if delta.columns is not None:  # the grids rebuild from `rows`
+            self.rows = [(key, row) for _, key, row in entries]
+            self.total, self.matching = source.total, source.matching
+            self.delta.emit(Delta(added=tuple((i, key, row) for i, (key, row) in enumerate(self.rows)),
+                                  columns=self.columns, total=self.total, matching=self.matching))
+            return
+        # Sorted by -index: the live query's own order, whatever its sort.
+        self.publish(entries, len(entries), source.total, source.matching)

@@ -13,7 +13,7 @@ from nicegui import Event
 
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.diff import Delta, Row, apply_delta
-from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.event_rows import ReadableRecords
 from eyelet_gui.state.row_detail import RowDetail
 from eyelet_gui.state.shared import Shared
 from eyelet_gui.state.values import cell_text
@@ -96,7 +96,10 @@ class GridFeeds:
 
     def __init__(self, watcher: Watcher) -> None:
         self.watcher = watcher
-        self._feeds: Shared[Query, GridFeed] = Shared(lambda query: GridFeed(watcher.subscribe(query)), self._close)
+        self._feeds: Shared[Query, GridFeed] = Shared(self._open, self._close)
+
+    def _open(self, query: Query) -> GridFeed:
+        return GridFeed(ReadableRecords(self.watcher.subscribe(query)))
 
     def acquire(self, query: Query) -> GridFeed:
         return self._feeds.acquire(query)
@@ -110,8 +113,10 @@ class GridFeeds:
 
     async def _close(self, query: Query, feed: GridFeed) -> None:
         feed.close()
+        assert isinstance(feed.live, ReadableRecords)
+        feed.live.close()
         await self.watcher.release(query)
 
     def detail(self, feed: GridFeed, key: str) -> RowDetail:
-        assert isinstance(feed.live, LiveQuery)
-        return RowDetail(self.watcher, feed.live, key)
+        assert isinstance(feed.live, ReadableRecords)
+        return RowDetail(self.watcher, feed.live.source, key)
