@@ -134,18 +134,22 @@ class _Session:
     def batch(self, at: float) -> float:
         """Several read-only calls at once, as Claude Code runs them: every PreToolUse before the first end."""
         ends = [self.call(at + index * 0.004, self.rng.choice(tools.READ_ONLY)(self.rng, self.cwd))
-                for index in range(self.rng.randint(2, 5))]
+                for index in range(self.rng.randint(2, 4))]
         return max(ends)
 
     def task(self) -> None:
         """A subagent: its own calls (same session) inside the Task call, its SubagentStop, then the Task's end."""
         rng, start = self.rng, self.clock
         description, kind = rng.choice(SUBAGENT_TASKS)
-        clock, calls = start + rng.uniform(1.0, 3.0), 0
-        for _ in range(rng.randint(2, 5)):
-            clock = self.batch(clock) + rng.uniform(0.5, 3.0)
-            calls += 1
+        clock, first = start + rng.uniform(1.0, 3.0), len(self.events)
+        for _ in range(rng.randint(2, 4)):
+            if rng.random() < 0.5:
+                clock = self.batch(clock)
+            else:
+                clock = self.call(clock, rng.choice((*tools.READ_ONLY, tools.bash))(rng, self.cwd))
+            clock += rng.uniform(0.5, 3.0)
         self.emit(clock, stop(self.id, self.cwd, subagent=True))
+        calls = sum(payload['hook_event_name'] == 'PreToolUse' for _, payload in self.events[first:])
         task = tools.task_call(rng, description, kind, calls, clock + 0.2 - start)
         self.clock = self.call(start, task)
 
@@ -157,8 +161,9 @@ class _Session:
             self.emit(self.clock - 0.5, pre_compact(self.id, self.cwd))
         self.emit(self.clock, user_prompt(self.id, self.cwd, prompt))
         plan, done = rng.choice(PLANS), 0
-        self.clock = self.call(self.clock + rng.uniform(1.0, 4.0), tools.todo_write(plan, done))
-        steps = ['single'] * rng.randint(3, 9) + ['batch'] * rng.randint(0, 2) + ['task'] * (rng.random() < 0.25)
+        if rng.random() < 0.5:
+            self.clock = self.call(self.clock + rng.uniform(1.0, 4.0), tools.todo_write(plan, done))
+        steps = ['single'] * rng.randint(3, 9) + ['batch'] * rng.randint(0, 1) + ['task'] * (rng.random() < 0.25)
         rng.shuffle(steps)
         for step in steps:
             self.clock += rng.uniform(0.8, 6.0)  # the model thinks
@@ -168,7 +173,7 @@ class _Session:
                 self.clock = self.batch(self.clock)
             if step == 'task':
                 self.task()
-            if rng.random() < 0.2 and done < len(plan):
+            if rng.random() < 0.1 and done < len(plan):
                 done += 1
                 self.clock = self.call(self.clock + rng.uniform(0.5, 2.0), tools.todo_write(plan, done))
         self.clock += rng.uniform(1.0, 5.0)
@@ -186,7 +191,9 @@ def session_payloads(rng: random.Random, start: float, project: Project, *, hang
             session.clock += 60.0
             session.emit(session.clock, notification(session.id, session.cwd, 'Claude is waiting for your input'))
     if hang:
-        session.clock += rng.uniform(2.0, 10.0)
+        session.clock += rng.uniform(5.0, 20.0)
+        session.emit(session.clock, user_prompt(session.id, session.cwd, 'Start the dev server and check the page'))
+        session.clock += rng.uniform(2.0, 6.0)
         forever = {'command': 'npm run dev', 'description': 'Start the development server'}
         session.emit(session.clock, pre_tool_use(session.id, session.cwd, 'Bash', forever, session.tool_use_id()))
         session.clock += rng.uniform(120.0, 480.0)
