@@ -1,37 +1,75 @@
-"""eyelet's own logger in a separate process: `python tests/eyelet_logger.py DB PROJECT HOOK_TYPE TOOL [ERROR]`.
+"""eyelet's own code path writes the test records: its HookLogger in a separate process, or its `execute` command.
 
-Writes one record through `eyelet.services.sqlite_logger.SQLiteLogger`, exactly as eyelet's hook handler does.
+`log_payloads` runs `HookLogger(ConfigService(project), project).log_hook(payload, start_time)` for each event in
+one subprocess (`python tests/eyelet_logger.py PROJECT` with the events as JSON on stdin); `eyelet_execute` runs the
+command Claude Code's hooks run. Both set HOME to a temporary folder: eyelet reads ~/.claude/eyelet.yaml and writes
+~/.eyelet/eyelet.db, and a test must touch neither the user's files nor depend on them.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
-import time
+import tempfile
 import warnings
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from eyelet_gui.sources.eyelet_schema import ENV_PREFIXES
 
 SCRIPT = Path(__file__).resolve()
+CONFIG = 'logging:\n  format: sqlite\n  scope: project\n'
+EYELET = Path(sys.executable).with_name('eyelet')
 
 
-def log_hook(database: Path, project: str, hook_type: str, tool: str | None, error: str | None = None) -> None:
-    subprocess.run([sys.executable, str(SCRIPT), str(database), project, hook_type, tool or '', error or ''],
-                   check=True, capture_output=True)
+def database_of(project_dir: Path) -> Path:
+    """Where eyelet's project scope puts the log."""
+    return project_dir / '.eyelet-logging' / 'eyelet.db'
 
 
-def main(database: str, project: str, hook_type: str, tool: str, error: str) -> None:
+def _prepare(project_dir: Path, env: dict[str, str] | None, home: str) -> dict[str, str]:
+    """Write the project's eyelet.yaml if it has none; the hook process's environment: this one without its own
+    CLAUDE*/ANTHROPIC*/EYELET* variables (eyelet records them all), with `env` and the temporary HOME."""
+    config = project_dir / 'eyelet.yaml'
+    if not config.exists():
+        project_dir.mkdir(parents=True, exist_ok=True)
+        config.write_text(CONFIG)
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIXES)}
+    return {**inherited, **(env or {}), 'HOME': home}
+
+
+def log_payloads(project_dir: Path, events: list[tuple[float | None, dict[str, Any]]], *,
+                 env: dict[str, str] | None = None) -> Path:
+    """Log Claude Code payloads through eyelet's HookLogger, each at its time (None: now); return the database."""
+    with tempfile.TemporaryDirectory(prefix='eyelet-home-') as home:
+        subprocess.run([sys.executable, str(SCRIPT), str(project_dir)], input=json.dumps(events), text=True,
+                       env=_prepare(project_dir, env, home), check=True, capture_output=True)
+    return database_of(project_dir)
+
+
+def eyelet_execute(project_dir: Path, payload: dict[str, Any], *,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `eyelet execute --log-only` with the payload on stdin, in the project, as a Claude Code hook does.
+
+    eyelet 0.3.5 exits 1 after logging an event name its enum lacks (SessionStart, PostToolUseFailure …): the row
+    is written all the same, so the exit status is the caller's to judge."""
+    with tempfile.TemporaryDirectory(prefix='eyelet-home-') as home:
+        return subprocess.run([str(EYELET), 'execute', '--log-only'], input=json.dumps(payload), text=True,
+                              cwd=project_dir, env=_prepare(project_dir, env, home), capture_output=True, check=False)
+
+
+def main(project: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # eyelet 0.3.5 uses pydantic's deprecated class-based config
-        from eyelet.domain.hooks import ExecutionResult, HookData
-        from eyelet.services.sqlite_logger import SQLiteLogger
-    now = time.time()
-    SQLiteLogger(Path(database)).log_hook(HookData(
-        timestamp=datetime.fromtimestamp(now, tz=timezone.utc).isoformat(), timestamp_unix=now, hook_type=hook_type,
-        tool_name=tool or None, session_id='session-' + project, transcript_path='/tmp/transcript.jsonl',
-        cwd=Path('/home/dev/code') / project, input_data={'tool_input': {'command': 'pytest -q'}},
-        execution=ExecutionResult(status='error' if error else 'success', duration_ms=42,
-                                  error_message=error or None)))
+        from eyelet.services.config_service import ConfigService
+        from eyelet.services.hook_logger import HookLogger
+    project_dir = Path(project)
+    logger = HookLogger(ConfigService(project_dir), project_dir)
+    for at, payload in json.load(sys.stdin):
+        logger.log_hook(payload, None if at is None else datetime.fromtimestamp(at))
 
 
 if __name__ == '__main__':
