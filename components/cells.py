@@ -47,7 +47,7 @@ SESSION: dict[str, Any] = {
     'headerName': 'session', ':valueFormatter': "(p) => (p.value || '').slice(0, 8)",
     ':tooltipValueGetter': '(p) => p.value',
 }
-WHAT: dict[str, Any] = {'headerName': 'what', 'minWidth': 200, 'flex': 1, ':tooltipValueGetter': '(p) => p.value'}
+WHAT: dict[str, Any] = {'headerName': 'what', 'minWidth': 200, ':tooltipValueGetter': '(p) => p.value'}
 FAILURES: dict[str, Any] = {'type': 'rightAligned',
                             ':cellStyle': "(p) => Number(p.value) > 0 ? { color: '#e53935' } : null"}
 

@@ -46,7 +46,7 @@ CLOCK = {'type': 'date', 'tickformat': '%H:%M'}  # the last hour: the date would
 EXTRA_LAYOUT: tuple[dict[str, Any], ...] = ({'barmode': 'stack', 'xaxis': CLOCK},
                                             {'barmode': 'stack', 'xaxis': BY_SIZE},
                                             {'barmode': 'group', 'xaxis': BY_SIZE, 'yaxis': {'type': 'log'}},
-                                            {'xaxis': CLOCK, 'yaxis': {'rangemode': 'tozero', 'tickformat': 'd'}})
+                                            {'xaxis': CLOCK, 'yaxis': {'rangemode': 'tozero'}})
 
 
 def charts(state: Charts) -> None:

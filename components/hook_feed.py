@@ -7,7 +7,8 @@ from typing import Any
 from eyelet_gui.components import cells
 from eyelet_gui.components.table_view import TableView, view_url
 from eyelet_gui.sources.query import Query
-from eyelet_gui.state.hook_feed import DEFAULT_FEED, HookFeeds
+from eyelet_gui.state.grid_feed import field_id
+from eyelet_gui.state.hook_feed import DEFAULT_FEED, FEED_COLUMNS, HookFeeds
 
 # Constant JavaScript only: cell values are looked up in these maps, never evaluated.
 HOOK_COLOURS = ("{PreToolUse: '#1e88e5', PostToolUse: '#43a047', UserPromptSubmit: '#8e24aa', Notification: '#fb8c00',"
@@ -26,7 +27,28 @@ COLUMNS: dict[str, dict[str, Any]] = {
 }
 
 
+def _field(name: str) -> str:
+    return field_id(FEED_COLUMNS.index(name))
+
+
+# On a phone: one column, two lines per record (time · hook · tool · outcome, then what), built as text nodes.
+COMPACT = {
+    ':cellRenderer': f"""(p) => {{
+      const d = p.data, line = (text, style) => {{
+        const div = document.createElement('div'); div.textContent = text; div.style.cssText = style; return div; }};
+      const at = new Date(Number(d.{_field('timestamp')}) * 1000).toLocaleTimeString([], {{ hour12: false }});
+      const head = [at, d.{_field('hook_type')}, d.{_field('tool_name')}, d.{_field('outcome')}].filter(Boolean)
+        .join(' · ');
+      const box = document.createElement('div');
+      box.append(line(head, d.{_field('outcome')} === 'failed' ? 'color: #e53935' : 'font-weight: 500'),
+                 line(d.{_field('what')}, 'white-space: normal; word-break: break-word; opacity: 0.85'));
+      box.style.cssText = 'line-height: 1.35; padding: 4px 0';
+      return box;
+    }}""",
+}
+
+
 def hook_feed(feeds: HookFeeds, query: Query | None = None) -> TableView:
     """Newest hook events first across all eyelet databases; filters and search are live queries in each."""
     return TableView(feeds, query or DEFAULT_FEED, view_url('/'), paged=False,
-                     sortable=False, column_options=lambda name: COLUMNS.get(name, {}))
+                     sortable=False, column_options=lambda name: COLUMNS.get(name, {}), compact=COMPACT)

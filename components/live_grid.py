@@ -74,6 +74,19 @@ INSTALL_APPLY_LIVE_DELTA = '''(params) => {
   };
 }'''
 
+COMPACT = 'compact'
+COMPACT_BELOW = 600
+"""Grid widths (px) below which a grid with a compact column shows that column alone: a list, not a table."""
+# Runs when the grid is first laid out and whenever its width changes. Constant code.
+SHOW_COMPACT_WHEN_NARROW = f'''(params) => {{
+  const compact = params.clientWidth > 0 && params.clientWidth < {COMPACT_BELOW};
+  const others = params.api.getColumns().map((column) => column.getColId()).filter((id) => id !== '{COMPACT}');
+  params.api.setColumnsVisible(others, !compact);
+  params.api.setColumnsVisible(['{COMPACT}'], compact);
+  params.api.setGridOption('headerHeight', compact ? 0 : undefined);  // one column needs no header
+  if (compact) params.api.setColumnWidths([{{ key: '{COMPACT}', newWidth: params.clientWidth - 20 }}]);
+}}'''
+
 ColumnOptions = Callable[[str], dict[str, Any]]
 """Extra AG Grid column definition for a column, by its name (constant JavaScript only, never data)."""
 
@@ -95,7 +108,8 @@ class LiveGrid:
     """One tab's grid on a shared GridFeed; `set_query` switches feeds, `pause`/`resume` hold changes back."""
 
     def __init__(self, feeds: FeedSource, query: Query, *, on_select: Callable[[str | None], Any],
-                 on_sort: Callable[[str], Any], column_options: ColumnOptions | None = None) -> None:
+                 on_sort: Callable[[str], Any], column_options: ColumnOptions | None = None,
+                 compact: dict[str, Any] | None = None) -> None:
         ui.add_css(STYLE, shared=True)
         self.feeds = feeds
         self.query = query
@@ -114,6 +128,7 @@ class LiveGrid:
         """Called after every applied change (counts, badges)."""
         self._on_select = on_select
         self._column_options = column_options or (lambda _: {})
+        self._compact = compact
         self._on_sort = on_sort
         with Lifetime().classes('w-full') as lifetime:
             self.grid = ui.aggrid(self._options(), auto_size_columns=False)
@@ -128,12 +143,15 @@ class LiveGrid:
 
     def _options(self) -> dict[str, Any]:
         columns = self.feed.live.columns
+        compact = {} if self._compact is None else {':onGridSizeChanged': SHOW_COMPACT_WHEN_NARROW}
         return {
             'theme': 'balham',
             'context': {'build': self._builds},
             'columnDefs': [{'field': field_id(i), 'headerName': _header(name, self.query.sort), 'sortable': False,
                             'headerTooltip': f'{name} — click to sort', **self._column_options(name)}
-                           for i, name in enumerate(columns)],
+                           for i, name in enumerate(columns)]
+                          + ([{'colId': COMPACT, 'hide': True, 'autoHeight': True, 'headerName': '', **self._compact}]
+                             if self._compact is not None else []),
             'rowData': self.feed.rows,
             ':getRowId': f'(params) => params.data.{KEY_FIELD}',
             ':onGridReady': INSTALL_APPLY_LIVE_DELTA,
@@ -144,6 +162,7 @@ class LiveGrid:
             'suppressColumnVirtualisation': True,
             'animateRows': True,
             'overlayNoRowsTemplate': 'No rows',
+            **compact,
         }
 
     def _column_name(self, field: str | None) -> str:

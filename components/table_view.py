@@ -43,7 +43,7 @@ class TableView:
 
     def __init__(self, feeds: FeedProvider, query: Query, url: Callable[[Query], str], *,
                  on_export: Callable[[str], Any] | None = None, paged: bool = True, sortable: bool = True,
-                 column_options: ColumnOptions | None = None) -> None:
+                 column_options: ColumnOptions | None = None, compact: dict[str, Any] | None = None) -> None:
         self.feeds = feeds
         self.url = url
         self.sortable = sortable
@@ -69,7 +69,7 @@ class TableView:
         with ui.row().classes('w-full items-start gap-4 flex-col md:flex-row md:flex-nowrap'):
             with ui.column().classes('grow min-w-0 w-full'):
                 self.grid = LiveGrid(feeds, query, on_select=self._select, on_sort=self._sort,
-                                     column_options=column_options)
+                                     column_options=column_options, compact=compact)
             self.panel = ui.column().classes('w-full md:w-96 shrink-0 max-h-[70vh] overflow-auto')
             self.panel.set_visibility(False)
         self.follow.on_value_change(lambda e: setattr(self.grid, 'follow', e.value))
