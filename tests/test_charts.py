@@ -7,56 +7,78 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from eyelet_gui.settings import Settings
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create_modern_database
-from eyelet_gui.state.charts import MINUTES, Aggregates, ToolFigures, aggregate, nearest_rank
+from eyelet_gui.state.charts import MINUTES, Aggregates, HourTally, ToolFigures, aggregate, nearest_rank
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.figure_patch import trace_patch
+from eyelet_gui.state.tool_calls import HookEvent
+from eyelet_gui.state.watcher import Watcher
 
 from .conftest import ServedApp
-from .eyelet_logger import log_hook
+from .eyelet_logger import log_payloads
+from .records import BASH, Session
 from .test_engine import eventually, watching
 
 NOW = math.floor(1_900_000_000 / 60) * 60 + 30.0  # half way through a minute
+READ = {'file_path': 'src/app.py'}
 
 
-ROWS = [  # (seconds before NOW, hook type, tool, status, duration)
-    (0, 'PreToolUse', 'Bash', 'success', 1), (1, 'PostToolUse', 'Bash', 'error', 300),
-    (5, 'PostToolUse', 'Bash', 'success', 100), (10, 'PostToolUse', 'Bash', 'success', 200),
-    (20, 'PostToolUse', 'Read', 'success', 7), (40, 'UserPromptSubmit', None, 'success', 3),
-    (65, 'PostToolUse', 'Read', 'error', 9), (3 * 3600, 'PostToolUse', 'Read', 'success', 1),  # too old
-]
+def acme(tmp_path: Path, now: float = NOW) -> Session:
+    """Calls in this minute and the one before, one still running, and one three hours old."""
+    return (Session('s1', str(tmp_path / 'acme'))
+            .call(now - 20, now - 19.7, 't1', 'Bash', BASH, error='Exit code 1')
+            .call(now - 10.1, now - 10, 't2', 'Bash', BASH)
+            .call(now - 5.2, now - 5, 't3', 'Bash', BASH)
+            .begin(now - 1, 't6', 'Grep', {'pattern': 'TODO'})
+            .prompt(now - 50, 'Fix the tests')
+            .call(now - 40.007, now - 40, 't4', 'Read', READ)
+            .call(now - 65.009, now - 65, 't5', 'Read', READ, error='File does not exist.')
+            .call(now - 3 * 3600 - 1, now - 3 * 3600, 't0', 'Read', READ))
 
 
-def database(path: Path, rows: Sequence[tuple[float, str, str | None, str, int | None]] = ROWS,
-             now: float = NOW) -> Path:
-    create_modern_database(path)
-    connection = connect_writer(path)
-    for before, hook_type, tool, status, duration in rows:
-        connection.execute(INSERT_HOOK, {
-            'timestamp': now - before, 'timestamp_iso': '', 'session_id': 's', 'hook_type': hook_type,
-            'tool_name': tool, 'status': status, 'duration_ms': duration, 'hostname': '', 'ip_address': '',
-            'project_dir': '/p', 'data': '{}'})
-    connection.close()
-    return path
+def logged(tmp_path: Path, session: Session) -> Path:
+    return log_payloads(Path(session.cwd), sorted(session.events, key=lambda event: event[0]))
 
 
-async def test_aggregates_equal_hand_checked_values(tmp_path: Path) -> None:
-    async with watching(database(tmp_path / 'eyelet.db')) as watcher:
-        result = await aggregate([watcher], NOW)
+async def hour(watcher: Watcher, now: float = NOW) -> tuple[HourTally, Aggregates]:
+    tally = HourTally(watcher)
+    await tally.tail.read(now, (await watcher.relations())['hooks'])
+    return tally, aggregate([tally], now)
+
+
+EXPECTED_TOOLS = {'Bash': ToolFigures(calls=3, p50_ms=200, p95_ms=300, failures=1),
+                  'Read': ToolFigures(calls=2, p50_ms=7, p95_ms=9, failures=1)}
+
+
+async def test_aggregates_of_eyelets_records_equal_hand_checked_values(tmp_path: Path) -> None:
+    """Real records (status unknown, duration NULL): durations and failures come from pairing both ends."""
+    async with watching(logged(tmp_path, acme(tmp_path))) as watcher:
+        _, result = await hour(watcher)
     assert result.last_minute == math.floor(NOW / 60)
-    # NOW is 30 s into its minute: 0, 1, 5, 10 and 20 s before it fall in this minute, 40 and 65 s in the one before.
-    assert {hook: counts[-3:] for hook, counts in result.events.items()} == {
-        'PostToolUse': [0, 1, 4], 'PreToolUse': [0, 0, 1], 'UserPromptSubmit': [0, 1, 0]}
+    # NOW is 30 s into its minute: 1 to 20 s before it fall in this minute, 40 to 65 s in the one before.
+    assert {hook: counts[-2:] for hook, counts in result.events.items()} == {
+        'PostToolUse': [1, 2], 'PostToolUseFailure': [1, 1], 'PreToolUse': [2, 4], 'UserPromptSubmit': [1, 0]}
     assert all(len(counts) == MINUTES for counts in result.events.values())
-    assert result.error_rate[-2:] == [1.0, 0.25]
-    assert result.error_rate[0] is None
-    assert result.tools == {'Bash': ToolFigures(calls=3, p50_ms=200, p95_ms=300, errors=1),
-                            'Read': ToolFigures(calls=2, p50_ms=7, p95_ms=9, errors=1)}
+    assert result.failures[-2:] == [1, 1]
+    assert sum(result.failures) == 2
+    assert result.tools == EXPECTED_TOOLS
+    assert result.running == 1
+
+
+async def test_a_refresh_reads_only_what_was_committed_since(tmp_path: Path) -> None:
+    path = logged(tmp_path, acme(tmp_path))
+    async with watching(path) as watcher:
+        tally, _ = await hour(watcher)
+        read: list[list[HookEvent]] = []
+        tally.tail._consume = read.append  # type: ignore[method-assign]
+        log_payloads(path.parent.parent, Session('s1', str(tmp_path / 'acme'))
+                     .end(NOW - 0.5, 't6', 'Grep', {'pattern': 'TODO'}).events)
+        await tally.tail.read(NOW, (await watcher.relations())['hooks'])
+    assert [(event.hook_type, event.tool_use_id) for batch in read for event in batch] == [('PostToolUse', 't6')]
 
 
 def test_nearest_rank_percentiles() -> None:
@@ -68,15 +90,17 @@ def test_nearest_rank_percentiles() -> None:
 
 async def test_percentiles_across_databases_are_exact(tmp_path: Path) -> None:
     """Bash's calls split over two projects: the percentiles are those of all six calls together."""
-    (tmp_path / 'a').mkdir()
-    (tmp_path / 'b').mkdir()
-    first = database(tmp_path / 'a' / 'eyelet.db', [(1, 'PostToolUse', 'Bash', 'success', ms) for ms in (10, 20, 30)])
-    second = database(tmp_path / 'b' / 'eyelet.db', [(1, 'PostToolUse', 'Bash', 'error', ms) for ms in (5, 600)]
-                      + [(2, 'PostToolUse', 'Bash', 'success', None), (3, 'PostToolUse', 'Bash', 'success', 7)])
-    async with watching(first) as one, watching(second) as other:
-        result = await aggregate([one, other], NOW)
-    # Durations 5, 7, 10, 20, 30, 600 (a NULL duration counts as a call, not as a duration): ranks 3 and 6.
-    assert result.tools == {'Bash': ToolFigures(calls=7, p50_ms=10, p95_ms=600, errors=2)}
+    first, second = Session('a', str(tmp_path / 'a')), Session('b', str(tmp_path / 'b'))
+    for number, ms in enumerate((10, 20, 30)):
+        first.call(NOW - 10 - ms / 1000, NOW - 10, f'a{number}', 'Bash', BASH)
+    for number, ms in enumerate((5, 600, 7)):
+        second.call(NOW - 10 - ms / 1000, NOW - 10, f'b{number}', 'Bash', BASH, error='failed' if ms < 7 else None)
+    second.end(NOW - 5, 'unpaired', 'Bash', BASH)  # its PreToolUse was never logged: a call without a duration
+    async with watching(logged(tmp_path, first)) as one, watching(logged(tmp_path, second)) as other:
+        tallies = [(await hour(watcher))[0] for watcher in (one, other)]
+    result = aggregate(tallies, NOW)
+    # Durations 5, 7, 10, 20, 30, 600 (the unpaired call counts as a call, not as a duration): ranks 3 and 6.
+    assert result.tools == {'Bash': ToolFigures(calls=7, p50_ms=10, p95_ms=600, failures=1)}
 
 
 COUNT_PLOTLY_CALLS = """() => {
@@ -90,25 +114,28 @@ COUNT_PLOTLY_CALLS = """() => {
 
 async def test_charts_follow_eyelets_logger(served_app: Callable[..., ServedApp], browser: Any,
                                             tmp_path: Path) -> None:
-    project = tmp_path / 'acme' / '.eyelet-logging' / 'eyelet.db'
-    project.parent.mkdir(parents=True)
-    log_hook(project, 'acme', 'PostToolUse', 'Bash')
-    app = served_app(str(project))
+    """eyelet's own logger, in another process, commits calls one record at a time: the calls chart follows by
+    patches, never redrawn, and a failed call shows in the failures chart."""
+    cwd, now = tmp_path / 'acme', time.time()
+    # Every hook type from the start: a type new to the hour adds a trace, which draws its chart anew.
+    path = log_payloads(cwd, Session('s1', str(cwd)).call(now - 1, now - 0.5, 't1', 'Bash', BASH)
+                        .call(now - 1, now - 0.5, 't0', 'Read', READ, error='File does not exist.').events)
+    app = served_app(str(path))
     page = await browser.new_page()
     await page.goto(app.url)
-    calls = "document.querySelectorAll('.js-plotly-plot')[1]?.data?.[0]"
-    await page.wait_for_function(f"{calls}?.y?.[0] === 1", timeout=15_000)
+    calls = "document.querySelectorAll('.js-plotly-plot')[1]?.data?.[0]"  # the ok calls per tool
+    await page.wait_for_function(f"{calls}?.y?.[0] === 1 && {calls}?.y?.length === 2", timeout=15_000)
     await page.evaluate(COUNT_PLOTLY_CALLS)
-    log_hook(project, 'acme', 'PostToolUse', 'Bash', error='Command failed')
-    log_hook(project, 'acme', 'PostToolUse', 'Read')
-    await page.wait_for_function(f"JSON.stringify([{calls}.x, {calls}.y]) === '[[\"Bash\",\"Read\"],[2,1]]'",
-                                 timeout=15_000)
+    log_payloads(cwd, Session('s1', str(cwd)).call(now, now + 0.2, 't2', 'Bash', BASH, error='Exit code 1')
+                 .call(now, now + 0.1, 't3', 'Read', READ).events)
+    failed = "document.querySelectorAll('.js-plotly-plot')[1].data[1]"
+    await page.wait_for_function(f"JSON.stringify([{calls}.x, {calls}.y, {failed}.y]) === "
+                                 "'[[\"Bash\",\"Read\"],[1,1],[1,1]]'", timeout=15_000)
     calls_made = await page.evaluate('window.plotlyCalls')
     assert calls_made['react'] == calls_made['newPlot'] == 0  # never drawn anew
     assert calls_made['extendTraces'] >= 1
-    rates = "document.querySelectorAll('.js-plotly-plot')[3].data[0].y.filter((v) => v !== null)"
-    # 1 failure in 3 calls, or in 2 and 1 when a minute turned between them: a failure shows in any case.
-    assert 0 < await page.evaluate(f'Math.max(...{rates})') <= 0.5
+    failures = "document.querySelectorAll('.js-plotly-plot')[3].data[0].y"
+    assert sum(await page.evaluate(failures)) == 2
 
 
 CHART = "getElement(document.querySelectorAll('.js-plotly-plot')[{index}].id.slice(1))"
@@ -118,7 +145,7 @@ CHARTS_DRAWN = "document.querySelectorAll('.js-plotly-plot').length === 4"
 async def test_patches_change_plotly_exactly(served_app: Callable[..., ServedApp], browser: Any,
                                              tmp_path: Path) -> None:
     """Random changes to the calls chart, sent as patches to the real component and plotly.js in Chromium."""
-    app = served_app(str(database(tmp_path / 'eyelet.db', now=time.time())))  # no writes: the chart stays
+    app = served_app(str(logged(tmp_path, acme(tmp_path, time.time()))))  # no writes: the chart stays
     page = await browser.new_page()
     await page.goto(app.url)
     chart = CHART.format(index=1)
@@ -141,7 +168,7 @@ async def test_patches_change_plotly_exactly(served_app: Callable[..., ServedApp
 
 async def test_chart_times_are_the_viewers_local_time(served_app: Callable[..., ServedApp], browser: Any,
                                                       tmp_path: Path) -> None:
-    app = served_app(str(database(tmp_path / 'eyelet.db', now=time.time())))
+    app = served_app(str(logged(tmp_path, acme(tmp_path, time.time()))))
     context = await browser.new_context(timezone_id='Asia/Tokyo')  # UTC+9 all year
     page = await context.new_page()
     before = math.floor(time.time() / 60) * 60_000
@@ -163,8 +190,8 @@ HOSTILE_TOOL = '<a href="https://example.com/x">link</a><b>bold</b>'
 async def test_hostile_tool_names_show_as_typed(served_app: Callable[..., ServedApp], browser: Any,
                                                 tmp_path: Path) -> None:
     """plotly.js reads some HTML in text; a tool's name must show as typed, in the charts and the timeline."""
-    path = database(tmp_path / 'eyelet.db', [(2, 'PreToolUse', HOSTILE_TOOL, 'success', 1),
-                                             (1, 'PostToolUse', HOSTILE_TOOL, 'success', 5)], now=time.time())
+    now = time.time()
+    path = logged(tmp_path, Session('s1', str(tmp_path / 'acme')).call(now - 2, now - 1, 't1', HOSTILE_TOOL, {}))
     app = served_app(str(path))
     page = await browser.new_page()
     await page.goto(app.url)
@@ -186,17 +213,17 @@ async def test_hostile_tool_names_show_as_typed(served_app: Callable[..., Served
 async def test_a_record_dated_later_is_left_out_not_fatal(tmp_path: Path) -> None:
     """Another machine's clock, or a commit landing as the minute turns: a row dated after the last minute counted
     once raised IndexError in the aggregation, and the charts froze for good."""
-    later = [(-300, 'PostToolUse', 'Bash', 'error', 5000), (-61, 'PreToolUse', 'Grep', 'success', 1)]
-    async with watching(database(tmp_path / 'eyelet.db', [*ROWS, *later])) as watcher:
-        result = await aggregate([watcher], NOW)
-    async with watching(database(tmp_path / 'without.db')) as watcher:
-        expected = await aggregate([watcher], NOW)
-    assert result == expected
+    later = acme(tmp_path).call(NOW + 300, NOW + 305, 'late', 'Bash', BASH, error='Exit code 1') \
+        .begin(NOW + 61, 'later', 'Grep', {'pattern': 'x'})
+    async with watching(logged(tmp_path, later)) as watcher:
+        _, result = await hour(watcher)
+    assert result.tools == EXPECTED_TOOLS
+    assert sum(sum(counts) for counts in result.events.values()) == 12  # the 12 records of the hour
 
 
 async def test_charts_read_only_while_a_tab_shows_them(tmp_path: Path) -> None:
     """An hour of a busy log is seconds of reading: with nobody on `/`, the aggregation does not run at all."""
-    path = database(tmp_path / 'eyelet.db', now=time.time())
+    path = logged(tmp_path, acme(tmp_path, time.time()))
     dashboard = Dashboard(Settings(databases=(path,), show=False))
     await dashboard.start()
     updates: list[Aggregates] = []
@@ -206,8 +233,7 @@ async def test_charts_read_only_while_a_tab_shows_them(tmp_path: Path) -> None:
         dashboard.charts.acquire()  # a first tab on `/`
         dashboard.charts.acquire()  # and a second
         await eventually(lambda: updates)
-        assert updates[-1].tools == {'Bash': ToolFigures(calls=3, p50_ms=200, p95_ms=300, errors=1),
-                                     'Read': ToolFigures(calls=2, p50_ms=7, p95_ms=9, errors=1)}
+        assert updates[-1].tools == EXPECTED_TOOLS
         await dashboard.charts.release()
         assert dashboard.charts.loop.running  # the second tab still shows them
         await dashboard.charts.release()
