@@ -108,10 +108,9 @@ def failure_text(payload: dict[str, Any]) -> str | None:
 def what_parts(hook_type: str | None, tool: str | None, payload: dict[str, Any]) -> list[str]:
     """Everything that says what the event was about, most telling first (whole, not cut)."""
     parts = tool_what(tool, payload.get('tool_input')) if tool or 'tool_input' in payload else []
-    if hook_type == 'PostToolUseFailure' or 'error' in payload:
-        failure = failure_text(payload)
-        if failure:
-            parts.append(failure)
+    failure = failure_text(payload)
+    if failure:
+        parts.append(failure)
     parts.extend(_fields(payload, EVENT_FIELDS.get(hook_type or '', ())))
     return parts
 

@@ -12,7 +12,6 @@ from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.reader import Result
 from eyelet_gui.state.session_timeline import SessionTimelines
-from eyelet_gui.state.sessions import SessionList
 from eyelet_gui.state.timeline import Mark, Span, pair_tool_calls
 
 from .conftest import ServedApp
@@ -53,31 +52,6 @@ def hooks_database(path: Path, rows: list[tuple[float, str, str, str | None, str
             'project_dir': '/home/dev/code/acme', 'data': '{}'})
     connection.close()
     return path
-
-
-async def test_session_list_aggregates_and_follows_commits(tmp_path: Path) -> None:
-    now = time.time()
-    path = hooks_database(tmp_path / 'eyelet.db', [
-        (now - 100, 'alpha', 'SessionStart', None, 'success'),
-        (now - 90, 'alpha', 'PostToolUse', 'Bash', 'error'),
-        (now - 40, 'alpha', 'Stop', None, 'success'),
-        (now - 30, 'beta', 'SessionStart', None, 'success'),
-        (now - 10 * 86400, 'ancient', 'SessionStart', None, 'success'),  # older than a week: not listed
-    ])
-    async with watching(path) as watcher:
-        sessions = SessionList({watcher.database.id: watcher})
-        sessions.loop.start()
-        try:
-            await eventually(lambda: len(sessions.rows) == 2)
-            key = watcher.database.id
-            assert [(k, row[1], row[4], row[5], row[6]) for k, row in sessions.rows] == [
-                (f'{key}:beta', 'beta', 1, 0, 0.0), (f'{key}:alpha', 'alpha', 3, 1, 60.0)]
-            write(path, "INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type, status, data) "
-                        f"VALUES ({now}, '', 'alpha', 'Stop', 'success', '{{}}')")
-            await eventually(lambda: [k for k, _ in sessions.rows] == [f'{key}:alpha', f'{key}:beta'])
-            assert sessions.rows[0][1][4:] == (4, 1, 100.0)
-        finally:
-            await sessions.loop.stop()
 
 
 async def test_a_timeline_is_shared_and_keeps_a_commit_made_while_it_reads(tmp_path: Path) -> None:

@@ -1,0 +1,39 @@
+"""The live session list, counted from the records eyelet's own logger writes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from eyelet_gui.state.sessions import SessionList
+
+from .eyelet_logger import log_payloads
+from .records import BASH, Session
+from .test_engine import eventually, watching
+
+
+async def test_session_list_counts_and_follows_commits(tmp_path: Path) -> None:
+    now, cwd = time.time(), tmp_path / 'acme'
+    alpha = (Session('alpha', str(cwd)).prompt(now - 100, 'Fix the flaky test').prompt(now - 95, 'And the docs')
+             .call(now - 90, now - 89, 'a1', 'Bash', BASH, error='Exit code 1')
+             .call(now - 80, now - 79.5, 'a2', 'Read', {'file_path': 'README.md'})
+             .begin(now - 70, 'a3', 'Bash', BASH))
+    beta = Session('beta', str(cwd)).prompt(now - 30, 'Add rate limits').call(now - 29, now - 28, 'b1', 'Grep',
+                                                                               {'pattern': 'limit'})
+    ancient = Session('ancient', str(cwd)).prompt(now - 10 * 86400, 'Older than a week: not listed')
+    path = log_payloads(cwd, sorted(alpha.events + beta.events + ancient.events, key=lambda e: e[0]))
+    async with watching(path) as watcher:
+        sessions = SessionList({watcher.database.id: watcher})
+        sessions.loop.start()
+        try:
+            await eventually(lambda: len(sessions.rows) == 2)
+            key = watcher.database.id
+            # state, project, branch, session, last prompt, prompts, calls, failures, running, duration, last
+            assert [(k, row[:10]) for k, row in sessions.rows] == [
+                (f'{key}:beta', ('running', str(cwd), None, 'beta', 'Add rate limits', 1, 1, 0, 0, 2.0)),
+                (f'{key}:alpha', ('running', str(cwd), None, 'alpha', 'And the docs', 2, 3, 1, 1, 30.0))]
+            log_payloads(cwd, Session('alpha', str(cwd)).end(now - 5, 'a3', 'Bash', BASH).finish(now).events)
+            await eventually(lambda: [k for k, _ in sessions.rows] == [f'{key}:alpha', f'{key}:beta'])
+            assert sessions.rows[0][1][:10] == ('ended', str(cwd), None, 'alpha', 'And the docs', 2, 3, 1, 0, 100.0)
+        finally:
+            await sessions.loop.stop()

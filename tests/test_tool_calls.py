@@ -1,0 +1,105 @@
+"""Tool calls paired from both ends, and the `what` of every kind of record, from Claude Code's payloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.state.event_rows import record_facts
+from eyelet_gui.state.hook_events import what
+from eyelet_gui.state.tool_calls import HookEvent, Pairing, ToolCall
+
+NOW = 1_900_000_000.0
+CWD = '/home/dev/code/acme'
+
+
+def event(number: int, at: float, hook_type: str, tool: str | None = None, use_id: str | None = None, *,
+          session: str = 's', failed: bool = False, duration: float | None = None) -> HookEvent:
+    return HookEvent(id=number, at=NOW + at, session=session, hook_type=hook_type, tool=tool, tool_use_id=use_id,
+                     failed=failed, duration_ms=duration)
+
+
+def pair(events: list[HookEvent]) -> list[tuple[Any, ...]]:
+    pairing, calls = Pairing(), {}
+    for each in events:
+        for call in pairing.add(each):
+            calls[id(call)] = call
+    return [summary(call) for call in calls.values()]
+
+
+def summary(call: ToolCall) -> tuple[Any, ...]:
+    duration = call.duration_ms
+    return call.tool, call.outcome, None if duration is None else round(duration)
+
+
+def test_parallel_calls_pair_by_tool_use_id_whatever_order_they_end_in() -> None:
+    assert pair([event(1, 0, 'PreToolUse', 'Read', 'a'), event(2, 0.1, 'PreToolUse', 'Read', 'b'),
+                 event(3, 0.2, 'PreToolUse', 'Grep', 'c'), event(4, 0.5, 'PostToolUse', 'Read', 'b'),
+                 event(5, 0.9, 'PostToolUseFailure', 'Grep', 'c', failed=True),
+                 event(6, 1.0, 'PostToolUse', 'Read', 'a')]) == [
+        ('Read', 'ok', 1000), ('Read', 'ok', 400), ('Grep', 'failed', 700)]
+
+
+def test_calls_without_ids_pair_by_session_and_tool_in_order() -> None:
+    assert pair([event(1, 0, 'PreToolUse', 'Bash'), event(2, 0, 'PreToolUse', 'Bash', session='other'),
+                 event(3, 1, 'PreToolUse', 'Bash'), event(4, 2, 'PostToolUse', 'Bash'),
+                 event(5, 2.5, 'PostToolUse', 'Bash', session='other'), event(6, 3, 'PostToolUse', 'Bash')]) == [
+        ('Bash', 'ok', 2000), ('Bash', 'ok', 2500), ('Bash', 'ok', 2000)]
+
+
+def test_running_abandoned_unpaired_and_measured_calls() -> None:
+    assert pair([event(1, 0, 'PreToolUse', 'Task', 'long'), event(2, 1, 'PreToolUse', 'Bash', 'left', session='x'),
+                 event(3, 2, 'PostToolUse', 'Grep', 'unseen'),  # its PreToolUse was never read
+                 event(4, 3, 'PreToolUse', 'Edit', 'timed'), event(5, 4, 'PostToolUse', 'Edit', 'timed', duration=42),
+                 event(6, 5, 'SessionEnd', session='x')]) == [
+        ('Task', 'running', None), ('Bash', 'abandoned', None), ('Grep', 'ok', None), ('Edit', 'ok', 42)]
+
+
+def test_forgetting_old_running_calls_keeps_memory_bounded() -> None:
+    pairing = Pairing()
+    for number in range(100):
+        pairing.add(event(number, number, 'PreToolUse', 'Bash', f'id{number}'))
+    pairing.forget_before(NOW + 90)
+    assert sorted(pairing.open) == [f'id{number}' for number in range(90, 100)]
+
+
+def facts(payload: dict[str, Any]) -> tuple[str, bool]:
+    """(what, failed) of the record eyelet writes for `payload`."""
+    recorded = record_facts({'hook_type': payload['hook_event_name'], 'tool_name': payload.get('tool_name'),
+                             'status': 'unknown', 'data': {'input_data': payload}, 'timestamp': NOW})
+    return recorded.what, recorded.event.failed
+
+
+def test_what_says_what_each_record_was_about() -> None:
+    def pre(tool: str, tool_input: dict[str, Any]) -> str:
+        return facts(cc.pre_tool_use('s', CWD, tool, tool_input, 'id'))[0]
+
+    assert pre('Bash', {'command': 'pytest -q', 'description': 'Run the tests'}) == 'pytest -q — Run the tests'
+    assert pre('Read', {'file_path': '/src/app.py', 'limit': 20}) == '/src/app.py'
+    assert pre('Edit', {'file_path': '/src/app.py', 'old_string': 'a', 'new_string': 'b'}) == '/src/app.py'
+    assert pre('Grep', {'pattern': 'TODO', 'path': 'src', 'glob': '*.py'}) == 'TODO — src — *.py'
+    assert pre('WebFetch', {'url': 'https://x.org', 'prompt': 'Summarise'}) == 'https://x.org — Summarise'
+    assert pre('WebSearch', {'query': 'sqlite wal'}) == 'sqlite wal'
+    assert pre('Task', {'description': 'Find the bug', 'prompt': 'Look…', 'subagent_type': 'Explore'}) \
+        == 'Find the bug — Explore'
+    assert pre('TodoWrite', {'todos': [{'content': 'Write tests', 'status': 'completed', 'activeForm': 'Writing'},
+                                       {'content': 'Run them', 'status': 'in_progress', 'activeForm': 'Running'}]}) \
+        == 'Running (1/2 done)'
+    assert pre('mcp__github__get_issue', {'owner': 'bdmorin', 'repo': 'eyelet', 'number': 7}) == 'bdmorin — eyelet — 7'
+    assert pre('Bash', {'command': 'echo ' + 'x' * 300})[-1] == '…'
+    assert facts(cc.user_prompt('s', CWD, 'Fix the\nflaky test')) == ('Fix the flaky test', False)
+    assert facts(cc.notification('s', CWD, 'Claude needs your permission to use Bash')) \
+        == ('Claude needs your permission to use Bash', False)
+    assert facts(cc.session_end('s', CWD, 'logout')) == ('logout', False)
+
+
+def test_failures_are_found_however_the_payload_says_so() -> None:
+    bash = {'command': 'make', 'description': 'Build'}
+    assert facts(cc.post_tool_use_failure('s', CWD, 'Bash', bash, 'id', 'Exit code 2')) \
+        == ('make — Build — Exit code 2', True)
+    assert facts(cc.post_tool_use('s', CWD, 'Bash', bash, 'id', {'stdout': '', 'interrupted': True})) \
+        == ('make — Build — interrupted', True)
+    assert facts(cc.post_tool_use('s', CWD, 'mcp__db__query', {'sql': 'x'}, 'id',
+                                  {'is_error': True, 'content': 'no such table'})) == ('x — no such table', True)
+    assert facts(cc.post_tool_use('s', CWD, 'Bash', bash, 'id', {'stdout': 'ok', 'interrupted': False})) \
+        == ('make — Build', False)
