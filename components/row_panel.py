@@ -8,6 +8,8 @@ from typing import Any
 from nicegui import ui
 
 from eyelet_gui.components.lifetime import Lifetime
+from eyelet_gui.state.event_rows import is_event_table
+from eyelet_gui.state.hook_events import input_data, what_parts
 from eyelet_gui.state.row_detail import RowDetail
 from eyelet_gui.state.values import cell_text, parse_json
 
@@ -36,6 +38,8 @@ def row_panel(detail: RowDetail) -> None:
         ui.button('Copy row as JSON', icon='content_copy',
                   on_click=lambda: ui.clipboard.write(json.dumps({k: _plain(v) for k, v in record.items()},
                                                                  indent=2, default=str))).props('flat dense')
+        if is_event_table(detail.columns):
+            _what(record)
         for name, value in record.items():
             _field(name, value)
 
@@ -44,6 +48,16 @@ def row_panel(detail: RowDetail) -> None:
         ui.label(f'Row {detail.key}').classes('text-subtitle1 text-weight-medium break-all')
         content()
     lifetime.subscribe(detail.changed, content.refresh)
+
+
+def _what(record: dict[str, Any]) -> None:
+    """What an eyelet record was about, whole: the prompt, the command and its description, the error."""
+    parts = what_parts(record.get('hook_type'), record.get('tool_name'), input_data(record.get('data')))
+    if parts:
+        with ui.column().classes('w-full gap-1').mark('row-what'):
+            ui.label('what').classes('text-caption text-weight-bold')
+            for part in parts:
+                ui.label(cell_text(part, limit=FULL_TEXT)).classes('whitespace-pre-wrap break-all text-sm')
 
 
 def _field(name: str, value: Any) -> None:

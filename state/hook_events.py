@@ -57,9 +57,8 @@ def input_data(data: object) -> dict[str, Any]:
 
 
 def _text(value: Any) -> str:
-    """A payload value as one line of text: strings as they are, anything else as compact JSON."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return ' '.join(text.split())
+    """A payload value as text: strings as they are, anything else as compact JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _fields(source: dict[str, Any], names: tuple[str, ...]) -> list[str]:
@@ -117,4 +116,4 @@ def what_parts(hook_type: str | None, tool: str | None, payload: dict[str, Any])
 
 def what(hook_type: str | None, tool: str | None, payload: dict[str, Any], limit: int = WHAT_CHARACTERS) -> str:
     """One line for a table cell: `pytest -q — Run the tests`, `src/app.py`, the prompt's first words."""
-    return cell_text(' — '.join(what_parts(hook_type, tool, payload)), limit=limit)
+    return cell_text(' — '.join(' '.join(part.split()) for part in what_parts(hook_type, tool, payload)), limit=limit)

@@ -24,7 +24,7 @@ def cells(row: dict[str, str]) -> tuple[str, ...]:
 async def test_a_running_call_turns_ok_in_place_when_its_end_is_logged(
         served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
     now, cwd = time.time(), tmp_path / 'acme'
-    path = log_payloads(cwd, Session('s1', str(cwd)).prompt(now - 2, 'Make the tests pass')
+    path = log_payloads(cwd, Session('s1', str(cwd)).prompt(now - 2, 'Make the tests pass\nand push')
                         .begin(now - 1.5, 't1', 'Bash', BASH).events)
     app = served_app(str(path))
     page = await browser.new_page()
@@ -32,17 +32,23 @@ async def test_a_running_call_turns_ok_in_place_when_its_end_is_logged(
     await page.wait_for_function(f'{GRID_API}?.getDisplayedRowCount() === 2', timeout=15_000)
     assert [cells(row) for row in await page.evaluate(ROWS)] == [
         ('PreToolUse', 'Bash', 'pytest -q — Run the tests', 'running', ''),
-        ('UserPromptSubmit', '', 'Make the tests pass', '', '')]
+        ('UserPromptSubmit', '', 'Make the tests pass and push', '', '')]
 
     log_payloads(cwd, Session('s1', str(cwd)).end(now - 1, 't1', 'Bash', BASH, error='Exit code 1').events)
     await page.wait_for_function(f'{GRID_API}.getDisplayedRowCount() === 3', timeout=15_000)
     assert [cells(row) for row in await page.evaluate(ROWS)] == [
         ('PostToolUseFailure', 'Bash', 'pytest -q — Run the tests — Exit code 1', 'failed', '500'),
         ('PreToolUse', 'Bash', 'pytest -q — Run the tests', 'failed', '500'),  # the same row, updated
-        ('UserPromptSubmit', '', 'Make the tests pass', '', '')]
+        ('UserPromptSubmit', '', 'Make the tests pass and push', '', '')]
     shown = "[...document.querySelectorAll('.ag-header-cell-text')].map((cell) => cell.textContent)"
     assert await page.evaluate(shown) == ['time', 'project', 'session', 'hook', 'tool', 'what', 'outcome',
                                           'duration']
+
+    # The detail says it whole, lines and all.
+    await page.locator('.ag-row[row-index="2"] [col-id="c5"]').click()
+    await page.get_by_text('Copy row as JSON').wait_for(timeout=15_000)
+    whole = "[...document.querySelectorAll('.q-page div')].filter((e) => e.textContent === 'Make the tests pass\\nand push')"
+    await page.wait_for_function(f'{whole}.length === 1', timeout=15_000)
 
     # The hooks table itself: the record's what and outcome, and none of the columns eyelet never fills.
     table = await page.evaluate("document.querySelector('a[href$=\"/table/hooks\"]').getAttribute('href')")
