@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,12 @@ def log_payloads(project_dir: Path, events: list[tuple[float | None, dict[str, A
         subprocess.run([sys.executable, str(SCRIPT), str(project_dir)], input=json.dumps(events), text=True,
                        env=_prepare(project_dir, env, home), check=True, capture_output=True)
     return database_of(project_dir)
+
+
+def log_event(project_dir: Path, payload: Callable[[str, str], dict[str, Any]]) -> Path:
+    """One event of the project's session (`session-<folder name>`), built by `payload(session_id, cwd)` (one of
+    `claude_code`'s builders), logged now; return the database."""
+    return log_payloads(project_dir, [(None, payload(f'session-{project_dir.name}', str(project_dir)))])
 
 
 def eyelet_execute(project_dir: Path, payload: dict[str, Any], *,
