@@ -14,8 +14,11 @@ from typing import Any
 from eyelet.services.sqlite_logger import SQLiteLogger
 
 from eyelet_gui.sources.demo import DemoDatabase
+from eyelet_gui.sources.demo_writer import PROJECTS
+from eyelet_gui.sources.eyelet_schema import eyelet_record
 
 from .conftest import wait_for
+from .test_claude_code import unpaired
 
 
 def structure(path: Path) -> dict[str, Any]:
@@ -59,32 +62,23 @@ def count(path: Path) -> int:
         connection.close()
 
 
-def test_demo_writes_realistic_events_live_and_stops_cleanly() -> None:
+def all_rows(path: Path) -> list[dict[str, Any]]:
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute('SELECT * FROM hooks ORDER BY id')]
+    finally:
+        connection.close()
+
+
+def test_demo_writes_real_shaped_records_live_and_stops_cleanly() -> None:
     demo = DemoDatabase()
     path = demo.start()
     try:
         seeded = count(path)
         assert seeded > 500, 'half an hour of history is there at once'
         wait_for(lambda: count(path) > seeded)
-        connection = sqlite3.connect(path)
-        hook_types = {name for (name,) in connection.execute('SELECT DISTINCT hook_type FROM hooks')}
-        tools = {name for (name,) in connection.execute('SELECT DISTINCT tool_name FROM hooks')}
-        failures = connection.execute("SELECT status, error_code, data FROM hooks "
-                                      "WHERE hook_type = 'PostToolUse' AND status = 'error'").fetchall()
-        projects, sessions = connection.execute(
-            'SELECT count(DISTINCT project_dir), count(DISTINCT session_id) FROM hooks').fetchone()
-        unpaired = connection.execute("""
-            SELECT abs(sum(hook_type = 'PreToolUse') - sum(hook_type = 'PostToolUse')) FROM hooks""").fetchone()[0]
-        connection.close()
-        assert {'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Stop', 'SessionStart'} <= hook_types
-        assert {'Bash', 'Read', 'Edit', 'Grep', 'Glob', 'Write'} <= tools
-        assert failures, 'some tool calls fail'
-        for status, error_code, data in failures:
-            assert error_code is not None
-            assert (status, error_code) == ('error', json.loads(data)['execution']['error_message'])
-        assert projects == 3
-        assert sessions >= 3
-        assert unpaired <= 3, 'each running session has at most one call in flight'
+        rows = all_rows(path)
     finally:
         folder, process = demo.folder, demo.process
         demo.stop()
@@ -92,6 +86,39 @@ def test_demo_writes_realistic_events_live_and_stops_cleanly() -> None:
     assert process.poll() is not None
     assert folder is not None
     assert not folder.exists()
+
+    payloads = []
+    for row in rows:
+        data = json.loads(row['data'])
+        payload = data['input_data']
+        # Each row is eyelet's record of a Claude Code payload, with the environment and metadata it recorded.
+        record = eyelet_record(payload, row['timestamp'], environment=data['environment'], metadata=data['metadata'])
+        assert {key: row[key] for key in record} == record
+        assert (row['status'], row['duration_ms'], row['error_code'], row['git_branch']) == (
+            'unknown', None, None, None)
+        env_vars = data['environment']['env_vars']
+        assert env_vars['ANTHROPIC_API_KEY'].startswith('sk-ant-api03-')
+        assert (env_vars['CLAUDECODE'], env_vars['CLAUDE_PROJECT_DIR']) == ('1', row['project_dir'])
+        assert set(data['metadata']['git']) >= {'branch', 'commit', 'dirty', 'repo_name'}
+        payloads.append(payload)
+    assert [row['timestamp'] for row in rows] == sorted(row['timestamp'] for row in rows)
+    assert {row['project_dir'] for row in rows} == {project.directory for project in PROJECTS}
+    assert {row['hook_type'] for row in rows} >= {'SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse',
+                                                  'PostToolUseFailure', 'Stop', 'SubagentStop', 'SessionEnd'}
+    assert {row['tool_name'] for row in rows} >= {'Bash', 'Read', 'Edit', 'Grep', 'Glob', 'Write', 'TodoWrite', 'Task'}
+
+    # Every call ends (PostToolUse or PostToolUseFailure with its tool_use_id) unless it still runs, or its session
+    # ended first (abandoned: the dev server left running).
+    ended = {p['session_id'] for p in payloads if p['hook_event_name'] == 'SessionEnd'}
+    open_calls = unpaired(payloads)
+    assert {p['tool_input']['command'] for p in open_calls if p['session_id'] in ended} <= {'npm run dev'}
+    assert len([p for p in open_calls if p['session_id'] not in ended]) <= 3 * 4, 'a few calls per running agent'
+    spans: dict[str, tuple[float, float]] = {}
+    for row in rows:
+        first, _ = spans.get(row['session_id'], (row['timestamp'], 0.0))
+        spans[row['session_id']] = (first, row['timestamp'])
+    assert max(sum(start <= at <= end for start, end in spans.values()) for at, _ in spans.values()) >= 2, \
+        'several agents at once'
 
 
 def test_writer_stops_when_its_parent_dies(tmp_path: Path) -> None:

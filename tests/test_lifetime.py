@@ -12,6 +12,7 @@ from nicegui.testing.user_interaction import UserInteraction
 
 from eyelet_gui.components.table_view import TableView
 from eyelet_gui.settings import Settings
+from eyelet_gui.sources import claude_code as cc
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.hook_feed import DEFAULT_FEED
@@ -19,7 +20,7 @@ from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.shared import NotAcquired, Shared
 
 from .conftest import make_database, simulated_app
-from .eyelet_logger import log_hook
+from .eyelet_logger import log_event
 from .test_engine import eventually
 from .writer import write
 
@@ -27,10 +28,7 @@ SHOP = 'CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT); INSERT INTO
 
 
 def eyelet_database(root: Path, project: str) -> Path:
-    path = root / project / '.eyelet-logging' / 'eyelet.db'
-    path.parent.mkdir(parents=True)
-    log_hook(path, project, 'SessionStart', None)
-    return path
+    return log_event(root / project, cc.session_start)
 
 
 def held(dashboard: Dashboard, shop: Path) -> dict[str, int]:
@@ -69,7 +67,7 @@ async def test_a_database_added_while_the_page_is_open_adds_nothing_twice(tmp_pa
 
         write(shop, "INSERT INTO orders (customer) VALUES ('grace')")  # the next commit reaches live grids only
         await user.should_see('orders: 2 rows', retries=100)
-        log_hook(later, 'later', 'Stop', None)
+        log_event(tmp_path / 'later', cc.stop)
         await eventually(lambda: dashboard.hook_feeds.acquire(DEFAULT_FEED).live.total == 3)
         await dashboard.hook_feeds.release(DEFAULT_FEED)
 
