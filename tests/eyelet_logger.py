@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from collections.abc import Callable
 from datetime import datetime
@@ -82,16 +81,3 @@ def main(project: str) -> None:
 
 if __name__ == '__main__':
     main(*sys.argv[1:])
-
-
-def log_hook(database: Path, project: str, hook_type: str, tool: str | None, error: str | None = None) -> None:
-    """Transitional, for tests/test_charts.py until its rewrite: the old call, now a real Claude Code payload
-    (a PostToolUse with `error` becomes a PostToolUseFailure) logged through `log_payloads`. Do not use."""
-    project_dir, session, cwd = database.parent.parent, f'session-{project}', str(database.parent.parent)
-    tool_input = {'command': 'pytest -q', 'description': 'Run the tests'}
-    payload: dict[str, Any] = {'session_id': session, 'transcript_path': '', 'cwd': cwd, 'hook_event_name': hook_type}
-    if tool:
-        payload |= {'tool_name': tool, 'tool_input': tool_input, 'tool_use_id': f'toolu_{time.time_ns()}'}
-    if error:
-        payload |= {'hook_event_name': 'PostToolUseFailure', 'error': error, 'is_interrupt': False}
-    log_payloads(project_dir, [(None, payload)])

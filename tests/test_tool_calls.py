@@ -6,7 +6,6 @@ from typing import Any
 
 from eyelet_gui.sources import claude_code as cc
 from eyelet_gui.state.event_rows import record_facts
-from eyelet_gui.state.hook_events import what
 from eyelet_gui.state.tool_calls import HookEvent, Pairing, ToolCall
 
 NOW = 1_900_000_000.0
