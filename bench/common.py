@@ -1,11 +1,12 @@
-"""What every bench shares: the conditions line, percentiles, and the eyelet-shaped table they measure on."""
+"""What every bench shares: the conditions line, percentiles, and the records eyelet writes, which they measure on."""
 
 from __future__ import annotations
 
 import contextlib
-import json
+import itertools
 import os
 import platform
+import random
 import socket
 import sqlite3
 import statistics
@@ -16,10 +17,15 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import httpx
 from playwright.async_api import Page
 
+from eyelet_gui.sources import claude_code
+from eyelet_gui.sources.claude_code import agent_payloads
+from eyelet_gui.sources.demo_writer import PROJECTS
+from eyelet_gui.sources.demo_writer import rows as demo_rows
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, MODERN_SCHEMA, connect_writer
 
 
@@ -40,18 +46,25 @@ def summary(values: list[float], unit: str = 'ms', scale: float = 1000.0) -> str
             f' (n={len(values)})')
 
 
-def create_hooks(path: Path, rows: int) -> None:
+def real_records(count: int, *, now: float, hour_events: int = 3600, days: float = 30.0,
+                 seed: int = 1) -> Iterator[dict[str, Any]]:
+    """`count` records as eyelet 0.3.5 writes them for the demo's simulated Claude Code agents (the demo's own
+    payloads, environment and git metadata), re-timed: the last `hour_events` in the hour before `now`, the
+    others evenly over the `days` before that. Order (and so each call's pairing) is the agents' own."""
+    older = max(0, count - hour_events)
+    payloads = itertools.islice(agent_payloads(random.Random(seed), 0.0, PROJECTS), count)
+    start, spacing, step = now - 3600, days * 86400 / max(1, older), 3600 / max(1, hour_events)
+    return demo_rows((start - (older - i) * spacing if i < older else start + (i - older) * step, payload)
+                     for i, (_, payload) in enumerate(payloads))
+
+
+def create_hooks(path: Path, rows: int, *, hour_events: int = 3600) -> None:
+    """An eyelet database of `rows` real-shaped records, `hour_events` of them in the last hour."""
     connection = connect_writer(path)
     connection.executescript(MODERN_SCHEMA)
-    start = time.time() - rows
-    data = json.dumps({'execution': {'status': 'success', 'error_message': None}, 'metadata': {'git_branch': 'main'}})
     with connection:
         connection.execute('BEGIN')
-        connection.executemany(INSERT_HOOK, ({
-            'timestamp': start + i, 'timestamp_iso': '', 'session_id': f's{i // 500}',
-            'hook_type': ('PreToolUse', 'PostToolUse')[i % 2], 'tool_name': ('Bash', 'Read', 'Edit')[i % 3],
-            'status': 'success', 'duration_ms': i % 997, 'hostname': 'bench', 'ip_address': '', 'project_dir': '/p',
-            'data': data} for i in range(rows)))
+        connection.executemany(INSERT_HOOK, real_records(rows, now=time.time(), hour_events=hour_events))
     connection.close()
 
 
@@ -103,13 +116,12 @@ def served(target: Path) -> Iterator[tuple[str, int]]:
 
 
 def insert(connection: sqlite3.Connection, number: int, session: str = 'bench-session') -> float:
-    """Commit one realistic row; return the time just before the commit."""
+    """Commit one record as eyelet writes it (a Bash call's PostToolUse); return the time just before the commit."""
     started = time.time()
-    connection.execute(INSERT_HOOK, {
-        'timestamp': started, 'timestamp_iso': datetime.now(timezone.utc).isoformat(), 'session_id': session,
-        'hook_type': 'PostToolUse', 'tool_name': 'Bash', 'status': 'success', 'duration_ms': number,
-        'hostname': 'bench', 'ip_address': '127.0.0.1', 'project_dir': '/home/dev/code/bench',
-        'data': '{"tool_input": {"command": "pytest -q"}, "execution": {"status": "success"}}'})
+    command = {'command': f'pytest -q tests/test_{number}.py', 'description': 'Run the tests'}
+    payload = claude_code.post_tool_use(session, PROJECTS[0].directory, 'Bash', command, f'toolu_bench_{number}',
+                                        {'stdout': '1 passed', 'stderr': '', 'interrupted': False})
+    connection.execute(INSERT_HOOK, next(demo_rows(iter([(started, payload)]))))
     return started
 
 

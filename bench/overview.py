@@ -1,4 +1,4 @@
-"""The first page on a large eyelet database: time to first rows and charts, and the aggregate queries' times.
+"""The first page on a large eyelet database: time to first rows and to the charts (their cost: bench/tool_calls.py).
 
     uv run --group dev python bench/overview.py [--rows 1000000] [--loads 7]
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import sqlite3
 import statistics
 import sys
@@ -20,9 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import async_playwright
-
-from eyelet_gui.sources.query import errors_per_minute_statement, events_per_minute_statement, tool_durations_statement
-from eyelet_gui.sources.reader import Reader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import CHROMIUM_ARGS, Frames, create_hooks, insert, percentile, print_conditions, served
@@ -38,23 +34,6 @@ def ms(values: list[float]) -> str:
             f'(n={len(values)})')
 
 
-async def query_times(path: Path, runs: int) -> dict[str, list[float]]:
-    reader = Reader(path)
-    since = (math.floor(time.time() / 60) - 59) * 60
-    until = since + 60 * 60
-    times: dict[str, list[float]] = {}
-    for name, statement in (('events per minute by hook type', events_per_minute_statement(since, until)),
-                            ('calls and durations per tool', tool_durations_statement(since, until)),
-                            ('error rate per minute', errors_per_minute_statement(since, until))):
-        times[name] = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            await reader.fetch(statement)
-            times[name].append(time.perf_counter() - started)
-    await reader.close()
-    return times
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--rows', type=int, default=1_000_000, help='rows in the hooks table')
@@ -68,8 +47,6 @@ async def main() -> None:
         started = time.perf_counter()
         create_hooks(path, args.rows)
         print(f'{args.rows:,} rows in hooks ({time.perf_counter() - started:.0f} s to build)')
-        for name, values in (await query_times(path, 20)).items():
-            print(f'  {name}, last hour: {ms(values)}')
 
         with served(path) as (url, _):
             rows, charts = [], []

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 
 from nicegui import Event
 
-from eyelet_gui.sources.readonly import DatabaseProblem
-from eyelet_gui.state.event_tail import EventTail
+from eyelet_gui.state.event_tail import EventTail, read_tails
 from eyelet_gui.state.refresh_loop import RefreshLoop
 from eyelet_gui.state.shared import Viewed
 from eyelet_gui.state.tool_calls import HookEvent, Pairing, ToolCall
@@ -149,16 +148,6 @@ class Charts(Viewed):
 
     async def _refresh(self) -> None:
         now = time.time()
-        tallies = []
-        for database_id, watcher in list(self.watchers.items()):
-            try:
-                hooks = (await watcher.relations()).get('hooks')
-                if hooks is None or await watcher.schema_kind() != 'eyelet':
-                    continue
-                tally = self._tallies.get(database_id) or self._tallies.setdefault(database_id, HourTally(watcher))
-                await tally.tail.read(now, hooks)
-                tallies.append(tally)
-            except DatabaseProblem:
-                continue  # the connection list says what is wrong with it
-        self.latest = aggregate(tallies, now)
+        tallies = await read_tails(self.watchers, self._tallies, HourTally, now)
+        self.latest = aggregate(list(tallies.values()), now)
         self.updated.emit(self.latest)

@@ -8,8 +8,10 @@ record once, so a refresh costs what was committed since the last one, whatever 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from eyelet_gui.sources.query import first_id_since_statement, max_key_statement, tail_statement
+from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.state.tool_calls import HookEvent
 from eyelet_gui.state.watcher import Watcher
@@ -50,3 +52,29 @@ class EventTail:
                 self.last_id = rows[-1][0]
             if len(rows) < BATCH:
                 return
+
+
+class Tally(Protocol):
+    tail: EventTail
+
+
+T = TypeVar('T', bound=Tally)
+
+
+async def read_tails(watchers: dict[str, Watcher], tallies: dict[str, T], make: Callable[[Watcher], T],
+                     now: float) -> dict[str, T]:
+    """Bring the tally of every eyelet database up to date (made on first sight); those that could be read.
+
+    A database that is not eyelet's, or cannot be read now, is left out: the connection list says why."""
+    read = {}
+    for database_id, watcher in list(watchers.items()):
+        try:
+            hooks = (await watcher.relations()).get('hooks')
+            if hooks is None or await watcher.schema_kind() != 'eyelet':
+                continue
+            tally = tallies.get(database_id) or tallies.setdefault(database_id, make(watcher))
+            await tally.tail.read(now, hooks)
+            read[database_id] = tally
+        except DatabaseProblem:
+            continue
+    return read

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from eyelet_gui.sources.query import Query
-from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.diff import Row
-from eyelet_gui.state.event_tail import EventTail
+from eyelet_gui.state.event_tail import EventTail, read_tails
 from eyelet_gui.state.grid_feed import GridFeed
 from eyelet_gui.state.merged_rows import MergedRows
 from eyelet_gui.state.refresh_loop import RefreshLoop
@@ -106,15 +105,7 @@ class SessionList(MergedRows):
         """Count what every eyelet database committed since, merge the sessions newest first and emit the delta."""
         now = time.time()
         merged: list[tuple[Any, str, Row]] = []
-        for database_id, watcher in list(self.watchers.items()):
-            try:
-                hooks = (await watcher.relations()).get('hooks')
-                if hooks is None or await watcher.schema_kind() != 'eyelet':
-                    continue
-                tally = self._tallies.get(database_id) or self._tallies.setdefault(database_id, SessionTally(watcher))
-                await tally.tail.read(now, hooks)
-            except DatabaseProblem:
-                continue  # the connection list says what is wrong with it
+        for database_id, tally in (await read_tails(self.watchers, self._tallies, SessionTally, now)).items():
             tally.forget_before(now - RECENT)
             merged.extend((facts.last, f'{database_id}:{session}', facts.row(session, now))
                           for session, facts in tally.sessions.items())

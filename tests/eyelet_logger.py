@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ def _prepare(project_dir: Path, env: dict[str, str] | None, home: str) -> dict[s
     return {**inherited, **(env or {}), 'HOME': home}
 
 
-def log_payloads(project_dir: Path, events: list[tuple[float | None, dict[str, Any]]], *,
+def log_payloads(project_dir: Path, events: Sequence[tuple[float | None, dict[str, Any]]], *,
                  env: dict[str, str] | None = None) -> Path:
     """Log Claude Code payloads through eyelet's HookLogger, each at its time (None: now); return the database."""
     with tempfile.TemporaryDirectory(prefix='eyelet-home-') as home:

@@ -17,6 +17,10 @@ class Session:
         self.id, self.cwd = session_id, cwd
         self.events: list[Timed] = []
 
+    def in_order(self) -> list[Timed]:
+        """The events by time, as eyelet would have logged them."""
+        return sorted(self.events, key=lambda event: event[0])
+
     def prompt(self, at: float, text: str) -> Session:
         self.events.append((at, claude_code.user_prompt(self.id, self.cwd, text)))
         return self

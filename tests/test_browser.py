@@ -18,13 +18,18 @@ async def test_demo_records_appear_in_chromium(served_app: Callable[..., ServedA
     await page.get_by_text('Live hook feed').wait_for(timeout=15_000)
     await page.wait_for_function(f'{GRID_API}?.getDisplayedRowCount() === 300', timeout=15_000)
     headers = await page.locator('.eyelet-grid').first.locator('.ag-header-cell-text').all_inner_texts()
-    assert headers == ['time', 'project', 'session', 'hook', 'tool', 'status', 'ms', 'error']
+    assert headers == ['time', 'project', 'session', 'hook', 'tool', 'what', 'outcome', 'duration']
     times = await page.evaluate(f'[...Array(50).keys()].map(i => Number({GRID_API}.getDisplayedRowAtIndex(i).data.c0))')
     assert times == sorted(times, reverse=True), 'newest first'
     hooks = await page.evaluate(f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c3)')
-    assert {'PreToolUse', 'PostToolUse'} <= set(hooks) <= {
-        'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Notification', 'Stop', 'SubagentStop', 'SessionStart',
-        'SessionEnd'}
+    assert {'PreToolUse', 'PostToolUse', 'UserPromptSubmit'} <= set(hooks) <= {
+        'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'UserPromptSubmit', 'Notification', 'Stop',
+        'SubagentStop', 'SessionStart', 'SessionEnd', 'PreCompact'}
+    whats = await page.evaluate(f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c5)')
+    assert all(whats[i] for i, hook in enumerate(hooks) if hook in {'PreToolUse', 'UserPromptSubmit'}), \
+        'every prompt and tool call says what it was about'
+    outcomes = await page.evaluate(f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c6)')
+    assert {'ok', 'failed'} <= set(outcomes) <= {'ok', 'failed', 'running', 'abandoned', ''}
     projects = await page.locator('.eyelet-grid').first.locator('.ag-row [col-id="c1"]').all_inner_texts()
     assert set(projects) <= {'acme-api', 'webapp', 'data-pipeline'}
 

@@ -40,8 +40,8 @@ def acme(tmp_path: Path, now: float = NOW) -> Session:
             .call(now - 3 * 3600 - 1, now - 3 * 3600, 't0', 'Read', READ))
 
 
-def logged(tmp_path: Path, session: Session) -> Path:
-    return log_payloads(Path(session.cwd), sorted(session.events, key=lambda event: event[0]))
+def logged(session: Session) -> Path:
+    return log_payloads(Path(session.cwd), session.in_order())
 
 
 async def hour(watcher: Watcher, now: float = NOW) -> tuple[HourTally, Aggregates]:
@@ -56,7 +56,7 @@ EXPECTED_TOOLS = {'Bash': ToolFigures(calls=3, p50_ms=200, p95_ms=300, failures=
 
 async def test_aggregates_of_eyelets_records_equal_hand_checked_values(tmp_path: Path) -> None:
     """Real records (status unknown, duration NULL): durations and failures come from pairing both ends."""
-    async with watching(logged(tmp_path, acme(tmp_path))) as watcher:
+    async with watching(logged(acme(tmp_path))) as watcher:
         _, result = await hour(watcher)
     assert result.last_minute == math.floor(NOW / 60)
     # NOW is 30 s into its minute: 1 to 20 s before it fall in this minute, 40 to 65 s in the one before.
@@ -70,11 +70,11 @@ async def test_aggregates_of_eyelets_records_equal_hand_checked_values(tmp_path:
 
 
 async def test_a_refresh_reads_only_what_was_committed_since(tmp_path: Path) -> None:
-    path = logged(tmp_path, acme(tmp_path))
+    path = logged(acme(tmp_path))
     async with watching(path) as watcher:
         tally, _ = await hour(watcher)
         read: list[list[HookEvent]] = []
-        tally.tail._consume = read.append  # type: ignore[method-assign]
+        tally.tail._consume = read.append
         log_payloads(path.parent.parent, Session('s1', str(tmp_path / 'acme'))
                      .end(NOW - 0.5, 't6', 'Grep', {'pattern': 'TODO'}).events)
         await tally.tail.read(NOW, (await watcher.relations())['hooks'])
@@ -96,7 +96,7 @@ async def test_percentiles_across_databases_are_exact(tmp_path: Path) -> None:
     for number, ms in enumerate((5, 600, 7)):
         second.call(NOW - 10 - ms / 1000, NOW - 10, f'b{number}', 'Bash', BASH, error='failed' if ms < 7 else None)
     second.end(NOW - 5, 'unpaired', 'Bash', BASH)  # its PreToolUse was never logged: a call without a duration
-    async with watching(logged(tmp_path, first)) as one, watching(logged(tmp_path, second)) as other:
+    async with watching(logged(first)) as one, watching(logged(second)) as other:
         tallies = [(await hour(watcher))[0] for watcher in (one, other)]
     result = aggregate(tallies, NOW)
     # Durations 5, 7, 10, 20, 30, 600 (the unpaired call counts as a call, not as a duration): ranks 3 and 6.
@@ -145,7 +145,7 @@ CHARTS_DRAWN = "document.querySelectorAll('.js-plotly-plot').length === 4"
 async def test_patches_change_plotly_exactly(served_app: Callable[..., ServedApp], browser: Any,
                                              tmp_path: Path) -> None:
     """Random changes to the calls chart, sent as patches to the real component and plotly.js in Chromium."""
-    app = served_app(str(logged(tmp_path, acme(tmp_path, time.time()))))  # no writes: the chart stays
+    app = served_app(str(logged(acme(tmp_path, time.time()))))  # no writes: the chart stays
     page = await browser.new_page()
     await page.goto(app.url)
     chart = CHART.format(index=1)
@@ -168,7 +168,7 @@ async def test_patches_change_plotly_exactly(served_app: Callable[..., ServedApp
 
 async def test_chart_times_are_the_viewers_local_time(served_app: Callable[..., ServedApp], browser: Any,
                                                       tmp_path: Path) -> None:
-    app = served_app(str(logged(tmp_path, acme(tmp_path, time.time()))))
+    app = served_app(str(logged(acme(tmp_path, time.time()))))
     context = await browser.new_context(timezone_id='Asia/Tokyo')  # UTC+9 all year
     page = await context.new_page()
     before = math.floor(time.time() / 60) * 60_000
@@ -191,7 +191,7 @@ async def test_hostile_tool_names_show_as_typed(served_app: Callable[..., Served
                                                 tmp_path: Path) -> None:
     """plotly.js reads some HTML in text; a tool's name must show as typed, in the charts and the timeline."""
     now = time.time()
-    path = logged(tmp_path, Session('s1', str(tmp_path / 'acme')).call(now - 2, now - 1, 't1', HOSTILE_TOOL, {}))
+    path = logged(Session('s1', str(tmp_path / 'acme')).call(now - 2, now - 1, 't1', HOSTILE_TOOL, {}))
     app = served_app(str(path))
     page = await browser.new_page()
     await page.goto(app.url)
@@ -215,7 +215,7 @@ async def test_a_record_dated_later_is_left_out_not_fatal(tmp_path: Path) -> Non
     once raised IndexError in the aggregation, and the charts froze for good."""
     later = acme(tmp_path).call(NOW + 300, NOW + 305, 'late', 'Bash', BASH, error='Exit code 1') \
         .begin(NOW + 61, 'later', 'Grep', {'pattern': 'x'})
-    async with watching(logged(tmp_path, later)) as watcher:
+    async with watching(logged(later)) as watcher:
         _, result = await hour(watcher)
     assert result.tools == EXPECTED_TOOLS
     assert sum(sum(counts) for counts in result.events.values()) == 12  # the 12 records of the hour
@@ -223,7 +223,7 @@ async def test_a_record_dated_later_is_left_out_not_fatal(tmp_path: Path) -> Non
 
 async def test_charts_read_only_while_a_tab_shows_them(tmp_path: Path) -> None:
     """An hour of a busy log is seconds of reading: with nobody on `/`, the aggregation does not run at all."""
-    path = logged(tmp_path, acme(tmp_path, time.time()))
+    path = logged(acme(tmp_path, time.time()))
     dashboard = Dashboard(Settings(databases=(path,), show=False))
     await dashboard.start()
     updates: list[Aggregates] = []

@@ -47,7 +47,8 @@ async def test_a_running_call_turns_ok_in_place_when_its_end_is_logged(
     # The detail says it whole, lines and all.
     await page.locator('.ag-row[row-index="2"] [col-id="c5"]').click()
     await page.get_by_text('Copy row as JSON').wait_for(timeout=15_000)
-    whole = "[...document.querySelectorAll('.q-page div')].filter((e) => e.textContent === 'Make the tests pass\\nand push')"
+    whole = ("[...document.querySelectorAll('.q-page div')]"
+             ".filter((e) => e.textContent === 'Make the tests pass\\nand push')")
     await page.wait_for_function(f'{whole}.length === 1', timeout=15_000)
 
     # The hooks table itself: the record's what and outcome, and none of the columns eyelet never fills.

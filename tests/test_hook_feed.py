@@ -38,10 +38,12 @@ async def test_records_from_eyelets_logger_appear_live_merged_and_filtered(
     log(tmp_path, 'acme', cc.stop)
     await page.wait_for_function(f'{GRID_API}.getDisplayedRowCount() === 5', timeout=15_000)
     rows = await page.evaluate(ROWS)
-    assert [(row['c1'].rsplit('/', 1)[-1], row['c3'], row['c4'], row['c5'], row['c7']) for row in rows[:3]] == [
-        ('acme', 'Stop', '', 'unknown', ''),  # eyelet 0.3.5 never writes a status or an error code
-        ('shop', 'PostToolUseFailure', 'Bash', 'unknown', ''),
-        ('acme', 'PreToolUse', 'Bash', 'unknown', ''),
+    # project, hook, tool, what, outcome: eyelet 0.3.5 writes no status, so the outcome comes from the payloads
+    assert [(row['c1'].rsplit('/', 1)[-1], row['c3'], row['c4'], row['c5'], row['c6']) for row in rows[:3]] == [
+        ('acme', 'Stop', '', '', ''),
+        ('shop', 'PostToolUseFailure', 'Bash', 'uv run pytest -q — Run the tests — Exit code 1 1 failed, 41 passed',
+         'failed'),
+        ('acme', 'PreToolUse', 'Bash', 'uv run pytest -q — Run the tests', 'running'),
     ]
     await page.get_by_text('5 rows').wait_for(timeout=15_000)
 

@@ -24,16 +24,14 @@ from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.query_url import query_string, table_path
 
 from .conftest import ServedApp, simulated_user
-from .test_charts import database
+from .test_charts import acme, logged
 
 TOKEN = 'a-token-for-these-tests-only'
-SESSION = 's'  # the session of test_charts.database's rows
+SESSION = 's1'  # the session of test_charts.acme's records
 
 
 def eyelet_database(tmp_path: Path) -> Path:
-    folder = tmp_path / 'acme' / '.eyelet-logging'
-    folder.mkdir(parents=True)
-    return database(folder / 'eyelet.db', now=time.time())
+    return logged(acme(tmp_path, time.time()))
 
 
 def urls_of_every_route(path: Path) -> list[str]:
@@ -125,7 +123,7 @@ async def test_browsing_every_page_writes_nothing(served_app: Callable[..., Serv
     table = table_path(id_, 'hooks') + query_string(Query(relation='hooks', search='Bash',
                                                           sort=(Sort('duration_ms', descending=True),)))
     for url, shows in (('/', 'Live hook feed'), ('/sessions', SESSION), (f'/db/{id_}', 'hooks'),
-                       (f'/sessions/{id_}/{SESSION}', 'tool calls'), (table, '4 of 8 rows match')):
+                       (f'/sessions/{id_}/{SESSION}', 'tool calls'), (table, '6 of 14 rows match')):
         await page.goto(app.url + url)
         await page.get_by_text(shows).first.wait_for(timeout=15_000)
     await page.locator('.ag-row').first.click()  # the row detail panel
@@ -133,6 +131,6 @@ async def test_browsing_every_page_writes_nothing(served_app: Callable[..., Serv
     async with httpx.AsyncClient(base_url=app.url) as client:
         export = await client.get(f'/export/{id_}/csv/hooks')
         assert export.status_code == 200
-        assert export.text.count('\n') == 9  # header and the eight rows
+        assert export.text.count('\n') == 15  # header and the 14 records
     app.stop()
     assert fingerprint(path) == before

@@ -21,7 +21,9 @@ async def test_session_list_counts_and_follows_commits(tmp_path: Path) -> None:
     beta = Session('beta', str(cwd)).prompt(now - 30, 'Add rate limits').call(now - 29, now - 28, 'b1', 'Grep',
                                                                                {'pattern': 'limit'})
     ancient = Session('ancient', str(cwd)).prompt(now - 10 * 86400, 'Older than a week: not listed')
-    path = log_payloads(cwd, sorted(alpha.events + beta.events + ancient.events, key=lambda e: e[0]))
+    everything = Session('', str(cwd))
+    everything.events = alpha.events + beta.events + ancient.events
+    path = log_payloads(cwd, everything.in_order())
     async with watching(path) as watcher:
         sessions = SessionList({watcher.database.id: watcher})
         sessions.loop.start()
