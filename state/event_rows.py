@@ -53,14 +53,16 @@ class FactsCache:
     """RecordFacts by row key, for the rows of one window: parsed once, forgotten when the row leaves."""
 
     def __init__(self) -> None:
-        self._facts: dict[str, RecordFacts] = {}
+        self._facts: dict[str, tuple[Row, RecordFacts]] = {}
 
     def facts(self, rows: list[tuple[str, Row]], columns: tuple[str, ...]) -> list[RecordFacts]:
-        """The facts of `rows` (key, values in `columns` order), in order; only new keys are parsed."""
+        """The facts of `rows` (key, values in `columns` order), in order; only new or changed rows are parsed."""
         known, self._facts = self._facts, {}
         for key, row in rows:
-            self._facts[key] = known.get(key) or record_facts(dict(zip(columns, row, strict=False)))
-        return [self._facts[key] for key, _ in rows]
+            cached = known.get(key)
+            self._facts[key] = cached if cached is not None and cached[0] == row \
+                else (row, record_facts(dict(zip(columns, row, strict=False))))
+        return [self._facts[key][1] for key, _ in rows]
 
 
 def pair_window(events: list[HookEvent]) -> dict[int, ToolCall]:

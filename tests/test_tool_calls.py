@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.state import event_rows
 from eyelet_gui.state.event_rows import record_facts
 from eyelet_gui.state.tool_calls import HookEvent, Pairing, ToolCall
 
@@ -102,3 +105,18 @@ def test_failures_are_found_however_the_payload_says_so() -> None:
                                   {'is_error': True, 'content': 'no such table'})) == ('x — no such table', True)
     assert facts(cc.post_tool_use('s', CWD, 'Bash', bash, 'id', {'stdout': 'ok', 'interrupted': False})) \
         == ('make — Build', False)
+
+
+def test_a_window_parses_only_the_records_it_did_not_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    parse = event_rows.record_facts
+    monkeypatch.setattr(event_rows, 'record_facts', lambda values: parsed.append(values['data']) or parse(values))
+    columns = ('hook_type', 'tool_name', 'data')
+    cache = event_rows.FactsCache()
+
+    def window(*numbers: int) -> list[tuple[str, tuple[Any, ...]]]:
+        return [(str(n), ('UserPromptSubmit', None, f'{{"input_data": {{"prompt": "p{n}"}}}}')) for n in numbers]
+
+    assert [facts.what for facts in cache.facts(window(3, 2, 1), columns)] == ['p3', 'p2', 'p1']
+    assert [facts.what for facts in cache.facts(window(4, 3, 2), columns)] == ['p4', 'p3', 'p2']
+    assert parsed == [window(n)[0][1][2] for n in (3, 2, 1, 4)]  # 3 and 2 were not parsed again
