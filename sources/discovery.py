@@ -22,16 +22,23 @@ TIME_LIMIT = 10.0
 # too, except those where eyelet writes.
 SKIPPED_FOLDERS = frozenset({'node_modules', 'venv', '__pycache__', 'site-packages', 'dist', 'build', 'Library'})
 EYELET_FOLDERS = frozenset({'.eyelet-logging', '.eyelet', '.claude'})
+GLOBAL_LOG_FOLDERS = ('.eyelet', '.claude/eyelet-logging', '.local/share/eyelet')
+"""Below the home folder, the folders of eyelet's global `eyelet.db` (see default_roots)."""
+GLOBAL_FOLDERS = ('.eyelet', '.claude', '.local/share/eyelet')
+"""Below the home folder, the roots searched for them (`.claude` whole: a global log made later is heard)."""
 CODE_FOLDERS = ('code', 'src', 'projects', 'dev', 'work', 'git', 'repos', 'Documents/GitHub')
 
 
 def default_roots(home: Path, cwd: Path) -> tuple[Path, ...]:
-    """Where eyelet keeps logs when no PATH is given: its global log, Claude's folder, this folder, code folders.
+    """Where eyelet keeps logs when no PATH is given: its global places, this folder, code folders.
 
+    eyelet's global places: `~/.eyelet/eyelet.db` (0.3.5's legacy `executions` table; in 0.4.0 the one database of
+    every project, with its recall tables), `~/.claude/eyelet-logging/eyelet.db` (0.3.5's global scope) and
+    `~/.local/share/eyelet/eyelet.db` (0.4.0's `executions` on Linux, XDG_DATA_HOME).
     A folder whose parent cannot be entered (an unreadable home) stays in: the search then says it could not
     read it, instead of passing over it in silence.
     """
-    candidates = [home / '.eyelet', home / '.claude', cwd, *(home / name for name in CODE_FOLDERS)]
+    candidates = [*(home / place for place in GLOBAL_FOLDERS), cwd, *(home / name for name in CODE_FOLDERS)]
     return tuple(dict.fromkeys(path for path in candidates if _may_be_folder(path)))
 
 
