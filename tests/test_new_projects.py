@@ -79,14 +79,15 @@ async def test_a_new_project_deep_below_a_root_is_found_without_a_rescan(tmp_pat
 
 async def test_a_new_project_below_the_search_depth_is_left_out_as_by_the_first_search(tmp_path: Path) -> None:
     async with discovering(tmp_path) as (discovery, catalog):
-        assert discovery.folders is not None
+        folders = discovery.folders
+        assert folders is not None
         deepest = tmp_path / 'a' / 'b' / 'c' / 'd'  # MAX_DEPTH below the root: read, but not entered
         await asyncio.to_thread(start_project, deepest / 'too-deep', 0.0)
         shallow = tmp_path / 'shallow'
         await asyncio.to_thread(start_project, shallow, 0.0)
-        await _eventually(lambda: database(shallow) in known(catalog) and deepest in discovery.folders.depths)  # type: ignore[union-attr]
-        assert discovery.folders.depths[deepest] == 0
-        await discovery.folders.rescan()  # what the first search finds, for comparison
+        await _eventually(lambda: database(shallow) in known(catalog) and deepest in folders.depths)
+        assert folders.depths[deepest] == 0
+        await folders.rescan()  # what a first search finds, for comparison
         assert known(catalog) == [database(shallow)]
 
 
@@ -109,7 +110,8 @@ async def test_watches_stay_bounded_in_folders_and_threads(tmp_path: Path, monke
     elsewhere = tmp_path.parent / f'{tmp_path.name}-elsewhere'  # outside the root: made whole, then moved in
     async with discovering(tmp_path) as (discovery, catalog):
         folders = discovery.folders
-        assert folders is not None and len(folders.depths) == 5
+        assert folders is not None
+        assert len(folders.depths) == 5
         projects = [tmp_path / f'new{n}' for n in range(6)]
         for count, project in enumerate(projects, start=1):
             if count <= 3:  # 5 + 3 * 2 folders: within the bound
