@@ -69,7 +69,9 @@ class FolderWatch:
 
     def __init__(self, roots: tuple[Path, ...], found: Found) -> None:
         self.roots = roots
-        self.found = found
+        self._tell = found
+        self._known: set[Path] = set()
+        """The databases told of: a commit to one (a `modified` event) says nothing new."""
         self.depths: dict[Path, int] = {}
         """Each watched folder, with the depth left below it."""
         self._events: list[FolderEvents] = []
@@ -113,9 +115,17 @@ class FolderWatch:
         unwatched = {folder: depth for folder, depth in search.depths.items() if folder not in self.depths}
         await self._grow(_shallowest_first(unwatched, max(0, MAX_WATCHED_FOLDERS - len(self.depths))))
 
+    def found(self, databases: list[Path]) -> None:
+        self._known.update(databases)
+        self._tell(databases)
+
     async def _handle(self) -> None:
         while True:
-            changes = await self._changes.get()
+            # eyelet commits many times a second to the databases in watched folders: each one is no news.
+            changes = {(change, path) for change, path in await self._changes.get()
+                       if change != Change.modified or Path(path) not in self._known}
+            if not changes:
+                continue
             async with self._busy:
                 await self._changed(changes)
                 if len(self._events) > MAX_WATCHES:

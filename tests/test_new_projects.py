@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from watchfiles import Change
 
 from eyelet_gui.settings import Settings
 from eyelet_gui.sources import folder_watch
@@ -21,7 +22,10 @@ from eyelet_gui.state.discovery import Discovery
 
 from .conftest import simulated_user
 from .test_discovery import _eventually
+from .writer import write
 
+INSERT_ROW = ("INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type, data) "
+              "VALUES (1, '', 's', 'Stop', '{}')")
 NEVER = 3600.0
 """A rescan interval no test waits for: what these tests see, the folder watches did."""
 START_PROJECT = '''
@@ -144,3 +148,26 @@ def _eyelet_folder(project: Path) -> Path:
     folder = project / '.eyelet-logging'
     folder.mkdir(parents=True)
     return folder
+
+
+async def test_commits_to_a_known_database_are_no_news(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """eyelet commits many times a second; only the checkpoints touch eyelet.db itself, and each one is a
+    `modified` event that must not cost a trip to a thread and a look at the file."""
+    looked_at: list[set[tuple[Change, str]]] = []
+    read_changes = folder_watch._read_changes
+
+    def counted(changes: set[tuple[Change, str]]) -> tuple[list[Path], list[Path], list[Path]]:
+        looked_at.append(changes)
+        return read_changes(changes)
+
+    monkeypatch.setattr(folder_watch, '_read_changes', counted)
+    existing = tmp_path / 'old-app'
+    create_modern_database(_eyelet_folder(existing) / 'eyelet.db')
+    async with discovering(tmp_path) as (_, catalog):
+        await _eventually(lambda: known(catalog) == [database(existing)])
+        await asyncio.to_thread(write, database(existing), INSERT_ROW, 'PRAGMA wal_checkpoint(TRUNCATE)', repeat=5,
+                                pause=0.3)
+        new = tmp_path / 'new-app'
+        await asyncio.to_thread(start_project, new, 0.0)
+        await _eventually(lambda: database(new) in known(catalog))  # every change before it was handled, in order
+    assert [change for changes in looked_at for change in changes if Path(change[1]) == database(existing)] == []
