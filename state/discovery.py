@@ -1,4 +1,5 @@
-"""Discovery: search the roots once in the background, then keep watching them for new eyelet databases."""
+"""Discovery: search the roots once in the background, then watch them, and every folder made in them, for new
+eyelet databases, and search them again now and then as a safety net."""
 
 from __future__ import annotations
 
