@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument('paths', nargs='*', type=Path, metavar='PATH',
                         help='SQLite files to watch, or folders to search (and keep watching) for eyelet databases '
-                             '(default: ~/.eyelet, ~/.claude, the current folder and ~/code, ~/src, ~/projects …).')
+                             '(default: ~/.eyelet, ~/.claude and ~/.local/share/eyelet, where eyelet keeps its global '
+                             'logs, the current folder and ~/code, ~/src, ~/projects …).')
     parser.add_argument('--demo', action='store_true',
                         help='Also watch a generated eyelet database that a simulated agent writes to live.')
     parser.add_argument('--host', default=env.host,

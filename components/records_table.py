@@ -11,19 +11,23 @@ from eyelet_gui.state.grid_feed import GridFeeds
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.query_url import table_path
 
+SHOWN_KINDS = ('SQLite', 'eyelet (legacy)')
+TITLES = {'eyelet (legacy)': "eyelet's own hook runs, newest first (status, duration)"}
+
 
 def records_card(records: NewestRecords, feeds: GridFeeds) -> None:
     """Newest rows first, changed in place; clicking a row opens the table's own live page.
 
-    Shown only for generic SQLite files: eyelet's records are in the hook feed, and a grid that nobody sees
-    would still receive every change, so none is built for them.
+    Shown for generic SQLite files and for eyelet's legacy `executions` table (its own hook process's runs, with
+    their status and duration), not for eyelet's `hooks`: those are in the hook feed, and a grid that nobody
+    sees would still receive every change, so none is built for them.
     """
     with Lifetime().classes('w-full') as lifetime:
         records.acquire()
         lifetime.on_end(records.release)
         with ui.card().classes('w-full'):
             with ui.row().classes('w-full items-baseline justify-between'):
-                ui.label(f'{records.database.label} — newest records').classes('text-h6')
+                title = ui.label(f'{records.database.label} — newest records').classes('text-h6')
                 link = ui.link('open the live table', '').classes('text-sm')
             problem = ui.label().classes('text-negative')
             shown: list[tuple[str | None, bool] | None] = [None]
@@ -44,12 +48,13 @@ def records_card(records: NewestRecords, feeds: GridFeeds) -> None:
             def follow(_: Delta | None = None) -> None:
                 problem.set_text(records.problem or '')
                 problem.set_visibility(records.problem is not None)
-                wanted = (records.live.query.relation if records.live else None), records.kind == 'SQLite'
+                wanted = (records.live.query.relation if records.live else None), records.kind in SHOWN_KINDS
                 if wanted == shown[0]:
                     return
                 first, shown[0] = shown[0] is None, wanted
                 name, generic = wanted
                 lifetime.set_visibility(generic)
+                title.set_text(f'{records.database.label} — {TITLES.get(records.kind or "", "newest records")}')
                 link.set_visibility(name is not None)
                 link.props(f'href={table_path(records.database.id, name or "")}')
                 if not first:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,16 +22,23 @@ TIME_LIMIT = 10.0
 # too, except those where eyelet writes.
 SKIPPED_FOLDERS = frozenset({'node_modules', 'venv', '__pycache__', 'site-packages', 'dist', 'build', 'Library'})
 EYELET_FOLDERS = frozenset({'.eyelet-logging', '.eyelet', '.claude'})
+GLOBAL_LOG_FOLDERS = ('.eyelet', '.claude/eyelet-logging', '.local/share/eyelet')
+"""Below the home folder, the folders of eyelet's global `eyelet.db` (see default_roots)."""
+GLOBAL_FOLDERS = ('.eyelet', '.claude', '.local/share/eyelet')
+"""Below the home folder, the roots searched for them (`.claude` whole: a global log made later is heard)."""
 CODE_FOLDERS = ('code', 'src', 'projects', 'dev', 'work', 'git', 'repos', 'Documents/GitHub')
 
 
 def default_roots(home: Path, cwd: Path) -> tuple[Path, ...]:
-    """Where eyelet keeps logs when no PATH is given: its global log, Claude's folder, this folder, code folders.
+    """Where eyelet keeps logs when no PATH is given: its global places, this folder, code folders.
 
+    eyelet's global places: `~/.eyelet/eyelet.db` (0.3.5's legacy `executions` table; in 0.4.0 the one database of
+    every project, with its recall tables), `~/.claude/eyelet-logging/eyelet.db` (0.3.5's global scope) and
+    `~/.local/share/eyelet/eyelet.db` (0.4.0's `executions` on Linux, XDG_DATA_HOME).
     A folder whose parent cannot be entered (an unreadable home) stays in: the search then says it could not
     read it, instead of passing over it in silence.
     """
-    candidates = [home / '.eyelet', home / '.claude', cwd, *(home / name for name in CODE_FOLDERS)]
+    candidates = [*(home / place for place in GLOBAL_FOLDERS), cwd, *(home / name for name in CODE_FOLDERS)]
     return tuple(dict.fromkeys(path for path in candidates if _may_be_folder(path)))
 
 
@@ -56,6 +63,10 @@ class Search:
     found: list[Path] = field(default_factory=list)
     visited: list[Path] = field(default_factory=list)
     """Every folder read, in order: what discovery watches afterwards."""
+    depths: dict[Path, int] = field(default_factory=dict)
+    """The depth left below each folder read: how deep a folder made in it later is searched."""
+    root_depths: Mapping[Path, int] = field(default_factory=dict)
+    """A depth per root, for roots that are not searched to `max_depth` (a new folder below a searched one)."""
     unreadable: list[Path] = field(default_factory=list)
     """Folders that refused to be read (permission denied), each once, in order: their databases are not found."""
     complete: bool = True
@@ -67,7 +78,7 @@ class Search:
         """Walk every root; return the eyelet databases found, resolved, sorted, each once."""
         started = time.monotonic()
         for root in self.roots:
-            self._walk(root, self.max_depth, started + self.time_limit)
+            self._walk(root, self.root_depths.get(root, self.max_depth), started + self.time_limit)
         self.current = None
         self.seconds = time.monotonic() - started
         self.found = sorted(dict.fromkeys(self.found))
@@ -80,6 +91,7 @@ class Search:
         self.current = folder
         self.folders += 1
         self.visited.append(folder)
+        self.depths[folder] = depth
         try:
             entries = list(os.scandir(folder))
         except PermissionError:
@@ -93,7 +105,7 @@ class Search:
             try:
                 if entry.name == EYELET_DB_NAME and entry.is_file() and is_sqlite_file(Path(entry.path)):
                     self.found.append(Path(entry.path).resolve())
-                elif depth > 0 and entry.is_dir(follow_symlinks=False) and _worth_entering(entry.name):
+                elif depth > 0 and entry.is_dir(follow_symlinks=False) and worth_entering(entry.name):
                     self._walk(Path(entry.path), depth - 1, deadline)
             except OSError:
                 continue
@@ -113,7 +125,7 @@ def _blocking_folder(folder: Path) -> Path:
     return folder
 
 
-def _worth_entering(name: str) -> bool:
+def worth_entering(name: str) -> bool:
     return name in EYELET_FOLDERS or not (name.startswith('.') or name in SKIPPED_FOLDERS)
 
 

@@ -59,19 +59,24 @@ class Relation:
 
 
 def read_relations(connection: sqlite3.Connection) -> tuple[Relation, ...]:
-    """Every table and view of the main schema, sorted by name; SQLite's internal tables left out.
+    """Every table and view of the main schema, eyelet's own tables first, then by name; SQLite's internal tables
+    left out, and so are virtual tables and their shadow tables (eyelet 0.4.0's full-text index of messages).
 
     Blocking: run it in the connection's thread (Reader.relations does)."""
     # PRAGMA statements, not the pragma_* table functions: those also report schema "updates" to the authorizer.
     listed = connection.execute('PRAGMA main.table_list').fetchall()
     relations = []
-    for _, name, kind, _, without_rowid, _ in sorted(listed, key=lambda row: row[1]):
+    for _, name, kind, _, without_rowid, _ in sorted(listed, key=lambda row: _listing_order(row[1])):
         if kind not in ('table', 'view') or name.startswith('sqlite_'):
             continue
         columns = _read_columns(connection, name)
         relations.append(Relation(name=name, kind=kind, columns=columns, without_rowid=bool(without_rowid),
                                   key=_key(kind, columns)))
     return tuple(relations)
+
+
+def _listing_order(name: str) -> tuple[int, str]:
+    return (PREFERRED_TABLES.index(name) if name in PREFERRED_TABLES else len(PREFERRED_TABLES)), name
 
 
 def _read_columns(connection: sqlite3.Connection, relation: str) -> tuple[Column, ...]:

@@ -10,8 +10,10 @@ from pathlib import Path
 from nicegui import Event, run
 
 from eyelet_gui.sources.demo import DemoDatabase
+from eyelet_gui.sources.discovery import GLOBAL_LOG_FOLDERS
 
 EYELET_PROJECT_FOLDER = '.eyelet-logging'
+GLOBAL_PLACES = tuple(Path(place) for place in GLOBAL_LOG_FOLDERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +32,9 @@ def database_id(path: Path) -> str:
 def database_label(path: Path) -> str:
     if path.parent.name == EYELET_PROJECT_FOLDER:
         return path.parent.parent.name or path.name
-    if path.parent.name == '.eyelet':
-        return 'global (~/.eyelet)'
+    for place in GLOBAL_PLACES:
+        if path.parent.parts[-len(place.parts):] == place.parts:
+            return f'global (~/{place})'
     return path.name
 
 

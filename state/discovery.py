@@ -1,33 +1,23 @@
-"""Discovery: search the roots once in the background, then keep watching them for new eyelet databases."""
+"""Discovery: search the roots once in the background, then watch them, and every folder made in them, for new
+eyelet databases, and search them again now and then as a safety net."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from pathlib import Path
 
 from nicegui import Event
-from watchfiles import Change, awatch
 
 from eyelet_gui.sources.discovery import Search
 from eyelet_gui.sources.events import cancel_and_wait, wait_event
-from eyelet_gui.sources.sqlite_files import EYELET_DB_NAME, is_sqlite_file
+from eyelet_gui.sources.folder_watch import FolderWatch
 from eyelet_gui.state.catalog import Catalog
 
 RESCAN_INTERVAL = 30.0
-"""Seconds at least between searches for projects that started logging since the last one."""
-MAX_WATCHED_FOLDERS = 2000
-"""Searched folders watched for a new eyelet.db; beyond that, only the periodic search finds new ones."""
+"""Seconds at least between searches of every root: the safety net behind the folder watches, which find a new
+project at once (see sources/folder_watch.py)."""
 SHOWN_UNREADABLE = 3
 """Unreadable folders named in the sentence that says so; the rest are counted."""
-
-
-def _is_eyelet_db(_: Change, path: str) -> bool:
-    return Path(path).name == EYELET_DB_NAME
-
-
-def _databases(changes: set[tuple[Change, str]]) -> list[Path]:
-    return [Path(path).resolve() for _, path in changes if is_sqlite_file(Path(path))]
 
 
 class Discovery:
@@ -42,6 +32,8 @@ class Discovery:
         self.searching = bool(roots)
         self.finished: Event[[]] = Event()
         """Fired when the first search is done."""
+        self.folders: FolderWatch | None = None
+        """The watches on the searched folders, once the first search is done."""
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -72,25 +64,16 @@ class Discovery:
         self.finished.emit()
         if not self.search.complete:
             return  # too large to search within the time limit: too large to search again and again
-        watcher = asyncio.create_task(self._watch(self.search.visited[:MAX_WATCHED_FOLDERS]))
+        self.folders = FolderWatch(self.roots, self._add)
         try:
-            # New projects create new folders, which no watch covers yet: search again now and then, less often
-            # when a search is slow, so that searching never costs more than about 1 % of a core.
+            await self.folders.start(self.search)
+            # Searching again is the safety net for what no watch told of: less often when a search is slow, so
+            # that searching never costs more than about 1 % of a core.
             interval = max(self.rescan_interval, 100 * self.search.seconds)
-            while not self._stop.is_set():
-                await wait_event(self._stop, interval)
-                self._add(await asyncio.to_thread(Search(self.roots).run))
+            while not await wait_event(self._stop, interval):
+                await self.folders.rescan()
         finally:
-            await cancel_and_wait(watcher)
-
-    async def _watch(self, folders: list[Path]) -> None:
-        """Catch an eyelet.db written in a folder already searched at once (not recursive: cheap and bounded)."""
-        if not folders:
-            return
-        with contextlib.suppress(OSError, RuntimeError):  # e.g. the system's limit of watched folders
-            async for changes in awatch(*folders, watch_filter=_is_eyelet_db, stop_event=self._stop,
-                                        recursive=False, ignore_permission_denied=True):
-                self._add(await asyncio.to_thread(_databases, changes))
+            await self.folders.stop()
 
     def _add(self, paths: list[Path]) -> None:
         for path in paths:

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from eyelet_gui.sources.discovery import CODE_FOLDERS, Search, default_roots
+from eyelet_gui.sources.discovery import CODE_FOLDERS, GLOBAL_FOLDERS, Search, default_roots
 from eyelet_gui.sources.eyelet_schema import create_modern_database
 from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.schema import schema_kind
@@ -185,7 +185,7 @@ def test_an_unreadable_home_is_skipped_and_named_once(tmp_path: Path) -> None:
         lines = search_as_a_user(home, elsewhere)
     finally:
         home.chmod(0o755)
-    candidates = [home / '.eyelet', home / '.claude', elsewhere, *(home / name for name in CODE_FOLDERS)]
+    candidates = [*(home / name for name in GLOBAL_FOLDERS), elsewhere, *(home / name for name in CODE_FOLDERS)]
     assert lines == [' '.join(['roots', *map(str, candidates)]),
                      f'found {elsewhere / "shop" / ".eyelet-logging" / "eyelet.db"}',
                      f'unreadable {home}']
