@@ -12,8 +12,9 @@ the rest over the 30 days before. Then, in this process, on eyelet-gui's own rea
 - for comparison, the grouped SQL the charts ran before (status and duration_ms columns, which eyelet never
   fills: cheaper, and wrong on real records).
 Last, the feed in Debian's Chromium: `python -m eyelet_gui` serves the database, `/` is open, and records are
-committed one every 0.25 s; each one's time from just before its commit to its text in the page's DOM
-(a MutationObserver in the page stamps it). `--app-python` runs the server with another checkout's Python
+committed one every 0.25 s, each in a session of its own; each one's time from just before its commit to its
+session's id in the page's DOM (a MutationObserver in the page stamps it; the feed showed session ids before the
+`what` column too). `--app-python` runs the server with another checkout's Python
 (to time the feed before the `what` column, with the same records and the same browser).
 """
 
@@ -53,7 +54,7 @@ STAMP_ARRIVALS = """() => {
   window.arrivals = {};
   new MutationObserver(() => {
     const now = performance.timeOrigin + performance.now();
-    for (const match of document.body.innerText.matchAll(/test_(\\d+)\\.py/g)) {
+    for (const match of document.body.innerText.matchAll(/\\bb(\\d{7})\\b/g)) {
       if (!(match[1] in window.arrivals)) window.arrivals[match[1]] = now;
     }
   }).observe(document.body, { childList: true, subtree: true, characterData: true });
@@ -140,8 +141,8 @@ async def feed_latency(path: Path, app_python: str, commits: int) -> list[float]
             await page.wait_for_function("document.querySelectorAll('.ag-row').length > 0", timeout=60_000)
             await page.evaluate(STAMP_ARRIVALS)
             committed = {}
-            for number in range(1_000_000, 1_000_000 + commits):
-                committed[str(number)] = insert(writer, number) * 1000
+            for number in range(1_000_000, 1_000_000 + commits):  # the session column shows `b1000000` …
+                committed[str(number)] = insert(writer, number, session=f'b{number}') * 1000
                 await asyncio.sleep(0.25)
             await asyncio.sleep(2)
             arrivals = await page.evaluate('window.arrivals')

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from nicegui import Event
@@ -13,7 +13,7 @@ from nicegui import Event
 from eyelet_gui.state.event_tail import EventTail, read_tails
 from eyelet_gui.state.refresh_loop import RefreshLoop
 from eyelet_gui.state.shared import Viewed
-from eyelet_gui.state.tool_calls import HookEvent, Pairing, ToolCall
+from eyelet_gui.state.tool_calls import HookEvent, Pairing
 from eyelet_gui.state.watcher import Watcher
 
 MINUTES = 60
@@ -57,9 +57,28 @@ def nearest_rank(durations: Counter[float], percent: int) -> float | None:
     return None
 
 
+def duration_bucket(ms: float) -> float:
+    """A duration to two significant digits (1,234 ms → 1,200 ms): what a log-scale chart can show. Percentiles
+    are exact to the bucket, and a minute's durations take a few hundred counters, not one per call."""
+    if ms < 10:
+        return round(ms)
+    scale = 10 ** (math.floor(math.log10(ms)) - 1)
+    return round(ms / scale) * scale
+
+
+@dataclass
+class MinuteCalls:
+    """The tool calls that ended in one minute, per tool."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    durations: dict[str, Counter[float]] = field(default_factory=lambda: defaultdict(Counter))
+
+
 class HourTally:
-    """One eyelet database's last hour, counted as its records arrive: events per minute by hook type, and the
-    tool calls that ended, paired from both ends."""
+    """One eyelet database's last hour, counted per minute as its records arrive: events by hook type, and the
+    tool calls that ended (paired from both ends) by tool. Memory and aggregation follow the minutes and tools,
+    not the number of records."""
 
     def __init__(self, watcher: Watcher) -> None:
         self.tail = EventTail(watcher, HORIZON, self._consume, self._reset)
@@ -67,56 +86,55 @@ class HourTally:
 
     def _reset(self) -> None:
         self.pairing = Pairing()
-        self.minutes: dict[int, Counter[str]] = defaultdict(Counter)
-        self.ended: deque[ToolCall] = deque()
-        """Calls in the order they ended (records arrive in id order, which is time order but for stragglers)."""
+        self.events: dict[int, Counter[str]] = defaultdict(Counter)
+        self.calls: dict[int, MinuteCalls] = defaultdict(MinuteCalls)
 
     def _consume(self, events: list[HookEvent]) -> None:
         for event in events:
-            self.minutes[math.floor(event.at / 60)][event.hook_type] += 1
-            self.ended.extend(call for call in self.pairing.add(event) if call.end is not None)
+            self.events[math.floor(event.at / 60)][event.hook_type] += 1
+            for call in self.pairing.add(event):
+                if call.end is None:
+                    continue
+                minute, tool = self.calls[math.floor(call.end / 60)], call.tool or '(none)'
+                minute.calls[tool] += 1
+                minute.failed[tool] += call.outcome == 'failed'
+                duration = call.duration_ms
+                if duration is not None:
+                    minute.durations[tool][duration_bucket(duration)] += 1
 
     def forget_before(self, since: float) -> None:
-        """Drop what is older than the hour shown, so that memory follows the hour, not the table."""
-        for minute in [minute for minute in self.minutes if minute * 60 < since]:
-            del self.minutes[minute]
-        while self.ended and (self.ended[0].end or 0) < since:
-            self.ended.popleft()
+        """Drop the minutes before the hour shown, so that memory follows the hour, not the table."""
+        for counts in (self.events, self.calls):
+            for minute in [minute for minute in counts if minute * 60 < since]:
+                del counts[minute]
         self.pairing.forget_before(since - HORIZON)
 
 
 def aggregate(tallies: list[HourTally], now: float) -> Aggregates:
     """Merge the tallies of every eyelet database into the hour's figures."""
     last = math.floor(now / 60)
-    first, since, until = last - MINUTES + 1, (last - MINUTES + 1) * 60, (last + 1) * 60
+    first = last - MINUTES + 1
     events: dict[str, list[int]] = defaultdict(lambda: [0] * MINUTES)
     failures = [0] * MINUTES
     calls, failed = Counter[str](), Counter[str]()
     durations: dict[str, Counter[float]] = defaultdict(Counter)
-    running = 0
     for tally in tallies:
-        tally.forget_before(since)
-        for minute, counts in tally.minutes.items():
-            if first <= minute <= last:  # a record dated later (another machine's clock) is left out
-                for hook_type, count in counts.items():
-                    events[hook_type][minute - first] += count
-        for call in tally.ended:
-            if call.end is None or not since <= call.end < until:
-                continue
-            tool = call.tool or '(none)'
-            calls[tool] += 1
-            if call.outcome == 'failed':
-                failed[tool] += 1
-                failures[math.floor(call.end / 60) - first] += 1
-            duration = call.duration_ms
-            if duration is not None:
-                durations[tool][round(duration)] += 1
-        running += len(tally.pairing.open)
+        tally.forget_before(first * 60)
+        for minute in range(first, last + 1):  # a record dated later (another machine's clock) is left out
+            for hook_type, count in tally.events.get(minute, Counter()).items():
+                events[hook_type][minute - first] += count
+            ended = tally.calls.get(minute)
+            if ended is not None:
+                calls.update(ended.calls)
+                failed.update(ended.failed)
+                failures[minute - first] += ended.failed.total()
+                for tool, counts in ended.durations.items():
+                    durations[tool].update(counts)
     tools = {tool: ToolFigures(calls=count, p50_ms=nearest_rank(durations[tool], 50),
                                p95_ms=nearest_rank(durations[tool], 95), failures=failed[tool])
              for tool, count in calls.most_common()}
     return Aggregates(last_minute=last, events=dict(sorted(events.items())), failures=failures, tools=tools,
-                      running=running)
+                      running=sum(tally.pairing.running for tally in tallies))
 
 
 def no_aggregates() -> Aggregates:

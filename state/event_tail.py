@@ -16,8 +16,9 @@ from eyelet_gui.sources.schema import Relation
 from eyelet_gui.state.tool_calls import HookEvent
 from eyelet_gui.state.watcher import Watcher
 
-BATCH = 20_000
-"""Records per read: each read stays short (tens of ms), so a long catch-up never trips the read time limit."""
+BATCH = 2_000
+"""Records per read. Each batch is counted on the event loop: a small one keeps a long catch-up (an hour of a
+busy log) from holding up the pages for more than a few tens of milliseconds at a time."""
 
 
 class EventTail:

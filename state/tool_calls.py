@@ -15,7 +15,7 @@ Outcome = Literal['ok', 'failed', 'running', 'abandoned']
 CALL_ENDS = frozenset({'PostToolUse', 'PostToolUseFailure'})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is built field by field through object.__setattr__
 class HookEvent:
     """The facts of one record that pairing and counting need (TAIL_COLUMNS in sources/query.py)."""
 
@@ -76,6 +76,11 @@ class Pairing:
         """Running calls without a tool_use_id, by (session, tool), oldest first."""
         self._sessions: dict[str, set[str]] = defaultdict(set)
         """tool_use_ids of running calls by session: what its SessionEnd abandons."""
+
+    @property
+    def running(self) -> int:
+        """Calls begun and not ended (nor abandoned) yet."""
+        return len(self.open) + sum(len(pending) for pending in self._unnamed.values())
 
     def add(self, event: HookEvent) -> list[ToolCall]:
         if event.hook_type == 'PreToolUse':

@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from eyelet_gui.settings import Settings
-from eyelet_gui.state.charts import MINUTES, Aggregates, HourTally, ToolFigures, aggregate, nearest_rank
+from eyelet_gui.state.charts import (
+    MINUTES,
+    Aggregates,
+    HourTally,
+    ToolFigures,
+    aggregate,
+    duration_bucket,
+    nearest_rank,
+)
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.figure_patch import trace_patch
 from eyelet_gui.state.tool_calls import HookEvent
@@ -79,6 +87,11 @@ async def test_a_refresh_reads_only_what_was_committed_since(tmp_path: Path) -> 
                      .end(NOW - 0.5, 't6', 'Grep', {'pattern': 'TODO'}).events)
         await tally.tail.read(NOW, (await watcher.relations())['hooks'])
     assert [(event.hook_type, event.tool_use_id) for batch in read for event in batch] == [('PostToolUse', 't6')]
+
+
+def test_durations_are_counted_to_two_significant_digits() -> None:
+    assert [duration_bucket(ms) for ms in (0.4, 7.4, 42, 1234, 98_765, 5_551_000)] \
+        == [0, 7, 42, 1200, 99_000, 5_600_000]
 
 
 def test_nearest_rank_percentiles() -> None:
