@@ -160,12 +160,12 @@ async def main() -> None:
     parser.add_argument('--hour', type=int, nargs='+', default=[3600, 100_000], help='records in the last hour')
     parser.add_argument('--runs', type=int, default=20, help='repetitions of each state-level figure')
     parser.add_argument('--commits', type=int, default=40, help='records committed while the feed is timed')
-    parser.add_argument('--feed-only', action='store_true', help='only the feed latency, on the first --hour')
+    parser.add_argument('--feed-only', action='store_true', help='only the feed latency')
     parser.add_argument('--app-python', default=sys.executable, help='the Python that serves eyelet-gui')
     args = parser.parse_args()
     print_conditions('tool calls', f'{args.rows:,} real-shaped records; server and browser on this machine; '
                                    f'served by {args.app_python}')
-    for hour_events in args.hour[:1] if args.feed_only else args.hour:
+    for hour_events in args.hour:
         with tempfile.TemporaryDirectory(prefix='eyelet-gui-calls-') as folder:
             path = Path(folder) / 'project' / '.eyelet-logging' / 'eyelet.db'
             path.parent.mkdir(parents=True)
