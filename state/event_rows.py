@@ -15,9 +15,6 @@ from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.merged_rows import MergedRows
 from eyelet_gui.state.tool_calls import HookEvent, Pairing, ToolCall
 
-EVENT_COLUMNS = ('id', 'timestamp', 'session_id', 'hook_type', 'tool_name', 'project_dir', 'status', 'duration_ms',
-                 'data')
-"""The columns of eyelet's `hooks` a record's facts come from."""
 DERIVED_COLUMNS = ('what', 'outcome')
 """Columns computed here, not stored: they cannot be filtered or sorted on in SQL."""
 
@@ -29,18 +26,16 @@ class RecordFacts:
 
 
 def record_facts(values: dict[str, Any]) -> RecordFacts:
-    """The facts of one `hooks` record given as {column: value}."""
+    """The facts of one `hooks` record given as {column: value}: what the tail's SQL (sources/query.py) gives
+    for a record, found in Python from the whole record."""
     hook_type, tool, status = values.get('hook_type'), values.get('tool_name'), values.get('status')
     payload = input_data(values.get('data'))
     tool_use_id = payload.get('tool_use_id')
     failed = hook_type == 'PostToolUseFailure' or status in FAILED_STATUSES \
         or (hook_type == 'PostToolUse' and failure_text(payload) is not None)
-    duration = values.get('duration_ms')
-    event = HookEvent(id=values.get('id') or 0, at=float(values.get('timestamp') or 0),
-                      session=str(values.get('session_id') or ''), hook_type=str(hook_type or ''), tool=tool or None,
-                      project=values.get('project_dir'),
-                      duration_ms=duration if isinstance(duration, int | float) else None,
-                      tool_use_id=tool_use_id if isinstance(tool_use_id, str) and tool_use_id else None, failed=failed)
+    event = HookEvent.from_row((values.get('id') or 0, values.get('timestamp'), values.get('session_id'), hook_type,
+                                tool, values.get('project_dir'), values.get('duration_ms'), tool_use_id, failed,
+                                None, None))
     return RecordFacts(event=event, what=what(hook_type, tool, payload))
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create_modern_database, eyelet_record
+from eyelet_gui.sources.query import Statement, tail_statement
 from eyelet_gui.state import event_rows
 from eyelet_gui.state.event_rows import record_facts
 from eyelet_gui.state.tool_calls import HookEvent, Pairing, ToolCall
+
+from .test_engine import watching
 
 NOW = 1_900_000_000.0
 CWD = '/home/dev/code/acme'
@@ -120,3 +125,33 @@ def test_a_window_parses_only_the_records_it_did_not_hold(monkeypatch: pytest.Mo
     assert [facts.what for facts in cache.facts(window(3, 2, 1), columns)] == ['p3', 'p2', 'p1']
     assert [facts.what for facts in cache.facts(window(4, 3, 2), columns)] == ['p4', 'p3', 'p2']
     assert parsed == [window(n)[0][1][2] for n in (3, 2, 1, 4)]  # 3 and 2 were not parsed again
+
+
+async def test_sql_and_python_find_the_same_failures(tmp_path: Path) -> None:
+    """The tail reads failures with json_extract (sources/query.FAILED_SQL), a window with Python
+    (hook_events.failure_text): the same records must fail both ways."""
+    bash = {'command': 'make', 'description': 'Build'}
+    payloads = [
+        cc.post_tool_use_failure('s', CWD, 'Bash', bash, 'a', 'Exit code 2'),
+        cc.post_tool_use_failure('s', CWD, 'Bash', bash, 'b', '', is_interrupt=True),
+        cc.post_tool_use('s', CWD, 'Bash', bash, 'c', {'stdout': '', 'interrupted': True}),
+        cc.post_tool_use('s', CWD, 'mcp__db__query', {'sql': 'x'}, 'd', {'is_error': True, 'content': 'no table'}),
+        {**cc.post_tool_use('s', CWD, 'Bash', bash, 'e', {}), 'error': 'killed'},
+        cc.post_tool_use('s', CWD, 'Bash', bash, 'f', {'stdout': 'ok', 'interrupted': False, 'is_error': False}),
+        cc.post_tool_use('s', CWD, 'Grep', {'pattern': 'x'}, 'g', {'returnCodeInterpretation': 'No matches found'}),
+        cc.pre_tool_use('s', CWD, 'Bash', bash, 'h'),
+        cc.user_prompt('s', CWD, 'the error was "is_error": true'),
+    ]
+    path = tmp_path / 'eyelet.db'
+    create_modern_database(path)
+    connection = connect_writer(path)
+    for payload in payloads:
+        connection.execute(INSERT_HOOK, eyelet_record(payload, NOW, environment={}, metadata={}))
+    connection.close()
+    async with watching(path) as watcher:
+        rows = (await watcher.reader.fetch(tail_statement(0, 100))).rows
+        stored = (await watcher.reader.fetch(Statement('SELECT * FROM hooks ORDER BY id'))).rows
+        columns = (await watcher.reader.fetch(Statement('SELECT * FROM hooks LIMIT 0'))).columns
+    from_sql = [HookEvent.from_row(row).failed for row in rows]
+    from_python = [record_facts(dict(zip(columns, row, strict=True))).event.failed for row in stored]
+    assert from_sql == from_python == [True, True, True, True, True, False, False, False, False]
