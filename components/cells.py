@@ -51,5 +51,45 @@ WHAT: dict[str, Any] = {'headerName': 'what', 'minWidth': 200, ':tooltipValueGet
 FAILURES: dict[str, Any] = {'type': 'rightAligned',
                             ':cellStyle': "(p) => Number(p.value) > 0 ? { color: '#e53935' } : null"}
 
-RECORDS: dict[str, dict[str, Any]] = {'timestamp': TIME, 'what': WHAT, 'outcome': OUTCOME}
-"""For eyelet's `hooks` table page: the record's time, what and outcome read like the feed's."""
+RECORDS: dict[str, dict[str, Any]] = {
+    'timestamp': {name: value for name, value in TIME.items() if name != 'headerName'}, 'what': WHAT,
+    'outcome': OUTCOME}
+"""For eyelet's `hooks` table page: the record's time, what and outcome read like the feed's (the stored column
+keeps its name, and its sort arrow, in the header)."""
+
+
+def time_of(field: str) -> str:
+    """JavaScript for a compact line's time (`12:04:31`) from row field `field`."""
+    return f"(d.{field} ? new Date(Number(d.{field}) * 1000).toLocaleTimeString([], {{ hour12: false }}) : '')"
+
+
+def text_of(field: str) -> str:
+    """JavaScript for a compact line's text from row field `field`."""
+    return f"(d.{field} || '')"
+
+
+def folder_of(field: str) -> str:
+    """JavaScript for the last folder of the path in row field `field` (a project's name)."""
+    return f"((d.{field} || '').split('/').filter(Boolean).pop() || '')"
+
+
+def count_of(field: str, label: str) -> str:
+    """JavaScript for `3 failed` from row field `field`; nothing when it is 0."""
+    return f"(Number(d.{field}) > 0 ? d.{field} + {' ' + label!r} : '')"
+
+
+def compact(head: list[str], body: str, *, alert: tuple[str, str] | None = None) -> dict[str, Any]:
+    """A column that shows a row as two lines of text: `head` (JavaScript expressions over the row `d`, joined by
+    ` · `, red when field alert[0] equals alert[1]) and the text of field `body`. Built from text nodes only:
+    nothing in a row is read as markup. For LiveGrid's `compact`, the phone-width list."""
+    field, value = alert or ('__key', None)
+    return {':cellRenderer': f"""(p) => {{
+      const d = p.data, line = (text, style) => {{
+        const div = document.createElement('div'); div.textContent = text; div.style.cssText = style; return div; }};
+      const box = document.createElement('div');
+      box.append(line([{', '.join(head)}].filter(Boolean).join(' · '),
+                      d.{field} === {'null' if value is None else repr(value)} ? 'color: #e53935' : 'font-weight: 500'),
+                 line(d.{body}, 'white-space: normal; word-break: break-word; opacity: 0.85'));
+      box.style.cssText = 'line-height: 1.35; padding: 4px 0';
+      return box;
+    }}"""}

@@ -31,21 +31,10 @@ def _field(name: str) -> str:
     return field_id(FEED_COLUMNS.index(name))
 
 
-# On a phone: one column, two lines per record (time · hook · tool · outcome, then what), built as text nodes.
-COMPACT = {
-    ':cellRenderer': f"""(p) => {{
-      const d = p.data, line = (text, style) => {{
-        const div = document.createElement('div'); div.textContent = text; div.style.cssText = style; return div; }};
-      const at = new Date(Number(d.{_field('timestamp')}) * 1000).toLocaleTimeString([], {{ hour12: false }});
-      const head = [at, d.{_field('hook_type')}, d.{_field('tool_name')}, d.{_field('outcome')}].filter(Boolean)
-        .join(' · ');
-      const box = document.createElement('div');
-      box.append(line(head, d.{_field('outcome')} === 'failed' ? 'color: #e53935' : 'font-weight: 500'),
-                 line(d.{_field('what')}, 'white-space: normal; word-break: break-word; opacity: 0.85'));
-      box.style.cssText = 'line-height: 1.35; padding: 4px 0';
-      return box;
-    }}""",
-}
+# On a phone: one column, two lines per record: time · hook · tool · outcome, then what.
+COMPACT = cells.compact([cells.time_of(_field('timestamp')), cells.text_of(_field('hook_type')),
+                         cells.text_of(_field('tool_name')), cells.text_of(_field('outcome'))],
+                        _field('what'), alert=(_field('outcome'), 'failed'))
 
 
 def hook_feed(feeds: HookFeeds, query: Query | None = None) -> TableView:

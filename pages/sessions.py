@@ -13,6 +13,8 @@ from eyelet_gui.components.live_grid import LiveGrid
 from eyelet_gui.components.session_timeline import session_timeline
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
+from eyelet_gui.state.grid_feed import field_id
+from eyelet_gui.state.sessions import SESSION_COLUMNS
 
 COLUMNS: dict[str, dict[str, Any]] = {
     'state': cells.OUTCOME | {'headerName': 'state'},
@@ -29,6 +31,17 @@ COLUMNS: dict[str, dict[str, Any]] = {
 }
 
 
+def _field(name: str) -> str:
+    return field_id(SESSION_COLUMNS.index(name))
+
+
+# On a phone: state · project · branch · last activity · counts, then the last prompt.
+COMPACT = cells.compact([cells.text_of(_field('state')), cells.folder_of(_field('project_dir')),
+                         cells.text_of(_field('branch')), cells.time_of(_field('last')),
+                         cells.count_of(_field('calls'), 'calls'), cells.count_of(_field('failures'), 'failed')],
+                        _field('prompt'))
+
+
 def session_path(key: str) -> str:
     database_id, session_id = key.split(':', 1)
     return f'/sessions/{database_id}/{quote(session_id, safe="")}'
@@ -43,7 +56,7 @@ def register(dashboard: Dashboard) -> None:
                      'timeline.').classes('text-sm')
             LiveGrid(dashboard.session_feeds, Query(relation='sessions'),
                      on_select=lambda key: ui.navigate.to(session_path(key)) if key else None,
-                     on_sort=lambda _: None, column_options=lambda name: COLUMNS.get(name, {}))
+                     on_sort=lambda _: None, column_options=lambda name: COLUMNS.get(name, {}), compact=COMPACT)
 
     @ui.page('/sessions/{database_id}/{session_id:path}')
     def timeline_page(database_id: str, session_id: str) -> None:

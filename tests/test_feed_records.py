@@ -56,7 +56,7 @@ async def test_a_running_call_turns_ok_in_place_when_its_end_is_logged(
     await page.goto(f'{app.url}{table}')
     await page.wait_for_function(f'{GRID_API}?.getDisplayedRowCount() === 3', timeout=15_000)
     headers = await page.evaluate(shown)
-    assert headers[:8] == ['id', 'time', 'timestamp_iso', 'session_id', 'hook_type', 'tool_name', 'what',
+    assert headers[:8] == ['id', 'timestamp', 'timestamp_iso', 'session_id', 'hook_type', 'tool_name', 'what',
                            'outcome']
     assert not {'status', 'duration_ms', 'error_code', 'git_branch'} & set(headers)
 
