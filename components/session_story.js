@@ -1,0 +1,137 @@
+// A session told in order. The server appends entries and changes them in place (`change`); the list is never
+// rendered anew, so the reader's scroll stays where it was: at the end it follows the end, scrolled up it stays.
+// Every value shows as text (Vue's {{ }}), never as markup.
+
+const FOLLOW_WITHIN = 24; // pixels from the end that still count as reading the end
+const CLAMP_LINES = 6; // a longer text shows its first lines and a "more" link
+const HIGHLIGHT = "background: rgba(255, 193, 7, 0.28); border-radius: 4px";
+const COLOURS = {
+  prompt: "#8e24aa",
+  notification: "#fb8c00",
+  stop: "#546e7a",
+  "subagent stop": "#6d4c41",
+  compact: "#00897b",
+  "session start": "#3949ab",
+  "session end": "#3949ab",
+  ok: "#43a047",
+  failed: "#e53935",
+  running: "#1e88e5",
+  abandoned: "#fb8c00",
+};
+const ICONS = {
+  prompt: "chat",
+  call: "build",
+  notification: "notifications",
+  stop: "stop_circle",
+  "subagent stop": "call_split",
+  compact: "compress",
+  "session start": "play_arrow",
+  "session end": "logout",
+};
+
+const pad = (n) => String(n).padStart(2, "0");
+
+export default {
+  template: `
+    <div style="overflow-y: auto" @scroll="scrolled">
+      <div v-if="!items.length" class="text-caption q-pa-sm">No events in this session yet.</div>
+      <div v-for="item in items" :key="item.id" :data-entry="item.id" :data-kind="item.kind"
+           class="row no-wrap items-start q-py-xs q-px-sm" :style="item.id === highlighted ? highlight : ''">
+        <q-icon :name="icons[item.kind] || 'circle'" :style="{ color: colour(item) }" size="18px"
+                class="q-mr-sm q-mt-xs" />
+        <div class="col" style="min-width: 0">
+          <div class="row items-baseline q-gutter-x-sm">
+            <span class="text-caption" :title="whole(item.at)">{{ clock(item.at) }}</span>
+            <span class="text-weight-medium">{{ item.title }}</span>
+            <span v-if="item.outcome" data-outcome :style="{ color: colours[item.outcome], fontWeight: 500 }">
+              {{ item.outcome === 'running' ? 'running…' : item.outcome }}</span>
+            <span v-if="item.duration" class="text-caption">{{ item.duration }}</span>
+          </div>
+          <div v-if="item.text" data-text :style="textStyle(item)">{{ item.text }}</div>
+          <a v-if="long(item)" href="#" class="text-caption" @click.prevent="toggle(item.id)">
+            {{ open[item.id] ? 'less' : 'more' }}</a>
+          <div v-if="item.error" data-error style="color: #e53935; white-space: pre-wrap; overflow-wrap: anywhere">
+            {{ item.error }}</div>
+        </div>
+      </div>
+    </div>`,
+  props: { entries: Array },
+  data() {
+    return { items: [...this.entries], highlighted: null, open: {}, colours: COLOURS, icons: ICONS,
+             highlight: HIGHLIGHT };
+  },
+  created() {
+    this.reindex();
+    this.following = true;
+  },
+  mounted() {
+    this.$el.scrollTop = this.$el.scrollHeight; // a story opens at its latest entry
+  },
+  watch: {
+    entries(value) {
+      // A whole new copy from the server (a reconnect, or the story started over).
+      this.items = [...value];
+      this.reindex();
+      this.keepEnd();
+    },
+  },
+  methods: {
+    reindex() {
+      this.positions = new Map(this.items.map((item, position) => [item.id, position]));
+    },
+    scrolled() {
+      const el = this.$el;
+      this.following = el.scrollHeight - el.scrollTop - el.clientHeight <= FOLLOW_WITHIN;
+    },
+    keepEnd() {
+      if (this.following) this.$nextTick(() => (this.$el.scrollTop = this.$el.scrollHeight));
+    },
+    change({ appended, updated }) {
+      for (const item of [...updated, ...appended]) {
+        const position = this.positions.get(item.id);
+        if (position === undefined) {
+          this.positions.set(item.id, this.items.length);
+          this.items.push(item);
+        } else {
+          this.items.splice(position, 1, item);
+        }
+      }
+      this.keepEnd();
+    },
+    reveal(id) {
+      // Scroll to an entry (a bar or a marker clicked in the timeline) and mark it.
+      if (!this.positions.has(id)) return;
+      this.highlighted = id;
+      this.$nextTick(() =>
+        this.$el.querySelector(`[data-entry="${id}"]`)?.scrollIntoView({ block: "center", behavior: "smooth" }),
+      );
+    },
+    colour(item) {
+      return COLOURS[item.outcome ?? item.kind] ?? "#757575";
+    },
+    clock(at) {
+      // `12:04:31` today, with the date before it on other days, in the viewer's time zone.
+      const d = new Date(at * 1000);
+      const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+      return d.toDateString() === new Date().toDateString() ? time : `${d.toLocaleDateString()} ${time}`;
+    },
+    whole(at) {
+      return new Date(at * 1000).toLocaleString();
+    },
+    long(item) {
+      return item.text.length > 400 || item.text.split("\n").length > CLAMP_LINES;
+    },
+    toggle(id) {
+      this.open = { ...this.open, [id]: !this.open[id] };
+    },
+    textStyle(item) {
+      const style = { whiteSpace: "pre-wrap", overflowWrap: "anywhere" };
+      if (item.kind === "call") style.fontFamily = "monospace";
+      if (this.long(item) && !this.open[item.id]) {
+        Object.assign(style, { display: "-webkit-box", WebkitLineClamp: CLAMP_LINES, WebkitBoxOrient: "vertical",
+                               overflow: "hidden" });
+      }
+      return style;
+    },
+  },
+};
