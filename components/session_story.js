@@ -5,19 +5,6 @@
 const FOLLOW_WITHIN = 24; // pixels from the end that still count as reading the end
 const CLAMP_LINES = 6; // a longer text shows its first lines and a "more" link
 const HIGHLIGHT = "background: rgba(255, 193, 7, 0.28); border-radius: 4px";
-const COLOURS = {
-  prompt: "#8e24aa",
-  notification: "#fb8c00",
-  stop: "#546e7a",
-  "subagent stop": "#6d4c41",
-  compact: "#00897b",
-  "session start": "#3949ab",
-  "session end": "#3949ab",
-  ok: "#43a047",
-  failed: "#e53935",
-  running: "#1e88e5",
-  abandoned: "#fb8c00",
-};
 const ICONS = {
   prompt: "chat",
   call: "build",
@@ -33,17 +20,17 @@ const pad = (n) => String(n).padStart(2, "0");
 
 export default {
   template: `
-    <div style="overflow-y: auto" @scroll="scrolled">
+    <div class="eyelet-story" style="overflow-y: auto" @scroll="scrolled">
       <div v-if="!items.length" class="text-caption q-pa-sm">No events in this session yet.</div>
       <div v-for="item in items" :key="item.id" :data-entry="item.id" :data-kind="item.kind"
            class="row no-wrap items-start q-py-xs q-px-sm" :style="item.id === highlighted ? highlight : ''">
-        <q-icon :name="icons[item.kind] || 'circle'" :style="{ color: colour(item) }" size="18px"
+        <q-icon :name="icons[item.kind] || 'circle'" :style="{ color: item.colour }" size="18px"
                 class="q-mr-sm q-mt-xs" />
         <div class="col" style="min-width: 0">
           <div class="row items-baseline q-gutter-x-sm">
             <span class="text-caption" :title="whole(item.at)">{{ clock(item.at) }}</span>
             <span class="text-weight-medium">{{ item.title }}</span>
-            <span v-if="item.outcome" data-outcome :style="{ color: colours[item.outcome], fontWeight: 500 }">
+            <span v-if="item.outcome" data-outcome :style="{ color: item.colour, fontWeight: 500 }">
               {{ item.outcome === 'running' ? 'running…' : item.outcome }}</span>
             <span v-if="item.duration" class="text-caption">{{ item.duration }}</span>
           </div>
@@ -57,7 +44,7 @@ export default {
     </div>`,
   props: { entries: Array },
   data() {
-    return { items: [...this.entries], highlighted: null, open: {}, colours: COLOURS, icons: ICONS,
+    return { items: [...this.entries], highlighted: null, open: {}, icons: ICONS,
              highlight: HIGHLIGHT };
   },
   created() {
@@ -105,9 +92,6 @@ export default {
       this.$nextTick(() =>
         this.$el.querySelector(`[data-entry="${id}"]`)?.scrollIntoView({ block: "center", behavior: "smooth" }),
       );
-    },
-    colour(item) {
-      return COLOURS[item.outcome ?? item.kind] ?? "#757575";
     },
     clock(at) {
       // `12:04:31` today, with the date before it on other days, in the viewer's time zone.

@@ -13,6 +13,10 @@ from nicegui import ui
 
 from eyelet_gui.state.session_story import StoryChange, StoryEntry
 
+COLOURS = {'prompt': '#8e24aa', 'notification': '#fb8c00', 'stop': '#546e7a', 'subagent stop': '#6d4c41',
+           'compact': '#00897b', 'session start': '#3949ab', 'session end': '#3949ab',
+           'ok': '#43a047', 'failed': '#e53935', 'running': '#1e88e5', 'abandoned': '#fb8c00'}
+"""An entry's colour, in the story and in the timeline: a call's by its outcome, anything else's by its kind."""
 TITLES = {'prompt': 'Prompt', 'notification': 'Notification', 'stop': 'Stop', 'subagent stop': 'Subagent stop',
           'compact': 'Compact', 'session start': 'Session start', 'session end': 'Session end'}
 
@@ -24,11 +28,16 @@ def duration_text(ms: float | None) -> str:
     return f'{ms:.0f} ms' if ms < 1000 else f'{ms / 1000:.1f} s' if ms < 60_000 else f'{ms / 60_000:.1f} min'
 
 
+def colour(entry: StoryEntry) -> str:
+    return COLOURS.get(entry.outcome or entry.kind, '#757575')
+
+
 def story_item(entry: StoryEntry) -> dict[str, Any]:
     """An entry as the browser shows it (all text: the page never reads a value as markup)."""
     title = entry.tool or entry.hook_type if entry.kind in ('call', 'event') else TITLES[entry.kind]
     return {'id': entry.id, 'kind': entry.kind, 'at': entry.at, 'title': title, 'text': entry.text,
-            'outcome': entry.outcome, 'duration': duration_text(entry.duration_ms), 'error': entry.error}
+            'outcome': entry.outcome, 'duration': duration_text(entry.duration_ms), 'error': entry.error,
+            'colour': colour(entry)}
 
 
 class Story(ui.element, component='session_story.js'):

@@ -4,36 +4,36 @@ story to its entry."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from nicegui import ui
 
 from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.components.plot import Plot, plot_text
-from eyelet_gui.components.session_story import Story
+from eyelet_gui.components.session_story import Story, colour
 from eyelet_gui.state.session_story import StoryChange, StoryCounts, StoryEntry
 from eyelet_gui.state.session_timeline import SessionTimelines
 from eyelet_gui.state.values import cell_text
 
-OUTCOME_COLOURS = {'ok': '#43a047', 'failed': '#e53935', 'running': '#1e88e5', 'abandoned': '#fb8c00'}
 MARK_ROWS = {'prompt': 'prompts', 'stop': 'stops', 'subagent stop': 'stops', 'notification': 'notifications'}
 """The row of the chart a kind of entry is marked in; others go in `session`."""
 HOVER_CHARACTERS = 120
 
 
-def timeline_traces(entries: list[StoryEntry], last_at: float) -> list[dict[str, Any]]:
-    """Bars on a time axis (epoch ms, lengths in ms), coloured by outcome, running calls to the session's last
-    event; the other entries as markers. Each point's customdata is its entry's id."""
+def timeline_traces(entries: list[StoryEntry], now: float) -> list[dict[str, Any]]:
+    """Bars on a time axis (epoch ms, lengths in ms), coloured by outcome, running calls until `now`; the other
+    entries as markers. Each point's customdata is its entry's id."""
     calls = [entry for entry in entries if entry.call is not None]
     marks = [entry for entry in entries if entry.call is None]
     starts = [entry.call.start if entry.call.start is not None else entry.at for entry in calls if entry.call]
-    ends = [entry.call.end if entry.call.end is not None else last_at for entry in calls if entry.call]
+    ends = [entry.call.end if entry.call.end is not None else max(now, entry.at) for entry in calls if entry.call]
     bars = {
         'type': 'bar', 'orientation': 'h', 'name': 'tool calls', 'customdata': [entry.id for entry in calls],
         'y': [plot_text(entry.tool or '') for entry in calls],
         'base': [round(start * 1000) for start in starts], 'times': ['base'],
         'x': [round(max(0.0, end - start) * 1000) for start, end in zip(starts, ends, strict=True)],
-        'marker': {'color': [OUTCOME_COLOURS[entry.outcome or 'ok'] for entry in calls]},
+        'marker': {'color': [colour(entry) for entry in calls]},
         'text': [plot_text(f'{entry.outcome}: {cell_text(entry.text, HOVER_CHARACTERS)}') for entry in calls],
         'textposition': 'none', 'hovertemplate': '%{y}: %{x:.0f} ms<br>%{text}<extra></extra>',
     }
@@ -42,7 +42,7 @@ def timeline_traces(entries: list[StoryEntry], last_at: float) -> list[dict[str,
         'y': [MARK_ROWS.get(entry.kind, 'session') for entry in marks],
         'x': [round(entry.at * 1000) for entry in marks], 'times': ['x'],
         'text': [plot_text(f'{entry.hook_type}: {cell_text(entry.text, HOVER_CHARACTERS)}') for entry in marks],
-        'marker': {'symbol': 'diamond', 'size': 9, 'color': '#8e24aa'},
+        'marker': {'symbol': 'diamond', 'size': 9, 'color': [colour(entry) for entry in marks]},
         'hovertemplate': '%{text}<extra></extra>',
     }
     return [bars, points]
@@ -66,7 +66,7 @@ def session_view(timelines: SessionTimelines, database_id: str, session_id: str)
         lifetime.on_end(lambda: timelines.release(database_id, session_id))
         summary = ui.label().classes('text-sm').mark('timeline-summary')
         with ui.element().classes('w-full grid grid-cols-1 lg:grid-cols-2 gap-4'):
-            plot = Plot({**FIGURE, 'data': timeline_traces(timeline.story.entries, timeline.story.last_at)}) \
+            plot = Plot({**FIGURE, 'data': timeline_traces(timeline.story.entries, time.time())}) \
                 .classes('w-full').style('height: 60vh')
             story = Story(timeline.story.entries).classes('w-full').style('max-height: 60vh').mark('session-story')
         story.reveal_on(plot, 'point_click')
@@ -78,11 +78,11 @@ def session_view(timelines: SessionTimelines, database_id: str, session_id: str)
         summary.set_text(summary_text(timeline.story.counts))
         if change.reset:
             story.show(timeline.story.entries)
-            plot.draw(timeline_traces(timeline.story.entries, timeline.story.last_at))
+            plot.draw(timeline_traces(timeline.story.entries, time.time()))
             return
         story.change(change)
         # The calls that began or ended since, not the figure.
-        plot.change(timeline_traces(timeline.story.entries, timeline.story.last_at))
+        plot.change(timeline_traces(timeline.story.entries, time.time()))
 
     summary.set_text('Reading the session…')
     if timeline.read:  # the story and the chart were built from that read: only the summary is to show

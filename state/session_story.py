@@ -100,8 +100,6 @@ class SessionStory:
     def __init__(self) -> None:
         self.entries: list[StoryEntry] = []
         self.counts = StoryCounts()
-        self.last_at = 0.0
-        """The time of the last record: where a running call's bar ends."""
         self._by_id: dict[int, StoryEntry] = {}
         self._pairing = Pairing()
 
@@ -112,7 +110,6 @@ class SessionStory:
             event = HookEvent.from_row(row)
             payload = input_data(row[DATA])
             self.counts.events += 1
-            self.last_at = max(self.last_at, event.at)
             calls = self._pairing.add(event)
             if event.hook_type == 'PreToolUse':
                 self._begin(event, calls[0], payload, change)

@@ -21,7 +21,8 @@ CWD = '/home/dev/code/acme-api'
 
 def payload(session: str, hook: str, **fields: Any) -> dict[str, Any]:
     """Claude Code's hook payload: the fields every hook gets, then the event's own."""
-    return {'session_id': session, 'transcript_path': f'/home/dev/.claude/projects/-home-dev-code-acme-api/{session}.jsonl',
+    transcript = f'/home/dev/.claude/projects/-home-dev-code-acme-api/{session}.jsonl'
+    return {'session_id': session, 'transcript_path': transcript,
             'cwd': CWD, 'permission_mode': 'default', 'hook_event_name': hook, **fields}
 
 

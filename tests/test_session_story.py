@@ -19,6 +19,7 @@ from .test_engine import eventually, watching
 from .writer import write
 
 S = 'a1b2c3d4-session'
+TEST_FILE = '/home/dev/code/acme-api/tests/test_api.py'
 PROMPT = 'Fix the failing test in tests/test_api.py.\nThen run the whole suite.'
 
 
@@ -62,8 +63,8 @@ def a_session(now: float) -> list[tuple[float, dict[str, Any]]]:
         (now - 60, payload(S, 'SessionStart', source='startup')),
         (now - 59, payload(S, 'UserPromptSubmit', prompt=PROMPT)),
         (now - 58, pre(S, 'Bash', 'toolu_01', command='pytest -q', description='Run the tests')),
-        (now - 57.5, pre(S, 'Read', 'toolu_02', file_path='/home/dev/code/acme-api/tests/test_api.py')),
-        (now - 57.25, post(S, 'Read', 'toolu_02', {'type': 'text'}, file_path='/home/dev/code/acme-api/tests/test_api.py')),
+        (now - 57.5, pre(S, 'Read', 'toolu_02', file_path=TEST_FILE)),
+        (now - 57.25, post(S, 'Read', 'toolu_02', {'type': 'text'}, file_path=TEST_FILE)),
         (now - 55, failure(S, 'Bash', 'toolu_01', 'Command failed with exit code 1: 2 failed',
                            command='pytest -q', description='Run the tests')),
         (now - 50, payload(S, 'Notification', message='Claude needs your permission to use Edit')),
@@ -82,7 +83,7 @@ async def test_a_session_is_told_in_order_with_each_call_once(tmp_path: Path) ->
             ('prompt', now - 59, 'UserPromptSubmit', PROMPT, None, None, None),
             ('call', now - 58, 'Bash', 'pytest -q — Run the tests', 'failed', 3000.0,
              'Command failed with exit code 1: 2 failed'),
-            ('call', now - 57.5, 'Read', '/home/dev/code/acme-api/tests/test_api.py', 'ok', 250.0, None),
+            ('call', now - 57.5, 'Read', TEST_FILE, 'ok', 250.0, None),
             ('notification', now - 50, 'Notification', 'Claude needs your permission to use Edit', None, None, None),
             ('call', now - 40, 'Edit', '/home/dev/code/acme-api/app.py', 'running', None, None),
         ]
