@@ -20,7 +20,7 @@ const pad = (n) => String(n).padStart(2, "0");
 
 export default {
   template: `
-    <div class="eyelet-story" style="overflow-y: auto" @scroll="scrolled">
+    <div class="eyelet-story" style="overflow-y: auto" @scroll="scrolled"><div ref="content">
       <div v-if="!items.length" class="text-caption q-pa-sm">No events in this session yet.</div>
       <div v-for="item in items" :key="item.id" :data-entry="item.id" :data-kind="item.kind"
            class="row no-wrap items-start q-py-xs q-px-sm" :style="item.id === highlighted ? highlight : ''">
@@ -41,7 +41,7 @@ export default {
             {{ item.error }}</div>
         </div>
       </div>
-    </div>`,
+    </div></div>`,
   props: { entries: Array },
   data() {
     return { items: [...this.entries], highlighted: null, open: {}, icons: ICONS,
@@ -52,14 +52,20 @@ export default {
     this.following = true;
   },
   mounted() {
-    this.$el.scrollTop = this.$el.scrollHeight; // a story opens at its latest entry
+    // A story opens at its latest entry and a reader at the end stays there, whatever changes the sizes: entries
+    // arriving, the page's grid settling, the icon font loading, a "more" opened.
+    this.resizeObserver = new ResizeObserver(() => this.keepEnd());
+    this.resizeObserver.observe(this.$el);
+    this.resizeObserver.observe(this.$refs.content);
+  },
+  unmounted() {
+    this.resizeObserver.disconnect();
   },
   watch: {
     entries(value) {
       // A whole new copy from the server (a reconnect, or the story started over).
       this.items = [...value];
       this.reindex();
-      this.keepEnd();
     },
   },
   methods: {
@@ -71,7 +77,7 @@ export default {
       this.following = el.scrollHeight - el.scrollTop - el.clientHeight <= FOLLOW_WITHIN;
     },
     keepEnd() {
-      if (this.following) this.$nextTick(() => (this.$el.scrollTop = this.$el.scrollHeight));
+      if (this.following) this.$el.scrollTop = this.$el.scrollHeight;
     },
     change({ appended, updated }) {
       for (const item of [...updated, ...appended]) {
@@ -83,7 +89,6 @@ export default {
           this.items.splice(position, 1, item);
         }
       }
-      this.keepEnd();
     },
     reveal(id) {
       // Scroll to an entry (a bar or a marker clicked in the timeline) and mark it.

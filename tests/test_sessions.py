@@ -140,12 +140,14 @@ async def test_session_page_tells_the_session_live_in_chromium(served_app: Calla
     await page.wait_for_function(f'{STORY}.scrollTop > 0 && {STORY}.scrollTop + {STORY}.clientHeight >= '
                                  f'{STORY}.scrollHeight - 2', timeout=15_000)  # it opens at its latest entry
 
-    # Scrolled up, the reader stays where they are while the running call ends in place.
+    # Scrolled up, the reader stays where they are while the running call ends in place and an entry arrives.
     await page.evaluate(f"{STORY}.scrollTop = 0; document.querySelector('{entry(65)}').kept = true")
     log(path, (now - 10, post(SESSION, 'Read', 'toolu_r', {'type': 'text'},
-                              file_path='/home/dev/code/acme-api/app.py')))
-    await page.get_by_text('66 events · 1 prompts · 32 tool calls · 1 failed · 0 running').wait_for(timeout=15_000)
+                              file_path='/home/dev/code/acme-api/app.py')),
+        (now - 5, payload(SESSION, 'Notification', message='Claude is waiting for your input')))
+    await page.get_by_text('67 events · 1 prompts · 32 tool calls · 1 failed · 0 running').wait_for(timeout=15_000)
     await page.locator(entry(65, '[data-outcome]')).get_by_text('ok').wait_for(timeout=15_000)
+    assert await page.locator(entry(67, '[data-text]')).inner_text() == 'Claude is waiting for your input'
     assert await page.evaluate(f"[document.querySelector('{entry(65)}').kept, {STORY}.scrollTop]") == [True, 0]
     bars = "document.querySelector('.js-plotly-plot').data[0]"
     await page.wait_for_function(f'{bars}.marker.color.at(-1) === "#43a047" && {bars}.x.at(-1) === 10000',
@@ -153,12 +155,10 @@ async def test_session_page_tells_the_session_live_in_chromium(served_app: Calla
 
     # At the end, the reader follows it as entries arrive.
     await page.evaluate(f'{STORY}.scrollTop = {STORY}.scrollHeight')
-    log(path, (now - 5, payload(SESSION, 'Notification', message='Claude is waiting for your input')),
-        (now - 4, payload(SESSION, 'Stop', stop_hook_active=False)))
+    log(path, (now - 4, payload(SESSION, 'Stop', stop_hook_active=False)))
     await page.locator(entry(68)).wait_for(timeout=15_000)
     await page.wait_for_function(f'{STORY}.scrollTop + {STORY}.clientHeight >= {STORY}.scrollHeight - 2',
                                  timeout=15_000)
-    assert await page.locator(entry(67, '[data-text]')).inner_text() == 'Claude is waiting for your input'
 
     # The Bash bar clicked: its entry, far up the story, scrolls into view, marked.
     bar = await page.locator('.js-plotly-plot .barlayer .point').first.bounding_box()
