@@ -8,13 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eyelet_gui.components.session_story import Story
+from eyelet_gui.settings import Settings
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create_modern_database
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.reader import Result
+from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.session_timeline import SessionTimelines
 from eyelet_gui.state.sessions import SessionList
 
-from .conftest import ServedApp
+from .conftest import ServedApp, simulated_user
 from .session_records import failure, log, payload, post, pre, session_database
 from .test_engine import eventually, watching
 from .test_session_story import PROMPT
@@ -99,6 +102,7 @@ async def test_a_timeline_is_shared_and_keeps_a_commit_made_while_it_reads(tmp_p
 
 STORY = "document.querySelector('.eyelet-story')"
 SESSION = 'gamma-session'
+COMMAND = 'pytest -q -k "<b>api</b>"'
 
 
 def entry(entry_id: int, inside: str = '') -> str:
@@ -120,8 +124,8 @@ async def test_session_page_tells_the_session_live_in_chromium(served_app: Calla
         tmp_path / 'eyelet.db',
         (now - 300, payload(SESSION, 'SessionStart', source='startup')),  # record 1
         (now - 299, payload(SESSION, 'UserPromptSubmit', prompt=PROMPT)),  # 2
-        (now - 290, pre(SESSION, 'Bash', 'toolu_b', command='pytest -q', description='Run the tests')),  # 3
-        (now - 260, failure(SESSION, 'Bash', 'toolu_b', 'Command failed with exit code 1', command='pytest -q',
+        (now - 290, pre(SESSION, 'Bash', 'toolu_b', command=COMMAND, description='Run the tests')),  # 3
+        (now - 260, failure(SESSION, 'Bash', 'toolu_b', 'Command failed with exit code 1', command=COMMAND,
                             description='Run the tests')),  # 4
         *grep_calls,  # 5 … 64
         (now - 20, pre(SESSION, 'Read', 'toolu_r', file_path='/home/dev/code/acme-api/app.py')))  # 65: running
@@ -133,7 +137,8 @@ async def test_session_page_tells_the_session_live_in_chromium(served_app: Calla
     await page.get_by_text('65 events · 1 prompts · 32 tool calls · 1 failed · 1 running').wait_for(timeout=15_000)
     assert await page.locator('.eyelet-story [data-entry]').count() == 34
     assert await page.locator(entry(2, '[data-text]')).inner_text() == PROMPT
-    assert await page.locator(entry(3, '[data-text]')).inner_text() == 'pytest -q — Run the tests'
+    assert await page.locator(entry(3, '[data-text]')).inner_text() == f'{COMMAND} — Run the tests'
+    assert await page.locator('.eyelet-story b').count() == 0, 'text from the database is never markup'
     assert await page.locator(entry(3, '[data-outcome]')).inner_text() == 'failed'
     assert await page.locator(entry(3, '[data-error]')).inner_text() == 'Command failed with exit code 1'
     assert await page.locator(entry(65, '[data-outcome]')).inner_text() == 'running…'
@@ -170,3 +175,24 @@ async def test_session_page_tells_the_session_live_in_chromium(served_app: Calla
         timeout=15_000)
     assert 'rgba(255, 193, 7' in (await page.locator(entry(3)).get_attribute('style') or '')
     assert await page.locator('.eyelet-story [data-entry][style*="rgba(255, 193, 7"]').count() == 1
+
+
+async def test_the_page_keeps_its_copy_of_the_story_in_step(tmp_path: Path) -> None:
+    """What a tab that reconnects is sent: the server's copy of the entries, changed in place like the browser's."""
+    now = float(int(time.time()))
+    path = session_database(tmp_path / 'eyelet.db', (now - 9, payload(SESSION, 'UserPromptSubmit', prompt='go')),
+                            (now - 8, pre(SESSION, 'Glob', 'toolu_1', pattern='**/*.py')))
+    async with simulated_user(Settings(databases=(path,), show=False)) as user:
+        await user.open(f'/sessions/{database_id(path)}/{SESSION}')
+        await user.should_see('2 events · 1 prompts · 1 tool calls · 0 failed · 1 running')
+        (story,) = user.find(Story).elements
+        log(path, (now - 6, post(SESSION, 'Glob', 'toolu_1', {'numFiles': 3}, pattern='**/*.py')),
+            (now - 5, payload(SESSION, 'Stop', stop_hook_active=False)))
+        await user.should_see('4 events · 1 prompts · 1 tool calls · 0 failed · 0 running')
+        assert story.props['entries'] == [
+            {'id': 1, 'kind': 'prompt', 'at': now - 9, 'title': 'Prompt', 'text': 'go', 'outcome': None,
+             'duration': '', 'error': None, 'colour': '#8e24aa'},
+            {'id': 2, 'kind': 'call', 'at': now - 8, 'title': 'Glob', 'text': '**/*.py', 'outcome': 'ok',
+             'duration': '2.0 s', 'error': None, 'colour': '#43a047'},
+            {'id': 4, 'kind': 'stop', 'at': now - 5, 'title': 'Stop', 'text': '', 'outcome': None, 'duration': '',
+             'error': None, 'colour': '#546e7a'}]
