@@ -4,6 +4,7 @@
 
 const FOLLOW_WITHIN = 24; // pixels from the end that still count as reading the end
 const CLAMP_LINES = 6; // a longer text shows its first lines and a "more" link
+const SHOWN = 500; // entries drawn at first, the latest; a long session's earlier ones on request (5,000 took ~2 s)
 const HIGHLIGHT = "background: rgba(255, 193, 7, 0.28); border-radius: 4px";
 const ICONS = {
   prompt: "chat",
@@ -22,10 +23,12 @@ export default {
   template: `
     <div class="eyelet-story" style="overflow-y: auto" @scroll="scrolled"><div ref="content">
       <div v-if="!items.length" class="text-caption q-pa-sm">No events in this session yet.</div>
-      <div v-for="item in items" :key="item.id" :data-entry="item.id" :data-kind="item.kind"
+      <a v-if="start > 0" href="#" class="text-caption q-pa-sm block" data-earlier @click.prevent="earlier">
+        {{ start.toLocaleString() }} earlier entries: show {{ Math.min(start, shown).toLocaleString() }} of them</a>
+      <div v-for="item in items.slice(start)" :key="item.id" :data-entry="item.id" :data-kind="item.kind"
            class="row no-wrap items-start q-py-xs q-px-sm" :style="item.id === highlighted ? highlight : ''">
-        <q-icon :name="icons[item.kind] || 'circle'" :style="{ color: item.colour }" size="18px"
-                class="q-mr-sm q-mt-xs" />
+        <i class="q-icon material-icons q-mr-sm q-mt-xs" aria-hidden="true"
+           :style="{ color: item.colour, fontSize: '18px' }">{{ icons[item.kind] || 'circle' }}</i>
         <div class="col" style="min-width: 0">
           <div class="row items-baseline q-gutter-x-sm">
             <span class="text-caption" :title="whole(item.at)">{{ clock(item.at) }}</span>
@@ -44,8 +47,8 @@ export default {
     </div></div>`,
   props: { entries: Array },
   data() {
-    return { items: [...this.entries], highlighted: null, open: {}, icons: ICONS,
-             highlight: HIGHLIGHT };
+    return { items: [...this.entries], start: Math.max(0, this.entries.length - SHOWN), shown: SHOWN,
+             highlighted: null, open: {}, icons: ICONS, highlight: HIGHLIGHT };
   },
   created() {
     this.reindex();
@@ -65,6 +68,7 @@ export default {
     entries(value) {
       // A whole new copy from the server (a reconnect, or the story started over).
       this.items = [...value];
+      this.start = Math.max(0, value.length - SHOWN);
       this.reindex();
     },
   },
@@ -89,13 +93,22 @@ export default {
           this.items.splice(position, 1, item);
         }
       }
+      // A reader at the end sees the latest entries: those scrolled far out at the top are no longer drawn.
+      if (this.following) this.start = Math.max(this.start, this.items.length - SHOWN);
+    },
+    earlier() {
+      this.start = Math.max(0, this.start - SHOWN);
     },
     reveal(id) {
       // Scroll to an entry (a bar or a marker clicked in the timeline) and mark it.
       if (!this.positions.has(id)) return;
+      this.start = Math.min(this.start, this.positions.get(id));
       this.highlighted = id;
+      // The reader goes there at once (a smooth scroll from the end still counts as being at the end as it starts,
+      // and the end would pull them back while the earlier entries are drawn).
+      this.following = false;
       this.$nextTick(() =>
-        this.$el.querySelector(`[data-entry="${id}"]`)?.scrollIntoView({ block: "center", behavior: "smooth" }),
+        this.$el.querySelector(`[data-entry="${id}"]`)?.scrollIntoView({ block: "center" }),
       );
     },
     clock(at) {

@@ -18,8 +18,9 @@ from eyelet_gui.state.session_story import SessionStory, StoryChange
 from eyelet_gui.state.shared import Shared
 from eyelet_gui.state.watcher import Watcher
 
-BATCH = 5_000
-"""Records per read: a long session's first read stays a series of short reads within the read time limit."""
+BATCH = 1_000
+"""Records per read: a long session's first read is a series of short reads (~20 ms each, with its parsing), so the
+event loop stays free between them and no read nears the read time limit."""
 NOT_EYELET = 'This database has no eyelet hooks table, so it holds no sessions.'
 
 

@@ -196,3 +196,32 @@ async def test_the_page_keeps_its_copy_of_the_story_in_step(tmp_path: Path) -> N
              'duration': '2.0 s', 'error': None, 'colour': '#43a047'},
             {'id': 4, 'kind': 'stop', 'at': now - 5, 'title': 'Stop', 'text': '', 'outcome': None, 'duration': '',
              'error': None, 'colour': '#546e7a'}]
+
+
+async def test_a_long_story_draws_its_latest_entries_and_a_click_reveals_an_earlier_one(
+        served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+    """A session of 600 calls draws its latest 500 entries (5,000 took seconds to draw); the rest come on request,
+    or when a bar of one of them is clicked."""
+    now = float(int(time.time()))
+    calls = [event for i in range(600) for event in (
+        (now - 1200 + 2 * i, pre(SESSION, 'Read', f'toolu_{i}', file_path=f'/home/dev/code/acme-api/m{i}.py')),
+        (now - 1199 + 2 * i, post(SESSION, 'Read', f'toolu_{i}', {'type': 'text'},
+                                  file_path=f'/home/dev/code/acme-api/m{i}.py')))]
+    path = session_database(tmp_path / 'eyelet.db', *calls)
+    app = served_app(str(path))
+    page = await browser.new_page(viewport={'width': 1400, 'height': 900})
+    await page.goto(f'{app.url}/sessions/{database_id(path)}/{SESSION}')
+    await page.get_by_text('100 earlier entries: show 100 of them').wait_for(timeout=15_000)
+    assert await page.locator('.eyelet-story [data-entry]').count() == 500
+    assert await page.locator('.eyelet-story [data-entry]').first.get_attribute('data-entry') == '201'
+
+    bar = await page.locator('.js-plotly-plot .barlayer .point').first.bounding_box()  # the first call: record 1
+    assert bar is not None
+    await page.mouse.click(bar['x'] + bar['width'] / 2, bar['y'] + bar['height'] / 2)
+    await page.locator(entry(1)).wait_for(timeout=15_000)
+    await page.wait_for_function(
+        f"(() => {{ const e = document.querySelector('{entry(1)}').getBoundingClientRect(),"
+        f" s = {STORY}.getBoundingClientRect(); return e.top >= s.top && e.bottom <= s.bottom; }})()",
+        timeout=15_000)
+    assert await page.locator('.eyelet-story [data-entry]').count() == 600
+    assert await page.locator('.eyelet-story [data-earlier]').count() == 0
