@@ -72,17 +72,15 @@ def session_view(timelines: SessionTimelines, database_id: str, session_id: str)
         story.reveal_on(plot, 'point_click')
 
     def show(change: StoryChange) -> None:
-        if timeline.problem is not None:
-            summary.set_text(timeline.problem)
-            return
-        summary.set_text(summary_text(timeline.story.counts))
+        # What a read took in is shown even when a later batch of it failed: the story will not tell it again.
+        summary.set_text(timeline.problem or summary_text(timeline.story.counts))
         if change.reset:
             story.show(timeline.story.entries)
             plot.draw(timeline_traces(timeline.story.entries, time.time()))
-            return
-        story.change(change)
-        # The calls that began or ended since, not the figure.
-        plot.change(timeline_traces(timeline.story.entries, time.time()))
+        elif change:
+            story.change(change)
+            # The calls that began or ended since, not the figure.
+            plot.change(timeline_traces(timeline.story.entries, time.time()))
 
     summary.set_text('Reading the session…')
     if timeline.read:  # the story and the chart were built from that read: only the summary is to show

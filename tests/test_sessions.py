@@ -14,10 +14,10 @@ from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.reader import Result
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.session_timeline import SessionTimelines
+from eyelet_gui.state.session_timeline import NOT_EYELET, SessionTimelines
 from eyelet_gui.state.sessions import SessionList
 
-from .conftest import ServedApp, simulated_user
+from .conftest import ServedApp, make_database, simulated_user
 from .session_records import failure, log, payload, post, pre, session_database
 from .test_engine import eventually, watching
 from .test_session_story import PROMPT
@@ -225,3 +225,10 @@ async def test_a_long_story_draws_its_latest_entries_and_a_click_reveals_an_earl
         timeout=15_000)
     assert await page.locator('.eyelet-story [data-entry]').count() == 600
     assert await page.locator('.eyelet-story [data-earlier]').count() == 0
+
+
+async def test_a_database_without_sessions_says_so(tmp_path: Path) -> None:
+    shop = make_database(tmp_path / 'shop.db', 'CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL);')
+    async with simulated_user(Settings(databases=(shop,), show=False)) as user:
+        await user.open(f'/sessions/{database_id(shop)}/{SESSION}')
+        await user.should_see(NOT_EYELET)
