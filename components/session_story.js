@@ -118,7 +118,11 @@ export default {
       return d.toDateString() === new Date().toDateString() ? time : `${d.toLocaleDateString()} ${time}`;
     },
     whole(at) {
-      return new Date(at * 1000).toLocaleString();
+      // On hover: how long ago, and the whole date (as the feed's time cells say it).
+      const s = Date.now() / 1000 - at;
+      const age = s < 2 ? "just now" : s < 60 ? `${Math.floor(s)} s ago` : s < 3600 ? `${Math.floor(s / 60)} min ago`
+        : s < 86400 ? `${Math.floor(s / 3600)} h ago` : `${Math.floor(s / 86400)} days ago`;
+      return `${age} · ${new Date(at * 1000).toLocaleString()}`;
     },
     long(item) {
       return item.text.length > 400 || item.text.split("\n").length > CLAMP_LINES;
