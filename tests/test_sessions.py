@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -153,6 +154,10 @@ async def test_session_page_tells_the_session_live_in_chromium(served_app: Calla
     await page.get_by_text('67 events · 1 prompts · 32 tool calls · 1 failed · 0 running').wait_for(timeout=15_000)
     await page.locator(entry(65, '[data-outcome]')).get_by_text('ok').wait_for(timeout=15_000)
     assert await page.locator(entry(67, '[data-text]')).inner_text() == 'Claude is waiting for your input'
+    clock = page.locator(entry(67, '.text-caption')).first
+    assert re.fullmatch(r'\d\d:\d\d:\d\d', await clock.inner_text()), 'today: the time alone'
+    assert (await clock.get_attribute('title') or '').endswith(' ago · ' + await page.evaluate(
+        f'new Date({(now - 5) * 1000}).toLocaleString()'))
     assert await page.evaluate(f"[document.querySelector('{entry(65)}').kept, {STORY}.scrollTop]") == [True, 0]
     bars = "document.querySelector('.js-plotly-plot').data[0]"
     await page.wait_for_function(f'{bars}.marker.color.at(-1) === "#43a047" && {bars}.x.at(-1) === 10000',
