@@ -44,6 +44,11 @@ export default {
   async mounted() {
     this.Plotly = await loadPlotly();
     this.render();
+    // A point clicked: its customdata (what the chart's maker put there to name it) goes to whoever listens.
+    this.$el.on("plotly_click", (event) => {
+      const point = event.points?.[0];
+      if (point?.customdata !== undefined) this.$emit("point_click", point.customdata);
+    });
     for (const change of this.waiting) this.patch(change);
     this.resizeObserver = new ResizeObserver(() => this.Plotly.Plots.resize(this.$el));
     this.resizeObserver.observe(this.$el);

@@ -1,4 +1,4 @@
-"""`/sessions`: every eyelet session of the last week, live; `/sessions/{id}/{session}`: one session's timeline."""
+"""`/sessions`: every eyelet session of the last week, live; `/sessions/{id}/{session}`: one session told."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from nicegui import ui
 from eyelet_gui.components import cells
 from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
 from eyelet_gui.components.live_grid import LiveGrid
-from eyelet_gui.components.session_timeline import session_timeline
+from eyelet_gui.components.session_timeline import session_view
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.grid_feed import field_id
@@ -67,4 +67,4 @@ def register(dashboard: Dashboard) -> None:
                 return
             breadcrumbs(('Databases', '/'), ('Sessions', '/sessions'), (session_id, None))
             ui.label(f'{watcher.database.label} · {watcher.database.path}').classes('text-caption break-all')
-            session_timeline(dashboard.session_timelines, database_id, session_id)
+            session_view(dashboard.session_timelines, database_id, session_id)

@@ -180,13 +180,8 @@ def tail_statement(after_id: int, limit: int) -> Statement:
     return Statement(f'{_TAIL_SELECT} WHERE id > ? ORDER BY id LIMIT ?', (after_id, int(limit)))
 
 
-def session_tail_statement(session_id: str, after_id: int) -> Statement:
-    """TAIL_COLUMNS plus `data` of one session's records past `after_id`, in order (idx_session_id)."""
+def session_tail_statement(session_id: str, after_id: int, limit: int = -1) -> Statement:
+    """TAIL_COLUMNS plus `data` of one session's next `limit` records (-1: all) past `after_id`, in order: a range
+    of idx_session_id, whose entries are ordered by rowid within a session."""
     select = _TAIL_SELECT.replace(' FROM hooks', ', data FROM hooks')
-    return Statement(f'{select} WHERE session_id = ? AND id > ? ORDER BY id', (session_id, after_id))
-
-
-def session_events_statement(session_id: str) -> Statement:
-    """One session's events in order: found through the session_id index."""
-    return Statement('SELECT id, timestamp, hook_type, tool_name, status, duration_ms, error_code FROM hooks '
-                     'WHERE session_id = ? ORDER BY timestamp, id', (session_id,))
+    return Statement(f'{select} WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?', (session_id, after_id, limit))
