@@ -30,6 +30,11 @@ def _base(hook_event_name: str, session_id: str, cwd: str) -> Payload:
             'hook_event_name': hook_event_name}
 
 
+def hook_payload(hook_event_name: str, session_id: str, cwd: str, **fields: Any) -> Payload:
+    """Any event's payload, the event's own fields given (for events the builders below do not name)."""
+    return {**_base(hook_event_name, session_id, cwd), **fields}
+
+
 def session_start(session_id: str, cwd: str, source: str = 'startup') -> Payload:
     return {**_base('SessionStart', session_id, cwd), 'source': source}
 

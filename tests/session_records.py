@@ -6,54 +6,39 @@ verbatim, `status` is 'unknown' and `duration_ms` NULL (eyelet never writes its 
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, create_modern_database
+from eyelet_gui.sources import claude_code
+from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, create_modern_database, eyelet_environment, eyelet_record
 
 from .writer import write
 
 CWD = '/home/dev/code/acme-api'
+ENVIRONMENT = eyelet_environment({'CLAUDE_PROJECT_DIR': CWD})
 
 
 def payload(session: str, hook: str, **fields: Any) -> dict[str, Any]:
-    """Claude Code's hook payload: the fields every hook gets, then the event's own."""
-    transcript = f'/home/dev/.claude/projects/-home-dev-code-acme-api/{session}.jsonl'
-    return {'session_id': session, 'transcript_path': transcript,
-            'cwd': CWD, 'permission_mode': 'default', 'hook_event_name': hook, **fields}
+    """Claude Code's hook payload for any event: the fields every hook gets, then the event's own."""
+    return claude_code.hook_payload(hook, session, CWD, **fields)
 
 
 def pre(session: str, tool: str, tool_use_id: str, **tool_input: Any) -> dict[str, Any]:
-    return payload(session, 'PreToolUse', tool_name=tool, tool_input=tool_input, tool_use_id=tool_use_id)
+    return claude_code.pre_tool_use(session, CWD, tool, tool_input, tool_use_id)
 
 
 def post(session: str, tool: str, tool_use_id: str, response: Any, **tool_input: Any) -> dict[str, Any]:
-    return payload(session, 'PostToolUse', tool_name=tool, tool_input=tool_input, tool_response=response,
-                   tool_use_id=tool_use_id)
+    return claude_code.post_tool_use(session, CWD, tool, tool_input, tool_use_id, response)
 
 
 def failure(session: str, tool: str, tool_use_id: str, error: str, **tool_input: Any) -> dict[str, Any]:
-    return payload(session, 'PostToolUseFailure', tool_name=tool, tool_input=tool_input, tool_use_id=tool_use_id,
-                   error=error, is_interrupt=False)
+    return claude_code.post_tool_use_failure(session, CWD, tool, tool_input, tool_use_id, error)
 
 
 def record(at: float, event: dict[str, Any]) -> dict[str, Any]:
     """INSERT_HOOK's parameters for `event` received at `at`, as eyelet 0.3.5 writes them."""
-    moment = datetime.fromtimestamp(at)
-    data = {'timestamp': moment.isoformat(), 'timestamp_unix': at, 'hook_type': event['hook_event_name'],
-            'tool_name': event.get('tool_name', ''), 'session_id': event['session_id'],
-            'transcript_path': event['transcript_path'], 'cwd': event['cwd'],
-            'environment': {'python_version': '3.12.3', 'platform': 'linux', 'eyelet_version': '0.2.0',
-                            'env_vars': {'CLAUDE_PROJECT_DIR': CWD}},
-            'input_data': event, 'metadata': {'hostname': 'devbox', 'ip_address': '10.0.0.5'},
-            'execution': None, 'completed_at': None}
-    return {'timestamp': at, 'timestamp_iso': moment.isoformat(), 'session_id': event['session_id'],
-            'hook_type': event['hook_event_name'], 'tool_name': event.get('tool_name') or None, 'status': 'unknown',
-            'duration_ms': None, 'hostname': 'devbox', 'ip_address': '10.0.0.5', 'project_dir': event['cwd'],
-            'data': json.dumps(data)}
+    return eyelet_record(event, at, environment=ENVIRONMENT, metadata={'hostname': 'devbox', 'ip_address': '10.0.0.5'})
 
 
 def _literal(value: Any) -> str:
