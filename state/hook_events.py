@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from eyelet_gui.state.values import cell_text, parse_json
+from eyelet_gui.state.values import CELL_CHARACTERS, cell_text, parse_json
 
-WHAT_CHARACTERS = 160
+WHAT_CHARACTERS = CELL_CHARACTERS
 """Characters of the one-line `what` a table cell shows; the row detail shows it whole."""
 
 FAILED_STATUSES = frozenset({'error', 'failed', 'failure'})
