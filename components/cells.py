@@ -82,13 +82,13 @@ def compact(head: list[str], body: str, *, alert: tuple[str, str] | None = None)
     """A column that shows a row as two lines of text: `head` (JavaScript expressions over the row `d`, joined by
     ` · `, red when field alert[0] equals alert[1]) and the text of field `body`. Built from text nodes only:
     nothing in a row is read as markup. For LiveGrid's `compact`, the phone-width list."""
-    field, value = alert or ('__key', None)
+    alarming = 'false' if alert is None else f'd.{alert[0]} === {alert[1]!r}'
     return {':cellRenderer': f"""(p) => {{
       const d = p.data, line = (text, style) => {{
         const div = document.createElement('div'); div.textContent = text; div.style.cssText = style; return div; }};
       const box = document.createElement('div');
       box.append(line([{', '.join(head)}].filter(Boolean).join(' · '),
-                      d.{field} === {'null' if value is None else repr(value)} ? 'color: #e53935' : 'font-weight: 500'),
+                      'white-space: normal; ' + ({alarming} ? 'color: #e53935' : 'font-weight: 500')),
                  line(d.{body}, 'white-space: normal; word-break: break-word; opacity: 0.85'));
       box.style.cssText = 'line-height: 1.35; padding: 4px 0';
       return box;

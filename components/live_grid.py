@@ -84,7 +84,7 @@ SHOW_COMPACT_WHEN_NARROW = f'''(params) => {{
   params.api.setColumnsVisible(others, !compact);
   params.api.setColumnsVisible(['{COMPACT}'], compact);
   params.api.setGridOption('headerHeight', compact ? 0 : undefined);  // one column needs no header
-  if (compact) params.api.setColumnWidths([{{ key: '{COMPACT}', newWidth: params.clientWidth - 20 }}]);
+  if (compact) params.api.setColumnWidths([{{ key: '{COMPACT}', newWidth: params.clientWidth - 32 }}]);
 }}'''
 
 ColumnOptions = Callable[[str], dict[str, Any]]

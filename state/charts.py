@@ -62,8 +62,8 @@ def duration_bucket(ms: float) -> float:
     are exact to the bucket, and a minute's durations take a few hundred counters, not one per call."""
     if ms < 10:
         return round(ms)
-    scale = 10 ** (math.floor(math.log10(ms)) - 1)
-    return round(ms / scale) * scale
+    scale = 10.0 ** (math.floor(math.log10(ms)) - 1)
+    return float(round(ms / scale) * scale)
 
 
 @dataclass

@@ -10,10 +10,14 @@ from eyelet_gui.state.sessions import SessionList
 from .eyelet_logger import log_payloads
 from .records import BASH, Session
 from .test_engine import eventually, watching
+from .test_real_records import git_project
+
+BRANCH = 'feature/rate-limits'  # git_project's
 
 
 async def test_session_list_counts_and_follows_commits(tmp_path: Path) -> None:
-    now, cwd = time.time(), tmp_path / 'acme'
+    cwd, _ = git_project(tmp_path)  # eyelet records the branch, which is where the list reads it
+    now = time.time()
     alpha = (Session('alpha', str(cwd)).prompt(now - 100, 'Fix the flaky test').prompt(now - 95, 'And the docs')
              .call(now - 90, now - 89, 'a1', 'Bash', BASH, error='Exit code 1')
              .call(now - 80, now - 79.5, 'a2', 'Read', {'file_path': 'README.md'})
@@ -32,10 +36,10 @@ async def test_session_list_counts_and_follows_commits(tmp_path: Path) -> None:
             key = watcher.database.id
             # state, project, branch, session, last prompt, prompts, calls, failures, running, duration, last
             assert [(k, row[:10]) for k, row in sessions.rows] == [
-                (f'{key}:beta', ('running', str(cwd), None, 'beta', 'Add rate limits', 1, 1, 0, 0, 2.0)),
-                (f'{key}:alpha', ('running', str(cwd), None, 'alpha', 'And the docs', 2, 3, 1, 1, 30.0))]
+                (f'{key}:beta', ('running', str(cwd), BRANCH, 'beta', 'Add rate limits', 1, 1, 0, 0, 2.0)),
+                (f'{key}:alpha', ('running', str(cwd), BRANCH, 'alpha', 'And the docs', 2, 3, 1, 1, 30.0))]
             log_payloads(cwd, Session('alpha', str(cwd)).end(now - 5, 'a3', 'Bash', BASH).finish(now).events)
             await eventually(lambda: [k for k, _ in sessions.rows] == [f'{key}:alpha', f'{key}:beta'])
-            assert sessions.rows[0][1][:10] == ('ended', str(cwd), None, 'alpha', 'And the docs', 2, 3, 1, 0, 100.0)
+            assert sessions.rows[0][1][:10] == ('ended', str(cwd), BRANCH, 'alpha', 'And the docs', 2, 3, 1, 0, 100.0)
         finally:
             await sessions.loop.stop()

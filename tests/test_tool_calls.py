@@ -115,7 +115,12 @@ def test_failures_are_found_however_the_payload_says_so() -> None:
 def test_a_window_parses_only_the_records_it_did_not_hold(monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[str] = []
     parse = event_rows.record_facts
-    monkeypatch.setattr(event_rows, 'record_facts', lambda values: parsed.append(values['data']) or parse(values))
+
+    def counted(values: dict[str, Any]) -> event_rows.RecordFacts:
+        parsed.append(values['data'])
+        return parse(values)
+
+    monkeypatch.setattr(event_rows, 'record_facts', counted)
     columns = ('hook_type', 'tool_name', 'data')
     cache = event_rows.FactsCache()
 
