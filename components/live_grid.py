@@ -84,7 +84,7 @@ SHOW_COMPACT_WHEN_NARROW = f'''(params) => {{
   params.api.setColumnsVisible(others, !compact);
   params.api.setColumnsVisible(['{COMPACT}'], compact);
   params.api.setGridOption('headerHeight', compact ? 0 : undefined);  // one column needs no header
-  if (compact) params.api.setColumnWidths([{{ key: '{COMPACT}', newWidth: params.clientWidth - 32 }}]);
+  if (compact) params.api.setColumnWidths([{{ key: '{COMPACT}', newWidth: params.clientWidth - 20 }}]);
 }}'''
 
 ColumnOptions = Callable[[str], dict[str, Any]]
@@ -158,7 +158,8 @@ class LiveGrid:
             ':rowClassRules': "{'eyelet-leaving': (params) => params.node.eyeletLeaving === true}",
             'rowSelection': {'mode': 'singleRow', 'checkboxes': False, 'enableClickSelection': True},
             'defaultColDef': {'enableCellChangeFlash': True, 'resizable': True, 'minWidth': 70, 'maxWidth': 480},
-            'autoSizeStrategy': {'type': 'fitCellContents'},
+            # The compact column's width is the grid's, not its text's.
+            'autoSizeStrategy': {'type': 'fitCellContents', 'colIds': [field_id(i) for i in range(len(columns))]},
             'suppressColumnVirtualisation': True,
             'animateRows': True,
             'overlayNoRowsTemplate': 'No rows',

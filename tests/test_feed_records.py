@@ -64,11 +64,13 @@ async def test_a_running_call_turns_ok_in_place_when_its_end_is_logged(
 async def test_at_phone_width_the_feed_is_a_two_line_list(served_app: Callable[..., ServedApp], browser: Any,
                                                           tmp_path: Path) -> None:
     now, cwd = time.time(), tmp_path / 'acme'
-    path = log_payloads(cwd, Session('s1', str(cwd)).call(now - 2, now - 1, 't1', 'Bash', BASH).events)
+    long = {'command': 'uv run pytest -q tests/test_feed_records.py tests/test_tool_calls.py', 'description': 'Test'}
+    path = log_payloads(cwd, Session('s1', str(cwd)).call(now - 2, now - 1, 't1', 'Bash', BASH)
+                        .call(now - 3, now - 2.5, 't0', 'Bash', long).events)
     app = served_app(str(path))
     page = await browser.new_page(viewport={'width': 390, 'height': 800})
     await page.goto(app.url)
-    await page.wait_for_function(f'{GRID_API}?.getDisplayedRowCount() === 2', timeout=15_000)
+    await page.wait_for_function(f'{GRID_API}?.getDisplayedRowCount() === 4', timeout=15_000)
     visible = f"{GRID_API}.getAllDisplayedColumns().map((column) => column.getColId())"
     await page.wait_for_function(f"JSON.stringify({visible}) === '[\"compact\"]'", timeout=15_000)
     first = page.locator('.ag-row[row-index="0"] [col-id="compact"]')
@@ -76,6 +78,10 @@ async def test_at_phone_width_the_feed_is_a_two_line_list(served_app: Callable[.
     assert lines[0].split(' · ')[1:] == ['PostToolUse', 'Bash', 'ok']
     assert lines[1] == 'pytest -q — Run the tests'
     assert await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')
+    fits = (f"{GRID_API}.getColumn('compact').getActualWidth() <= "
+            "document.querySelector('.eyelet-grid .ag-body-viewport').clientWidth")
+    assert await page.evaluate(fits), 'the list is as wide as the grid, not as its longest line'
+    assert (await first.bounding_box() or {}).get('height', 0) > 30, 'two lines'  # type: ignore[operator]
 
     await page.set_viewport_size({'width': 1400, 'height': 800})  # wider again: the whole table
     await page.wait_for_function(f'{visible}.length === {len(FEED_COLUMNS)}', timeout=15_000)
