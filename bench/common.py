@@ -106,10 +106,11 @@ def serving(command: list[str], port: int, *, probe: str = '/', patience: float 
 
 
 @contextlib.contextmanager
-def served(target: Path) -> Iterator[tuple[str, int]]:
-    """`python -m eyelet_gui TARGET` on a free port, as a user starts it: (its address, its pid) once it answers."""
+def served(target: Path, python: str = sys.executable) -> Iterator[tuple[str, int]]:
+    """`python -m eyelet_gui TARGET` on a free port, as a user starts it: (its address, its pid) once it answers.
+    `python` may be another checkout's, to measure its code on the same data."""
     port = free_port()
-    command = [sys.executable, '-m', 'eyelet_gui', str(target), '--no-show', '--port', str(port)]
+    command = [python, '-m', 'eyelet_gui', str(target), '--no-show', '--port', str(port)]
     # Not `/`: a page fetched without its socket stays a tab (with its feeds and charts) for a minute.
     with serving(command, port, probe='/favicon.ico') as app:
         yield f'http://127.0.0.1:{port}', app.pid

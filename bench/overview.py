@@ -39,6 +39,8 @@ async def main() -> None:
     parser.add_argument('--rows', type=int, default=1_000_000, help='rows in the hooks table')
     parser.add_argument('--loads', type=int, default=7, help='page loads timed')
     parser.add_argument('--writes', type=int, default=40, help='rows written while chart updates are measured')
+    parser.add_argument('--app-python', nargs='+', default=[sys.executable],
+                        help='the Python(s) that serve eyelet-gui, one after the other on the same database')
     args = parser.parse_args()
     print_conditions('overview', 'Debian Chromium headless; server and browser on the same machine')
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-overview-') as folder:
@@ -48,26 +50,29 @@ async def main() -> None:
         create_hooks(path, args.rows)
         print(f'{args.rows:,} rows in hooks ({time.perf_counter() - started:.0f} s to build)')
 
-        with served(path) as (url, _):
-            rows, charts = [], []
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
-                for _ in range(args.loads + 1):  # the first load warms the server and the browser's cache up
-                    page = await browser.new_page()
-                    started = time.perf_counter()
-                    await page.goto(f'{url}/')
-                    await page.wait_for_function(FEED_HAS_ROWS, timeout=30_000, polling=10)
-                    rows.append(time.perf_counter() - started)
-                    await page.wait_for_function(CHARTS_HAVE_DATA, timeout=30_000, polling=10)
-                    charts.append(time.perf_counter() - started)
-                    await page.close()
-                patches, redraws = await chart_updates(browser, url, path, args.writes)
-                await browser.close()
-        print(f'\n/ from navigation to the hook feed\'s first rows: {ms(rows[1:])}')
-        print(f'/ from navigation to all four charts drawn with data: {ms(charts[1:])}')
-        print(f'\nWhile {args.writes} rows were written, one every 0.5 s: {len(patches)} chart updates, '
-              f'{len(redraws)} figures sent whole')
-        print(f'  bytes per chart update: median {statistics.median(patches):.0f} B, max {max(patches)} B')
+        for python in args.app_python:
+            with served(path, python) as (url, _):
+                rows, charts = [], []
+                async with async_playwright() as playwright:
+                    browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium',
+                                                               args=CHROMIUM_ARGS)
+                    for _ in range(args.loads + 1):  # the first load warms the server and the browser's cache up
+                        page = await browser.new_page()
+                        started = time.perf_counter()
+                        await page.goto(f'{url}/')
+                        await page.wait_for_function(FEED_HAS_ROWS, timeout=30_000, polling=10)
+                        rows.append(time.perf_counter() - started)
+                        await page.wait_for_function(CHARTS_HAVE_DATA, timeout=30_000, polling=10)
+                        charts.append(time.perf_counter() - started)
+                        await page.close()
+                    patches, redraws = await chart_updates(browser, url, path, args.writes)
+                    await browser.close()
+            print(f'\nserved by {python}:')
+            print(f'/ from navigation to the hook feed\'s first rows: {ms(rows[1:])}')
+            print(f'/ from navigation to all four charts drawn with data: {ms(charts[1:])}')
+            print(f'While {args.writes} rows were written, one every 0.5 s: {len(patches)} chart updates, '
+                  f'{len(redraws)} figures sent whole')
+            print(f'  bytes per chart update: median {statistics.median(patches):.0f} B, max {max(patches)} B')
 
 
 async def chart_updates(browser: Any, url: str, path: Path, writes: int) -> tuple[list[int], list[int]]:
