@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                              '(default: ~/.eyelet, ~/.claude and ~/.local/share/eyelet, where eyelet keeps its global '
                              'logs, the current folder and ~/code, ~/src, ~/projects …).')
     parser.add_argument('--demo', action='store_true',
-                        help='Also watch a generated eyelet database that a simulated agent writes to live.')
+                        help='Also watch a generated eyelet database that simulated Claude Code agents write to '
+                             'live, as eyelet logs them.')
     parser.add_argument('--host', default=env.host,
                         help=f'Address to serve on (default: {env.host}); any other than loopback requires a token.')
     parser.add_argument('--port', type=_port, default=env.port, help=f'Port to serve on (default: {env.port}).')
