@@ -72,6 +72,9 @@ async def test_scroll_and_selection_survive_100_inserts(served_app: Callable[...
     # The row at the top of the view stays there (AG Grid learns of a scroll from its event, a frame later).
     await page.wait_for_function(f'{GRID_API}.getDisplayedRowCount() === 400 && '
                                  f'{GRID_API}.eyeletTopRow()?.id === "150"', timeout=15_000)
+    # While AG Grid animates rows to their new places, a moved row may briefly have two elements.
+    await page.wait_for_function('document.querySelectorAll(\'.ag-center-cols-container .ag-row[row-id="145"]\')'
+                                 '.length === 1', timeout=15_000)
     assert await row(page, '145').get_attribute('aria-selected') == 'true'
     assert await page.evaluate(f'{GRID_API}.getSelectedRows().map(r => r.__key)') == ['145']
     assert await page.evaluate(f'{GRID_API}.getDisplayedRowCount()') == 400
