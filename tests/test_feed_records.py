@@ -81,7 +81,7 @@ async def test_at_phone_width_the_feed_is_a_two_line_list(served_app: Callable[.
     fits = (f"{GRID_API}.getColumn('compact').getActualWidth() <= "
             "document.querySelector('.eyelet-grid .ag-body-viewport').clientWidth")
     assert await page.evaluate(fits), 'the list is as wide as the grid, not as its longest line'
-    assert (await first.bounding_box() or {}).get('height', 0) > 30, 'two lines'  # type: ignore[operator]
+    assert (await first.bounding_box() or {}).get('height', 0) > 30, 'two lines'
 
     await page.set_viewport_size({'width': 1400, 'height': 800})  # wider again: the whole table
     await page.wait_for_function(f'{visible}.length === {len(FEED_COLUMNS)}', timeout=15_000)
