@@ -57,7 +57,8 @@ class TokenGate:
         return morsel is not None and _same(morsel.value, self.cookie_value)
 
     async def _redirect_with_cookie(self, scope: Scope, rest: list[tuple[str, str]], send: Send) -> None:
-        location = quote(scope.get('root_path', '') + scope['path']) + (f'?{urlencode(rest)}' if rest else '')  # no CR LF
+        path = quote(scope.get('root_path', '') + scope['path'])  # quoted: a decoded path may hold CR LF
+        location = path + (f'?{urlencode(rest)}' if rest else '')
         cookie = f'{COOKIE}={self.cookie_value}; Path=/; HttpOnly; SameSite=Strict'
         await send({'type': 'http.response.start', 'status': 303,
                     'headers': [(b'location', location.encode()), (b'set-cookie', cookie.encode()),
