@@ -34,7 +34,8 @@ HOSTILE_JSON = [
     '[["id","=",true]]', '[["id","=",null]]', '[["\\u0000","=",1]]', '[["hook_type","contains","\\u0000"]]',
     '[["id","asc"],["id","desc"]]', '[["id","sideways"]]', '[[["id"],"asc"]]', '[[{"a":1},"desc"]]',
     '[["id","asc","extra"]]', '[["\\ud800","asc"]]', '[["hook_type","=","Stop"]]', '[["id","desc"]]', '[',
-    '[["id","=",1e400]]', '[["id","is null"]]', '[["id","starts with",{"$gt":""}]]',
+    '[["id","=",1e400]]', '[["id","is null"]]', '[["id","starts with",{"$gt":""}]]', '[["nope","=",1]]',
+    '[["nope","asc"]]', '[["","desc"]]',
 ]
 NUMBERS = ['0', '-1', '-0', '1e9', 'NaN', 'nan', 'inf', '-inf', '99999999999999999999999999', '9' * 5000, '', ' ',
            '0x10', '1.5', '\u0661\u0662', '2147483648', '9223372036854775807', '9223372036854775808', '+3', '1_000']
@@ -45,6 +46,11 @@ RAW = ['%', '%zz', '%ff', '%C3%28', '%ED%A0%80', '%00', '%E2%82', '%%', '%2', '%
 PARAMETERS = {'filters': HOSTILE_JSON, 'sort': HOSTILE_JSON, 'page': NUMBERS, 'limit': NUMBERS, 'q': TEXT,
               'token': ['é', '\u00ff' * 40, '\U0001f511', '\x00', 'a' * 4000, ''], 'export': TEXT,
               'EIO': NUMBERS, 'transport': ['polling', 'websocket', 'x'], 'sid': TEXT, 'unknown': TEXT}
+
+
+LISTED = [f'{name}={quote(value, safe="")}' for name in ('filters', 'sort', 'token') for value in PARAMETERS[name]]
+"""Each hostile JSON and token once, alone: the random cases may miss one (they missed an unknown column in the
+export, which failed only once its 200 was sent)."""
 
 
 def query_strings(rng: random.Random, count: int) -> list[str]:
@@ -64,7 +70,7 @@ def query_strings(rng: random.Random, count: int) -> list[str]:
     return cases
 
 
-async def test_a_list_or_object_as_a_filter_value_gets_400_and_a_sentence(tmp_path: Path) -> None:
+async def test_a_filter_value_that_is_no_scalar_or_an_unknown_column_gets_400_and_a_sentence(tmp_path: Path) -> None:
     path = eyelet_database(tmp_path)
     id_ = database_id(path.resolve())
     sentence = ("is not a filter value: expected text, a number (within SQLite's 64-bit integers, or finite), "
@@ -78,10 +84,15 @@ async def test_a_list_or_object_as_a_filter_value_gets_400_and_a_sentence(tmp_pa
             export = await user.http_client.get(f'/export/{id_}/csv/hooks?filters={filters}')
             assert export.status_code == 400, value
             assert export.json()['detail'].endswith(sentence), value
+        unknown_sort = quote('[["nope", "asc"]]')
+        unknown = await user.http_client.get(f'/export/{id_}/csv/hooks?sort={unknown_sort}')
+        refusal = {'detail': "hooks has no column named 'nope' to sort by."}
+        assert (unknown.status_code, unknown.json()) == (400, refusal)
 
 
 async def test_fuzzed_query_strings_never_get_a_5xx(served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
-    """Every other case goes without the token's cookie: the token gate reads the query string first."""
+    """The listed cases go with the token's cookie (but for `token=`), every other random one without: the token
+    gate reads the query string first."""
     path = eyelet_database(tmp_path)
     async with simulated_user(Settings(databases=(path,), show=False)):
         routes = [url.split('?')[0] for url in urls_of_every_route(path)]
@@ -93,9 +104,12 @@ async def test_fuzzed_query_strings_never_get_a_5xx(served_app: Callable[..., Se
             httpx.AsyncClient(base_url=app.url, timeout=60) as stranger:
         assert (await welcomed.get(f'/?token={TOKEN}')).status_code == 303  # the client keeps the cookie
         for route in routes:
-            for number, query in enumerate(query_strings(rng, CASES_PER_ROUTE)):
+            ours = not route.startswith('/_nicegui')  # NiceGUI's own routes get the random cases only
+            cases = [(query, not query.startswith('token=')) for query in LISTED if ours]
+            cases += [(query, number % 2 == 1) for number, query in enumerate(query_strings(rng, CASES_PER_ROUTE))]
+            for query, with_cookie in cases:
                 url = httpx.URL(app.url).copy_with(raw_path=f'{route}?{query}'.encode())
-                answer = await (welcomed if number % 2 else stranger).get(url)
+                answer = await (welcomed if with_cookie else stranger).get(url)
                 assert answer.status_code < 500, (answer.status_code, route, query, answer.text[:300])
                 statuses[answer.status_code] += 1
     app.stop()  # which asserts that the app printed no traceback
