@@ -23,7 +23,7 @@ from eyelet_gui.token_gate import PAGE, ASGIApp, Receive, Scope, Send, send_refu
 
 LOOPBACK_NAMES = frozenset({'localhost'})
 FOREIGN_HOST = ('This server answers only to localhost and its own addresses (a web page that resolves another name '
-                'to it is refused): open http://127.0.0.1:{port}/ instead.')
+                'to it is refused): open http://localhost:{port}/ instead.')
 FOREIGN_ORIGIN = 'A page of another site ({origin}) may not use this dashboard: open it from its own address.'
 
 
