@@ -12,6 +12,7 @@ from eyelet_gui import lan, native_window, quiet_disconnects
 from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.components import styles
 from eyelet_gui.installation import config_folder, installation_secret
+from eyelet_gui.origin_guard import OriginGuard
 from eyelet_gui.pages import database, export, overview, sessions, table
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
@@ -42,6 +43,7 @@ def build(settings: Settings, secret: str) -> Dashboard:
     app.on_shutdown(dashboard.stop)
     if settings.token:
         app.add_middleware(TokenGate, token=settings.token, secret=secret)
+    app.add_middleware(OriginGuard, serving_host=settings.host, port=settings.port, token=settings.token)  # outermost
     return dashboard
 
 

@@ -12,13 +12,14 @@ import hmac
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 COOKIE = 'eyelet_gui_token'
-TOKEN_PAGE = (b'<!doctype html><meta charset="utf-8"><title>eyelet-gui: token needed</title>'
-              b'<body style="font-family:sans-serif;max-width:40em;margin:4em auto">'
-              b'<h1>This dashboard needs its token</h1><p>Open the link that <code>eyelet-gui</code> printed in its '
-              b'terminal (it ends in <code>?token=&hellip;</code>).</p></body>')
+PAGE = ('<!doctype html><meta charset="utf-8"><title>eyelet-gui: {title}</title>'
+        '<body style="font-family:sans-serif;max-width:40em;margin:4em auto"><h1>{title}</h1><p>{sentence}</p></body>')
+TOKEN_PAGE = PAGE.format(title='This dashboard needs its token',
+                         sentence='Open the link that <code>eyelet-gui</code> printed in its terminal (it ends in '
+                                  '<code>?token=&hellip;</code>).')
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -42,14 +43,10 @@ class TokenGate:
             return
         query = parse_qsl(scope.get('query_string', b'').decode('latin-1'), keep_blank_values=True)
         offered = next((value for name, value in query if name == 'token'), None)
-        if scope['type'] == 'http' and offered is not None and hmac.compare_digest(offered, self.token):
+        if scope['type'] == 'http' and offered is not None and _same(offered, self.token):
             await self._redirect_with_cookie(scope, [(name, value) for name, value in query if name != 'token'], send)
-        elif scope['type'] == 'websocket':
-            await send({'type': 'websocket.close', 'code': 1008})
         else:
-            await send({'type': 'http.response.start', 'status': 401,
-                        'headers': [(b'content-type', b'text/html; charset=utf-8'), (b'cache-control', b'no-store')]})
-            await send({'type': 'http.response.body', 'body': TOKEN_PAGE})
+            await send_refusal(scope, send, 401, TOKEN_PAGE)
 
     def _has_cookie(self, scope: Scope) -> bool:
         cookies = SimpleCookie()
@@ -57,12 +54,30 @@ class TokenGate:
             if name == b'cookie':
                 cookies.load(value.decode('latin-1'))
         morsel = cookies.get(COOKIE)
-        return morsel is not None and hmac.compare_digest(morsel.value, self.cookie_value)
+        return morsel is not None and _same(morsel.value, self.cookie_value)
 
     async def _redirect_with_cookie(self, scope: Scope, rest: list[tuple[str, str]], send: Send) -> None:
-        location = scope.get('root_path', '') + scope['path'] + (f'?{urlencode(rest)}' if rest else '')
+        path = quote(scope.get('root_path', '') + scope['path'])  # quoted: a decoded path may hold CR LF
+        location = path + (f'?{urlencode(rest)}' if rest else '')
         cookie = f'{COOKIE}={self.cookie_value}; Path=/; HttpOnly; SameSite=Strict'
         await send({'type': 'http.response.start', 'status': 303,
                     'headers': [(b'location', location.encode()), (b'set-cookie', cookie.encode()),
                                 (b'cache-control', b'no-store')]})
         await send({'type': 'http.response.body', 'body': b''})
+
+
+def _same(offered: str, expected: str) -> bool:
+    """Compare in constant time; as bytes, for `compare_digest` refuses strings with non-ASCII characters, which a
+    URL or a cookie may hold."""
+    return hmac.compare_digest(offered.encode(), expected.encode())
+
+
+async def send_refusal(scope: Scope, send: Send, status: int, page: str) -> None:
+    """Answer with `status` and `page` (HTML); a WebSocket is closed before its handshake, which uvicorn answers
+    with 403."""
+    if scope['type'] == 'websocket':
+        await send({'type': 'websocket.close', 'code': 1008})
+        return
+    await send({'type': 'http.response.start', 'status': status,
+                'headers': [(b'content-type', b'text/html; charset=utf-8'), (b'cache-control', b'no-store')]})
+    await send({'type': 'http.response.body', 'body': page.encode()})

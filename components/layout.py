@@ -49,8 +49,10 @@ def _colour_toggle() -> None:
     show()
 
 
-def problem_card(title: str, sentence: str) -> None:
-    """What a page shows instead of its content when it cannot show it: a title and one sentence, no traceback."""
+def problem_card(title: str, sentence: str, status: int = 200) -> None:
+    """What a page shows instead of its content when it cannot show it: a title and one sentence, no traceback;
+    `status` is the page's HTTP status (400 for a link that describes no view)."""
+    ui.context.client.status_code = status
     with ui.card().classes('w-full max-w-2xl'):
         ui.label(title).classes('text-h6')
         ui.label(sentence).mark('problem')

@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from nicegui import app
 
 from eyelet_gui.sources.export import export_chunks
+from eyelet_gui.sources.query import QueryProblem, window_statement
 from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.dashboard import Dashboard
@@ -32,6 +33,10 @@ def register(dashboard: Dashboard) -> None:
         relation = relations.get(name)
         if relation is None:
             raise HTTPException(404, f'{name!r} is not a table or view of this database.')
+        try:
+            window_statement(relation, query)  # an unknown column is refused now: once streaming, 200 is sent
+        except QueryProblem as problem:
+            raise HTTPException(400, str(problem)) from None
         export_id = request.query_params.get('export', '')
         reader = Reader(database.path)  # its own connection: a long export never waits behind live reads
 

@@ -26,7 +26,7 @@ def register(dashboard: Dashboard) -> None:
             try:
                 query = query_from_params('hooks', request.query_params)
             except UrlProblem as problem:
-                problem_card('This link does not describe a view', str(problem))
+                problem_card('This link does not describe a view', str(problem), status=400)
                 return
             if 'limit' not in request.query_params:
                 query = dataclasses.replace(query, limit=FEED_LIMIT)

@@ -26,7 +26,7 @@ def register(dashboard: Dashboard) -> None:
             try:
                 query = query_from_params(name, request.query_params)
             except UrlProblem as problem:
-                problem_card('This link does not describe a view', str(problem))
+                problem_card('This link does not describe a view', str(problem), status=400)
                 return
             breadcrumbs(('Databases', '/'), (database.label, f'/db/{database.id}'), (name, None))
             def export(kind: str) -> None:

@@ -72,7 +72,7 @@ async def simulated_app(settings: Settings) -> AsyncIterator[tuple[User, Dashboa
             ui.run(storage_secret='test secret')
             async with core.app.router.lifespan_context(core.app):
                 transport = httpx.ASGITransport(core.app)
-                async with httpx.AsyncClient(transport=transport, base_url='http://test') as client:
+                async with httpx.AsyncClient(transport=transport, base_url='http://localhost') as client:
                     yield User(client), dashboard
         finally:
             os.environ.pop('NICEGUI_USER_SIMULATION', None)

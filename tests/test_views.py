@@ -4,6 +4,7 @@ and the database and table pages answer bad links with a sentence."""
 from __future__ import annotations
 
 import asyncio
+import html
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -88,8 +89,8 @@ async def test_bad_links_get_a_page_with_a_sentence(tmp_path: Path) -> None:
     async with simulated_user(Settings(databases=(path.resolve(),), show=False)) as user:
         await user.open('/db/0000000000')
         await user.should_see('This link names a database that eyelet-gui is not watching.')
-        await user.open(f'/db/{database_id(path.resolve())}/table/items?page=two')
-        await user.should_see('`page` and `limit` must be whole numbers.')
+        bad = await user.http_client.get(f'/db/{database_id(path.resolve())}/table/items?page=two')
+        assert (bad.status_code, '`page` and `limit` must be whole numbers.' in html.unescape(bad.text)) == (400, True)
         await user.open(f'/db/{database_id(path.resolve())}/table/nothing')
         await user.should_see("The table or view 'nothing' does not exist (any more).", retries=50)
         assert user.find(ui.aggrid).elements
