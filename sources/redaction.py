@@ -35,6 +35,7 @@ REMEMBERED_LENGTH = 200
 _SECRET_WORDS = r'(?:key|token|secret|password|passwd|pwd|credentials?|auth|authorization|cookie|passphrase)'
 _SECRET_WORD_SET = frozenset({'key', 'apikey', 'token', 'secret', 'password', 'passwd', 'pwd', 'credential',
                               'credentials', 'auth', 'authorization', 'cookie', 'passphrase'})
+_SECRET_SUFFIXES = ('password', 'passwd', 'secret', 'token', 'passphrase')  # PGPASSWORD, CLIENTSECRET
 _CAMEL = re.compile(r'(?<=[a-z0-9])(?=[A-Z])')
 _WORD_SPLIT = re.compile(r'[^a-z0-9]+')
 
@@ -51,7 +52,7 @@ ENV_NAME = re.compile(r'(?:CLAUDE|ANTHROPIC|EYELET)[A-Z0-9_]*')
 _PAIR_ENDS = [case(word) for word in ('key', 'token', 'secret', 'password', 'passwd', 'pwd', 'credentials', 'auth',
                                       'cookie', 'passphrase') for case in (str.lower, str.upper, str.title)]
 _PATTERNS = {
-    'pem': r'-----BEGIN [A-Z ]*PRIVATE KEY-----(?:.*?-----END [A-Z ]*PRIVATE KEY-----|[^"]*)',
+    'pem': r'-----BEGIN [A-Z ]*PRIVATE KEY-----(?!…)(?:.*?-----END [A-Z ]*PRIVATE KEY-----|[^"]*)',
     'anthropic': r'(?P<anthropic>sk-ant-)[A-Za-z0-9_-]{8,}',
     'openai': r'(?P<openai>sk-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}',
     'github': r'(?P<github>gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}',
@@ -94,7 +95,7 @@ def is_secret_name(name: str) -> bool:
     """Whether a column or JSON key names a secret (`api_key`, `GITHUB_TOKEN`, `apiKey`, `x-auth-token`); by whole
     words, so that `author`, `input_tokens` and `monkey` do not."""
     words = _WORD_SPLIT.split(_CAMEL.sub('_', name).lower())
-    return not _SECRET_WORD_SET.isdisjoint(words)
+    return not _SECRET_WORD_SET.isdisjoint(words) or any(word.endswith(_SECRET_SUFFIXES) for word in words)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -104,8 +105,12 @@ def _is_secret_key(key: str) -> bool:
     return is_secret_name(key)
 
 
-def _mark(kept: str, secret: str) -> str:
-    return kept + MARK.format(len(kept) + len(secret))
+_KEPT_APART = frozenset({'_pair', '_bearer', '_url'})
+"""Kinds whose kept text (`password=`, `Bearer `) is not part of the secret: the mark counts the value alone."""
+
+
+def _mark(kind: str, kept: str, secret: str) -> str:
+    return kept + MARK.format(len(secret) if kind in _KEPT_APART else len(kept) + len(secret))
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -118,7 +123,7 @@ def _replace(match: re.Match[str]) -> str:
         name = _NAME_BEFORE.search(match.string, max(0, match.start() - 80), match.start())
         if name is None or not is_secret_name(name[0]):  # `monkey=…`: only the name's end looked like one
             return '=' + _redact_patterns(match[0][1:])
-    return _mark(kept, match[0][len(kept):])
+    return _mark(kind, kept, match[0][len(kept):])
 
 
 def _secret_json_values(text: str) -> list[tuple[int, int]]:
