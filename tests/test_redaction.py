@@ -120,7 +120,7 @@ async def test_searches_and_filters_never_find_a_row_by_a_secret(tmp_path: Path)
 
 
 async def test_a_reader_that_shows_secrets_shows_and_finds_them(tmp_path: Path) -> None:
-    path = make_database(tmp_path / 'app.db', f"CREATE TABLE logs (line TEXT); INSERT INTO logs VALUES ('{ANTHROPIC}');")
+    path = make_database(tmp_path / 'app.db', f"CREATE TABLE logs (line TEXT); INSERT INTO logs VALUES ('{ANTHROPIC}')")
     reader = Reader(path, show_secrets=True)
     try:
         relation = {relation.name: relation for relation in await reader.relations()}['logs']
