@@ -53,17 +53,21 @@ _PAIR_ENDS = [case(word) for word in ('key', 'token', 'secret', 'password', 'pas
                                       'cookie', 'passphrase') for case in (str.lower, str.upper, str.title)]
 _PATTERNS = {
     'pem': r'-----BEGIN [A-Z ]*PRIVATE KEY-----(?!…)(?:.*?-----END [A-Z ]*PRIVATE KEY-----|[^"]*)',
-    'anthropic': r'(?P<anthropic>sk-ant-)[A-Za-z0-9_-]{8,}',
-    'openai': r'(?P<openai>sk-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}',
-    'github': r'(?P<github>gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}',
-    'aws': r'(?P<aws>AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])',
-    'slack': r'(?P<slack>xox[abprs]-)[A-Za-z0-9-]{10,}',
-    'google': r'(?P<google>AIza)[0-9A-Za-z_-]{30,}',
-    'jwt': r'(?P<jwt>eyJ)[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*',
-    'bearer': r'(?P<bearer>(?:Bearer|Basic)\s+)(?!…)[A-Za-z0-9._~+/=-]{8,}',
+    # `(?<!…)` after each literal: a key starts a word (`task-runner-…` holds no `sk-` key); `(?=…[0-9])`: keys
+    # hold a digit, kebab-case names do not.
+    'anthropic': r'(?P<anthropic>sk-ant-)(?<![A-Za-z0-9]sk-ant-)[A-Za-z0-9_-]{8,}',
+    'openai': r'(?P<openai>sk-)(?<![A-Za-z0-9]sk-)(?=[A-Za-z_-]*[0-9])(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}',
+    'github': r'(?P<github>gh[pousr]_|github_pat_)(?<![A-Za-z0-9]gh._)(?<![A-Za-z0-9]github_pat_)[A-Za-z0-9_]{20,}',
+    'aws': r'(?P<aws>AKIA|ASIA)(?<![A-Za-z0-9]....)[A-Z0-9]{16}(?![A-Za-z0-9])',
+    'slack': r'(?P<slack>xox[abprs]-)(?<![A-Za-z0-9]xox.-)[A-Za-z0-9-]{10,}',
+    'google': r'(?P<google>AIza)(?<![A-Za-z0-9]AIza)[0-9A-Za-z_-]{30,}',
+    'jwt': r'(?P<jwt>eyJ)(?<![A-Za-z0-9]eyJ)[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*',
+    'bearer': r'(?P<bearer>(?:Bearer|Authorization:\s*Basic)\s+)(?!…)(?=[A-Za-z._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{8,}',
     'url': r'(?P<url>://[^/\s:@"\'<>]+:)(?!…)[^@\s/"\'<>]+(?=@)',
     # NAME=value in commands and URLs, the name ending in a secret word: `AWS_SECRET_ACCESS_KEY=…`, `?token=…`.
-    'pair': (r'(?P<pair>=)(?:' + '|'.join(f'(?<={word}=)' for word in _PAIR_ENDS) + r')(?![$…])[^\s"\'&;,<>]{3,}'),
+    # The value may be quoted, also inside JSON text (`--password=\"…\"`).
+    'pair': (r'(?P<pair>=(?:' + '|'.join(f'(?<={word}=)' for word in _PAIR_ENDS) + r')(?:\\?["\'])?)(?![$…])'
+             r'[^\s"\'\\&;,<>]{3,}'),
 }
 _TRIGGERS = {'pem': ('PRIVATE KEY',), 'anthropic': ('sk-ant-',), 'openai': ('sk-',), 'github': ('gh', 'github_pat_'),
              'aws': ('AKIA', 'ASIA'), 'slack': ('xox',), 'google': ('AIza',), 'jwt': ('eyJ',),
@@ -122,7 +126,7 @@ def _replace(match: re.Match[str]) -> str:
     if kind == '_pair':
         name = _NAME_BEFORE.search(match.string, max(0, match.start() - 80), match.start())
         if name is None or not is_secret_name(name[0]):  # `monkey=…`: only the name's end looked like one
-            return '=' + _redact_patterns(match[0][1:])
+            return kept + _redact_patterns(match[0][len(kept):])
     return _mark(kind, kept, match[0][len(kept):])
 
 

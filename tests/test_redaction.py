@@ -36,6 +36,9 @@ PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7Zq9\nbXc1xV9=\n-----END
     ('https://x.test/cb?code=1&token=abc123def&next=/', 'https://x.test/cb?code=1&token=…[redacted, 9 chars]&next=/'),
     ('mysql --password=s3cr3t! -u root', 'mysql --password=…[redacted, 7 chars] -u root'),
     ('PGPASSWORD=hunter22 psql', 'PGPASSWORD=…[redacted, 8 chars] psql'),
+    ('{"command": "mysql --password=\\"s3cret\\" -u root"}',
+     '{"command": "mysql --password=\\"…[redacted, 6 chars]\\" -u root"}'),
+    ('Authorization: Basic dXNlcjpwYXNzd29yZA==', 'Authorization: Basic …[redacted, 20 chars]'),
 ])
 def test_credential_shaped_text_is_redacted(text: str, redacted: str) -> None:
     assert redact_text(text) == redacted
@@ -53,6 +56,8 @@ def test_credential_shaped_text_is_redacted(text: str, redacted: str) -> None:
     'https://github.com/acme/webapp.git',
     'desk-ant-farm sk-short ghp_short AKIA1234',
     'max_tokens=4096 input_tokens=12 monkey=banana author=dana',
+    'npm run task-runner-integration-tests && cd desk-organization-management && disk-usage-report-2024',
+    'Bearer tokens and Basic authentication are explained in the docs; laughs_at_everything_here_and_there',
 ])
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert redact_text(text) == text
