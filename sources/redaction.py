@@ -29,8 +29,10 @@ MARK = '…[redacted, {} chars]'
 SHORTEST_SECRET = 7
 """Characters in the shortest text redacted (`pwd=abc`)."""
 SHORT_TEXT = 256
-REMEMBERED_LENGTH = 200
-"""Values this long or longer (eyelet's `data`, prompts, outputs) are remembered by the Redactor."""
+LONG = 200
+"""Characters from which a value (eyelet's `data`, a prompt, an output) counts as long for the Redactor's caches."""
+REMEMBERED_LONG = 2000
+REMEMBERED_SHORT = 20_000
 
 _SECRET_WORDS = r'(?:key|token|secret|password|passwd|pwd|credentials?|auth|authorization|cookie|passphrase)'
 _SECRET_WORD_SET = frozenset({'key', 'apikey', 'token', 'secret', 'password', 'passwd', 'pwd', 'credential',
@@ -80,19 +82,23 @@ _ALL = re.compile('(?=[-sgAxeB:=])(?:' + '|'.join(f'(?P<_{kind}>{pattern})' for 
                   + ')', re.DOTALL)
 
 
-@functools.lru_cache(maxsize=256)
-def _combined(kinds: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile('|'.join(f'(?P<_{kind}>{_PATTERNS[kind]})' for kind in kinds), re.DOTALL)
+# One pattern alone starts with a literal, which the engine finds at C speed; an alternation of a few is tried
+# branch by branch at every character. Marks match no pattern, so applying them in turn is one pass each.
+_SINGLE = {kind: re.compile(f'(?P<_{kind}>{pattern})', re.DOTALL) for kind, pattern in _PATTERNS.items()}
+_LITERALS = tuple((literal, kind) for kind, literals in _TRIGGERS.items() for literal in literals)
 
 
 def _redact_patterns(text: str) -> str:
-    kinds = tuple(kind for kind, literals in _TRIGGERS.items() if any(literal in text for literal in literals))
-    return _combined(kinds).sub(_replace, text) if kinds else text
+    for kind in dict.fromkeys([kind for literal, kind in _LITERALS if literal in text]):
+        text = _SINGLE[kind].sub(_replace, text)
+    return text
 _NAME_BEFORE = re.compile(r'[A-Za-z0-9_.-]*$')
 # JSON pairs under secret keys are found from the key words, by str.find (C speed), not by a regex over each quote.
 _KEY_WORDS = ('key', 'token', 'secret', 'passw', 'pwd', 'credential', 'auth', 'cookie', 'passphrase')
+MAX_KEY = 100
 _ENV_KEYS = ('"CLAUDE', '"ANTHROPIC', '"EYELET')
-_JSON_PAIR = re.compile(r'"((?:[^"\\]|\\.){1,100})"\s*:\s*("(?:[^"\\]|\\.)*")')
+_JSON_VALUE = re.compile(r'"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")')
+"""From a key's closing quote: the string value after it (the loop unrolled: `(a|b)*` is slow in `re`)."""
 
 
 def is_secret_name(name: str) -> bool:
@@ -146,11 +152,12 @@ def _secret_json_values(text: str) -> list[tuple[int, int]]:
             at = text.find(prefix, at + 1)
     spans: list[tuple[int, int]] = []
     for start in sorted(starts):
-        if start < 0 or not _is_secret_key(text[start + 1:text.find('"', start + 1)]):
+        end = text.find('"', start + 1)
+        if start < 0 or end - start > MAX_KEY or not _is_secret_key(text[start + 1:end]):
             continue
-        pair = _JSON_PAIR.match(text, start)
-        if pair and len(pair[2]) > 2 and (not spans or pair.start() >= spans[-1][1]):
-            spans.append((pair.start(2), pair.end(2)))
+        value = _JSON_VALUE.match(text, end)
+        if value and len(value[1]) > 2 and (not spans or start >= spans[-1][1]):
+            spans.append((value.start(1), value.end(1)))
     return spans
 
 
@@ -197,9 +204,11 @@ class Redactor:
     A live view reads its window again after every commit, and the same records come back each time: a value seen
     before costs one dictionary lookup (its hash), not the patterns again."""
 
-    def __init__(self, remembered: int = 4000) -> None:
-        self._remembered = remembered
+    def __init__(self) -> None:
         self._seen: dict[str | bytes, str | bytes] = {}
+        """Long values (a record's `data`): a window's worth and more, a few MB at most."""
+        self._seen_short: dict[str | bytes, str | bytes] = {}
+        """Short ones (ids, names, paths), which repeat from row to row."""
 
     def rows(self, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """Every value of `rows` redacted; the key columns a query selects first (`__key0`, …) keep theirs: rows are
@@ -208,13 +217,14 @@ class Redactor:
         return [tuple(self.value(value, flag) for value, flag in zip(row, secret, strict=True)) for row in rows]
 
     def value(self, value: Any, secret_column: bool = False) -> Any:
-        if secret_column or not isinstance(value, (str, bytes)) or len(value) < REMEMBERED_LENGTH:
+        if secret_column or not isinstance(value, (str, bytes)):
             return redact_value(value, secret_column=secret_column)
-        redacted = self._seen.get(value)
+        seen, most = (self._seen, REMEMBERED_LONG) if len(value) >= LONG else (self._seen_short, REMEMBERED_SHORT)
+        redacted = seen.get(value)
         if redacted is None:
-            if len(self._seen) >= self._remembered:
-                self._seen.clear()  # cheaper and thread-safe enough for a cache refilled by the next read
-            redacted = self._seen[value] = redact_value(value)
+            if len(seen) >= most:
+                seen.clear()  # simpler than an LRU, and safe across the connections' threads; refilled by the next read
+            redacted = seen[value] = redact_value(value)
         return redacted
 
 
