@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help='Open in a native desktop window instead of a browser (needs eyelet-gui[native]).')
     parser.add_argument('--token', default=env.token,
                         help='Secret that browsers must present; generated when serving beyond loopback without one.')
+    parser.add_argument('--show-secrets', action='store_true',
+                        help='Show API keys, tokens and passwords in records as they are stored (by default they are '
+                             'redacted before anything leaves the server); only when serving on loopback.')
     parser.add_argument('--version', action='version', version=f'%(prog)s {__version__}',
                         help='Print the version and exit.')
     return parser
@@ -95,12 +98,15 @@ def parse(args: list[str]) -> Settings:
     native = native_problem() if options.native else None
     if native:
         raise UsageError(native)
+    if options.show_secrets and not is_loopback(options.host):
+        raise UsageError(f'--show-secrets is only accepted when serving on loopback (127.0.0.1, localhost or ::1), '
+                         f'not on {options.host}: secrets would reach every device on the network.')
     check_port_free(options.host, options.port)
     token = options.token or (None if is_loopback(options.host) else secrets.token_urlsafe(16))
     return Settings(databases=databases, demo=options.demo, host=options.host, port=options.port,
                     show=options.show, native=options.native, token=token,
                     poll_interval=env.poll_interval, max_push_rate=env.max_push_rate,
-                    read_time_limit=env.read_time_limit, search_roots=roots)
+                    read_time_limit=env.read_time_limit, show_secrets=options.show_secrets, search_roots=roots)
 
 
 def native_problem() -> str | None:

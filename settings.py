@@ -48,6 +48,8 @@ class Settings:
     """Rows a live view loads at first, newest first."""
     read_time_limit: float = DEFAULT_READ_TIME_LIMIT
     """Seconds a view's read may take before SQLite stops it and the view says what to do instead."""
+    show_secrets: bool = False
+    """Whether values leave the server as stored; by default secrets are redacted (sources/redaction.py)."""
     search_roots: tuple[Path, ...] = field(default_factory=tuple)
     """Folders searched, then watched, for eyelet databases: the folders given, or the default places."""
 

@@ -38,7 +38,8 @@ def register(dashboard: Dashboard) -> None:
         except QueryProblem as problem:
             raise HTTPException(400, str(problem)) from None
         export_id = request.query_params.get('export', '')
-        reader = Reader(database.path)  # its own connection: a long export never waits behind live reads
+        # Its own connection: a long export never waits behind live reads. It redacts as the views' readers do.
+        reader = Reader(database.path, show_secrets=dashboard.settings.show_secrets)
 
         async def body() -> AsyncIterator[str]:
             written = 0

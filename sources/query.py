@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from eyelet_gui.sources.redaction import is_secret_name
 from eyelet_gui.sources.schema import Relation, quote_identifier
 
 Operator = Literal['=', '!=', '<', '<=', '>', '>=', 'contains', 'starts with', 'is null', 'is not null']
@@ -60,6 +61,18 @@ def _escape_like(text: str) -> str:
     return text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_')
 
 
+def _visible(name: str, value: str) -> str:
+    """SQL for what the browser sees of column `name`'s value `value` (the Reader's `visible` function)."""
+    return f'visible({value}, {int(is_secret_name(name))})'
+
+
+def _like(name: str) -> str:
+    """A LIKE on the stored text (quick: SQLite's own), then on the visible text, only for the rows it let
+    through: no search or filter finds a row by a secret the browser is not shown."""
+    text = f'CAST({quote_identifier(name)} AS TEXT)'
+    return f"({text} LIKE ? ESCAPE '\\' AND {_visible(name, text)} LIKE ? ESCAPE '\\')"
+
+
 def where_clause(relation: Relation, query: Query) -> Statement:
     """` WHERE …` for the query's filters and search (empty when there are none), with bound parameters."""
     known = set(relation.column_names) | set(relation.key)
@@ -74,13 +87,16 @@ def where_clause(relation: Relation, query: Query) -> Statement:
         elif condition.operator == 'is not null':
             conditions.append(f'{column} IS NOT NULL')
         elif condition.operator == 'contains':
-            conditions.append(f"CAST({column} AS TEXT) LIKE ? ESCAPE '\\'")
-            parameters.append(f'%{_escape_like(str(condition.value))}%')
+            conditions.append(_like(condition.column))
+            parameters.extend([f'%{_escape_like(str(condition.value))}%'] * 2)
         elif condition.operator == 'starts with':
-            conditions.append(f"CAST({column} AS TEXT) LIKE ? ESCAPE '\\'")
-            parameters.append(f'{_escape_like(str(condition.value))}%')
+            conditions.append(_like(condition.column))
+            parameters.extend([f'{_escape_like(str(condition.value))}%'] * 2)
         elif condition.operator in ('=', '!=', '<', '<=', '>', '>='):
-            conditions.append(f'{column} {condition.operator} ?')
+            # Compared as stored, and only where the value shows as stored: comparing text with a secret would
+            # tell its characters one by one (`> 'sk-ant-a'`).
+            shown = f' AND {_visible(condition.column, column)} IS {column}' if isinstance(condition.value, str) else ''
+            conditions.append(f'({column} {condition.operator} ?{shown})')
             parameters.append(condition.value)
         else:
             raise QueryProblem(f'{condition.operator!r} is not a filter operator.')
@@ -90,9 +106,8 @@ def where_clause(relation: Relation, query: Query) -> Statement:
                         or column.declared_type == '']
         if text_columns:
             pattern = f'%{_escape_like(query.search)}%'
-            conditions.append('(' + ' OR '.join(f"CAST({quote_identifier(name)} AS TEXT) LIKE ? ESCAPE '\\'"
-                                                 for name in text_columns) + ')')
-            parameters.extend([pattern] * len(text_columns))
+            conditions.append('(' + ' OR '.join(_like(name) for name in text_columns) + ')')
+            parameters.extend([pattern] * 2 * len(text_columns))
         else:
             conditions.append('0')  # nothing to search in: nothing matches
     return Statement(' WHERE ' + ' AND '.join(conditions) if conditions else '', tuple(parameters))

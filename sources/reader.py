@@ -30,6 +30,7 @@ from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.file_facts import Identity, file_identity
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.readonly import DatabaseProblem, connect, explain
+from eyelet_gui.sources.redaction import Redactor, visible
 from eyelet_gui.sources.schema import Relation, read_relations
 
 T = TypeVar('T')
@@ -85,8 +86,12 @@ class Reader:
     `connections=1` keeps one connection per generation.
     """
 
-    def __init__(self, path: Path, *, time_limit: float | None = None, connections: int = DEFAULT_CONNECTIONS) -> None:
+    def __init__(self, path: Path, *, time_limit: float | None = None, connections: int = DEFAULT_CONNECTIONS,
+                 show_secrets: bool = False) -> None:
         self.path = path
+        self.show_secrets = show_secrets
+        """Whether values leave as they are stored; else every value read is redacted (sources/redaction.py)."""
+        self._redactor = None if show_secrets else Redactor()
         self.time_limit = time_limit
         """Seconds a read may take before SQLite stops it (DatabaseProblem 'too slow'); None: no limit."""
         self.generation = 0
@@ -108,7 +113,9 @@ class Reader:
             cursor = connection.execute(statement.sql, statement.parameters)
             try:
                 rows = [tuple(row) for row in cursor.fetchall()]
-                return Result(columns=tuple(description[0] for description in cursor.description or ()), rows=rows)
+                columns = tuple(description[0] for description in cursor.description or ())
+                # Here, in the connection's thread, every value read passes: nothing reaches a view unredacted.
+                return Result(columns, rows if self._redactor is None else self._redactor.rows(columns, rows))
             finally:
                 cursor.close()
 
@@ -211,6 +218,9 @@ class Reader:
         opened = _Connection(await connect(self.path), identity, generation)
         try:
             await opened.connection.set_progress_handler(opened.progress, PROGRESS_STEPS)
+            # `visible(x)`: what searches and filters match on (sources/query.py), the text as the browser sees it.
+            await opened.connection.create_function('visible', 2, _same if self.show_secrets else visible,
+                                                    deterministic=True)
         except sqlite3.Error as error:
             await opened.connection.close()
             raise await asyncio.to_thread(explain, error, self.path) from None
@@ -232,6 +242,10 @@ class Reader:
         idle, self._idle = self._idle, []
         for connection in idle:
             await _close(connection)
+
+
+def _same(value: Any, _secret_column: int) -> Any:
+    return value
 
 
 def _sqlite_connection(connection: aiosqlite.Connection) -> sqlite3.Connection:

@@ -52,7 +52,8 @@ class Dashboard:
         if database.id in self.watchers:
             return
         watcher = Watcher(database, poll_interval=self.settings.poll_interval,
-                          max_push_rate=self.settings.max_push_rate, read_time_limit=self.settings.read_time_limit)
+                          max_push_rate=self.settings.max_push_rate, read_time_limit=self.settings.read_time_limit,
+                          show_secrets=self.settings.show_secrets)
         self.watchers[database.id] = watcher
         self.records[database.id] = NewestRecords(watcher, self.settings.visible_rows)
         self.feeds[database.id] = GridFeeds(watcher)

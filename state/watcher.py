@@ -45,11 +45,11 @@ class Watcher:
     """Watches one database for all viewers; identical queries share one LiveQuery (one read, one diff)."""
 
     def __init__(self, database: WatchedDatabase, *, poll_interval: float, max_push_rate: float,
-                 read_time_limit: float | None = DEFAULT_READ_TIME_LIMIT) -> None:
+                 read_time_limit: float | None = DEFAULT_READ_TIME_LIMIT, show_secrets: bool = False) -> None:
         self.database = database
         self.max_push_rate = max_push_rate
         self.detector = ChangeDetector(database.path, poll_interval)
-        self.reader = Reader(database.path, time_limit=read_time_limit)
+        self.reader = Reader(database.path, time_limit=read_time_limit, show_secrets=show_secrets)
         """What every view of the database reads through: a few connections, each read within the time limit."""
         self.changed: Event[[]] = Event()
         """Fired once per batch of commits (and when the file's state changes), after live queries were told."""

@@ -156,3 +156,11 @@ def test_no_traceback_for_a_missing_path_from_the_console() -> None:
                          check=False)
     assert (run.returncode, run.stdout, run.stderr) == (
         2, '', 'eyelet-gui: /no/such/file.db does not exist.\nRun `eyelet-gui --help` for the options.\n')
+
+
+def test_show_secrets_only_on_loopback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_refused(capsys, ['--show-secrets', '--host', '0.0.0.0'],
+                   '--show-secrets is only accepted when serving on loopback (127.0.0.1, localhost or ::1), not on '
+                   '0.0.0.0: secrets would reach every device on the network.')
+    assert parse(['--show-secrets', '--port', str(free_port())]).show_secrets
+    assert not parse(['--port', str(free_port())]).show_secrets
