@@ -135,8 +135,10 @@ async def test_the_poll_asks_sqlite_only_when_the_files_moved(tmp_path: Path) ->
 
 
 async def test_a_change_the_watch_told_of_is_not_told_again_by_the_poll(tmp_path: Path) -> None:
-    """Each telling costs the listener a query. Ten commits 0.15 s apart, polled every 0.1 s: about ten tellings
-    (the poll may still come first now and then), not twenty (every change told by the watch, then the poll)."""
+    """Each telling costs the listener a query. Ten commits 0.15 s apart, polled every 0.1 s: about ten tellings,
+    not twenty (every change told by the watch, then the poll). The poll may still come first now and then, more
+    often on a busy machine, and the watch tells all the same: on a file system with coarse times, a change the
+    poll saw may hide a second one in the same tick, which only the watch's event reveals."""
     path = make_database(tmp_path / 'data.db', TABLE + 'PRAGMA journal_mode = DELETE;')
     events = Counted.for_running_loop()
     assert isinstance(events, Counted)
@@ -145,4 +147,4 @@ async def test_a_change_the_watch_told_of_is_not_told_again_by_the_poll(tmp_path
         await asyncio.to_thread(write, path, 'INSERT INTO t (x) VALUES ({i})', repeat=10, pause=0.15)
         await eventually(lambda: len(told) >= 10)
         await asyncio.sleep(0.3)  # the polls after the last commit
-        assert len(told) <= 14, told
+        assert len(told) <= 17, told
