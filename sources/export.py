@@ -29,7 +29,7 @@ CHUNK_ROWS = 2000
 Page = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 """Column names and rows of one chunk."""
 
-FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r', '\n', '\0', '\uff1d', '\uff0b', '\uff0d', '\uff20')
+FORMULA_STARTS = frozenset(('=', '+', '-', '@', '\t', '\r', '\n', '\0', '\uff1d', '\uff0b', '\uff0d', '\uff20'))
 """What makes a spreadsheet read a CSV cell as a formula (OWASP's CSV injection advice: = + - @ tab CR, and NUL
 from ASVS 1.2.10), with line feed and the full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), which some
 spreadsheets take for their ASCII ones."""
@@ -40,9 +40,10 @@ def neutralised(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs: text that starts (after any spaces) like a formula gets a leading `'`,
     which spreadsheets take as "this is text". Numbers, and text that is a plain number like `-12.5`, stay as they
     are: a spreadsheet reads them as the number they are."""
-    if not isinstance(value, str) or PLAIN_NUMBER.fullmatch(value):
-        return value
-    return "'" + value if value[:1] in FORMULA_STARTS or value.lstrip()[:1] in FORMULA_STARTS else value
+    if isinstance(value, str) and (value[:1] in FORMULA_STARTS
+                                   or (value[:1].isspace() and value.lstrip()[:1] in FORMULA_STARTS)):
+        return value if PLAIN_NUMBER.fullmatch(value) else "'" + value
+    return value
 
 
 def _plain(value: Any) -> Any:

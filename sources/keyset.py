@@ -63,9 +63,10 @@ def page_statement(relation: Relation, query: Query, order: Sequence[Sort], *, a
         conditions.append(f'{quote_identifier(bound.column)} <= ?')
         parameters.append(bound.newest)
     if after is not None:
-        past = _past(relation, order, after)
-        conditions.append(past.sql)
-        parameters.extend(past.parameters)
+        for condition in (_seek(relation, order[0], after[0]), _past(relation, order, after)):
+            if condition is not None:
+                conditions.append(condition.sql)
+                parameters.extend(condition.parameters)
     sorts = ', '.join(f'{quote_identifier(sort.column)} AS {SORT_PREFIX}{i}' for i, sort in enumerate(order))
     direction = ', '.join(f'{quote_identifier(sort.column)}{" DESC" if sort.descending else ""}' for sort in order)
     return Statement(f'SELECT {sorts}, * FROM {quote_identifier(relation.name)}'
@@ -91,6 +92,19 @@ def _past(relation: Relation, order: Sequence[Sort], values: Sequence[Any]) -> S
     return Statement('(' + ' OR '.join(alternatives) + ')' if alternatives else '0', tuple(parameters))
 
 
+def _seek(relation: Relation, first: Sort, value: Any) -> Statement | None:
+    """A range on the first sort column that holds every row past `value` (redundant beside `_past`): SQLite seeks
+    an index on it to where the page starts, instead of walking past every earlier entry. None where no range can
+    hold them all: a nullable column descending (NULLs come after every value), or a NULL."""
+    if value is None:
+        return None
+    if not first.descending:
+        return Statement(f'{quote_identifier(first.column)} >= ?', (value,))
+    if _never_null(relation, first.column):
+        return Statement(f'{quote_identifier(first.column)} <= ?', (value,))
+    return None
+
+
 def _beyond(relation: Relation, sort: Sort, value: Any) -> Statement | None:
     """Values of one column that sort after `value` in its direction; None when nothing does (NULL, descending)."""
     column = quote_identifier(sort.column)
@@ -104,6 +118,9 @@ def _beyond(relation: Relation, sort: Sort, value: Any) -> Statement | None:
 
 
 def _never_null(relation: Relation, column: str) -> bool:
-    """Whether SQLite keeps `column` from holding NULL: the rowid and its alias, and a WITHOUT ROWID table's key."""
-    rowid = column in ROWID_ALIASES and column not in relation.column_names
-    return rowid or column == relation.increasing_key or (relation.without_rowid and column in relation.key)
+    """Whether SQLite keeps `column` from holding NULL: NOT NULL, the rowid and its alias, a WITHOUT ROWID table's
+    key."""
+    if column in ROWID_ALIASES and column not in relation.column_names:
+        return True
+    declared = any(candidate.name == column and candidate.not_null for candidate in relation.columns)
+    return declared or column == relation.increasing_key or (relation.without_rowid and column in relation.key)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from eyelet_gui.sources.export import CHUNK_ROWS, export_chunks
+from eyelet_gui.sources.keyset import Bound, page_order, page_statement
 from eyelet_gui.sources.query import Filter, Query, Sort, Statement, window_statement
 from eyelet_gui.sources.reader import Reader
 
@@ -36,6 +37,9 @@ INSERT INTO pairs SELECT kind || id, size FROM m WHERE kind IS NOT NULL AND size
 CREATE TABLE codes (code TEXT PRIMARY KEY, size REAL);
 INSERT INTO codes SELECT CASE WHEN id % 3 = 0 THEN NULL ELSE 'code ' || id END, size FROM m;
 CREATE VIEW big AS SELECT kind, size FROM m WHERE size > 3;
+CREATE TABLE stamps (id INTEGER PRIMARY KEY, at REAL NOT NULL, kind TEXT);
+CREATE INDEX stamps_at ON stamps (at);
+INSERT INTO stamps (at, kind) SELECT 1000 + id % 9, kind FROM m;
 """
 """NULLs in sort columns and in a rowid table's TEXT key (SQLite lets it hold NULL many times), runs of equal values
 longer than a chunk, a WITHOUT ROWID table's composite key, and a view."""
@@ -84,6 +88,8 @@ QUERIES = [
     Query(relation='codes', sort=(Sort('code'),)),
     Query(relation='codes', sort=(Sort('size', descending=True), Sort('code', descending=True))),
     Query(relation='big', sort=(Sort('size'),)),
+    Query(relation='stamps', sort=(Sort('at', descending=True),)),
+    Query(relation='stamps', sort=(Sort('at'), Sort('kind', descending=True))),
 ]
 
 
@@ -137,3 +143,18 @@ async def test_csv_cells_that_start_like_a_formula_are_neutralised_and_json_is_u
     assert [record['=title'] for record in records] == ['=1+1', '+cmd', '@SUM(A1:A2)', '\rcr', '  =spaced', '-12.5',
                                                         'plain', None, '', '-']
     assert records[2]['value'] == '\ttab'
+
+
+@pytest.mark.parametrize('descending', [False, True])
+async def test_a_page_sorted_by_an_indexed_column_seeks_to_where_it_starts(tmp_path: Path, descending: bool) -> None:
+    path = make_database(tmp_path / 'mixed.db', MIXED)
+    reader = Reader(path)
+    try:
+        stamps = {relation.name: relation for relation in await reader.relations()}['stamps']
+        query = Query(relation='stamps', sort=(Sort('at', descending),))
+        page = page_statement(stamps, query, page_order(stamps, query), after=(1004.0, 250), bound=Bound('id', 500),
+                              limit=7)
+        plan = await reader.fetch(Statement(f'EXPLAIN QUERY PLAN {page.sql}', page.parameters))
+    finally:
+        await reader.close()
+    assert [row[-1] for row in plan.rows] == [f'SEARCH stamps USING INDEX stamps_at (at{"<" if descending else ">"}?)']
