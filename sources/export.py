@@ -3,7 +3,8 @@
 Each chunk is its own short read, so an export of a million rows never holds a read transaction open against
 the writer. A table's chunks are keyset pages (`sources/keyset.py`) bounded by the newest rowid at the start:
 the export holds each row that existed when it started once, in the view's order, and none inserted since. A row
-updated or deleted during the export is read as it is when its chunk is read.
+updated during the export is read as its chunk finds it, and one whose sort columns change may pass the point the
+export has reached either way (read twice, or not at all), as with any paging that holds no snapshot throughout.
 
 A view has no key to page by, so its chunks are read at an OFFSET, and rows its tables gain during the export
 may shift a row into two chunks or out of both. Reading it in one statement instead would hold its snapshot, and
