@@ -4,9 +4,10 @@
 
 Exports the `hooks` table of `--rows` real-shaped records (bench/common.create_hooks, built once and cached under
 /tmp as bench/slow_view.py does) as the export route does: its own Reader, CHUNK_ROWS rows per read, every chunk
-made into text and dropped. Newest first by default (the table view's order); `--sort COLUMN` exports sorted by
-that column, descending, as a clicked header does. Each paging runs `--runs` times, alternating, and each run's
-row count is checked against the table's.
+made into text and dropped; and the reads alone, without the text. Newest first by default (the table view's
+order); `--sort COLUMN` exports sorted by that column, descending, as a clicked header does. Each paging runs
+`--runs` times, alternating, and each run's row count is checked against the table's. Wall time on a shared
+machine moves with its load; the CPU time of the process (its reading threads included) moves less.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from slow_view import cached_hooks
 Paging = Callable[[Reader, Relation, Query], AsyncIterator[Page]]
 
 
-async def export_seconds(path: Path, paging: Paging, query: Query, kind: str) -> tuple[float, int]:
-    """Seconds one export of `query` took with `paging`, and the rows it wrote."""
+async def export_seconds(path: Path, paging: Paging, query: Query, kind: str | None) -> tuple[float, float, int]:
+    """Wall and CPU seconds (of this process, reading threads included) one export of `query` took with `paging`,
+    and the rows it wrote; `kind` None: the reads alone, without making text."""
     reader = Reader(path)  # as the export route: its own connection
     try:
         hooks = next(relation for relation in await reader.relations() if relation.name == 'hooks')
@@ -41,10 +43,14 @@ async def export_seconds(path: Path, paging: Paging, query: Query, kind: str) ->
             nonlocal written
             written = rows
 
-        started = time.perf_counter()
-        async for _ in export_text(paging(reader, hooks, query), kind, progress):
-            pass
-        return time.perf_counter() - started, written
+        started, cpu = time.perf_counter(), time.process_time()
+        if kind is None:
+            async for _, rows in paging(reader, hooks, query):
+                progress(written + len(rows))
+        else:
+            async for _ in export_text(paging(reader, hooks, query), kind, progress):
+                pass
+        return time.perf_counter() - started, time.process_time() - cpu, written
     finally:
         await reader.close()
 
@@ -58,15 +64,19 @@ async def main(rows: int, runs: int, kind: str, sort: str | None) -> None:
     reader = Reader(path)
     total = await reader.value(Statement('SELECT count(*) FROM hooks'))
     await reader.close()
-    times: dict[str, list[float]] = {'OFFSET (before)': [], 'keyset (after)': []}
+    pagings = {'OFFSET (before)': offset_pages, 'keyset (after)': keyset_pages}
+    walls: dict[str, list[float]] = {}
+    cpus: dict[str, list[float]] = {}
     for _ in range(runs):
-        for name, paging in (('OFFSET (before)', offset_pages), ('keyset (after)', keyset_pages)):
-            seconds, written = await export_seconds(path, paging, query, kind)
-            assert written == total, f'{name} wrote {written} rows of {total}'
-            times[name].append(seconds)
-            print(f'  {name}: {seconds:.2f} s', flush=True)
-    for name, values in times.items():
-        print(f'{name}: {summary(values, "s", 1.0)}, {total / min(values):,.0f} rows/s at best')
+        for name, paging in pagings.items():
+            for what, made in ((f'reads alone, {name}', None), (f'{kind.upper()} export, {name}', kind)):
+                wall, cpu, written = await export_seconds(path, paging, query, made)
+                assert written == total, f'{what} wrote {written} rows of {total}'
+                walls.setdefault(what, []).append(wall)
+                cpus.setdefault(what, []).append(cpu)
+                print(f'  {what}: {wall:.2f} s ({cpu:.2f} s CPU)', flush=True)
+    for what in sorted(walls):
+        print(f'{what}: {summary(walls[what], "s", 1.0)}; CPU {summary(cpus[what], "s", 1.0)}')
 
 
 if __name__ == '__main__':
