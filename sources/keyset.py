@@ -59,14 +59,17 @@ def page_statement(relation: Relation, query: Query, order: Sequence[Sort], *, a
     `after` (None: from the first), within `bound`: the sort columns first (as `__sort0`, …), then every column."""
     where = where_clause(relation, query)
     conditions, parameters = [where.sql.removeprefix(' WHERE ')] if where.sql else [], list(where.parameters)
-    if bound is not None:
-        conditions.append(f'{quote_identifier(bound.column)} <= ?')
-        parameters.append(bound.newest)
     if after is not None:
         for condition in (_seek(relation, order[0], after[0]), _past(relation, order, after)):
             if condition is not None:
                 conditions.append(condition.sql)
                 parameters.extend(condition.parameters)
+    # Past the first page of a descending order by the bound column itself, the cursor is below the bound already.
+    # Said again, it would be a second upper bound on the same column, and SQLite, which cannot tell from
+    # parameters which is the tighter, may range over the newest rows for every page down to the cursor: O(n²).
+    if bound is not None and not (after is not None and order[0].column == bound.column and order[0].descending):
+        conditions.append(f'{quote_identifier(bound.column)} <= ?')
+        parameters.append(bound.newest)
     sorts = ', '.join(f'{quote_identifier(sort.column)} AS {SORT_PREFIX}{i}' for i, sort in enumerate(order))
     direction = ', '.join(f'{quote_identifier(sort.column)}{" DESC" if sort.descending else ""}' for sort in order)
     return Statement(f'SELECT {sorts}, * FROM {quote_identifier(relation.name)}'

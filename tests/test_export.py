@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from eyelet_gui.sources.export import CHUNK_ROWS, export_chunks
 from eyelet_gui.sources.keyset import Bound, page_order, page_statement
 from eyelet_gui.sources.query import Filter, Query, Sort, Statement, window_statement
 from eyelet_gui.sources.reader import Reader
+from eyelet_gui.sources.schema import read_relations
 
 from .conftest import make_database
 from .writer import write
@@ -158,3 +160,29 @@ async def test_a_page_sorted_by_an_indexed_column_seeks_to_where_it_starts(tmp_p
     finally:
         await reader.close()
     assert [row[-1] for row in plan.rows] == [f'SEARCH stamps USING INDEX stamps_at (at{"<" if descending else ">"}?)']
+
+
+def test_a_page_costs_the_same_wherever_it_starts(tmp_path: Path) -> None:
+    path = make_database(tmp_path / 'log.db', LOG)
+    with sqlite3.connect(path) as connection:
+        relation = {relation.name: relation for relation in read_relations(connection)}['log']
+        query = Query(relation='log')
+
+        def steps(after: int) -> int:
+            """SQLite virtual machine steps of the newest-first page after `after`."""
+            counted = 0
+
+            def count() -> int:
+                nonlocal counted
+                counted += 1
+                return 0
+
+            page = page_statement(relation, query, page_order(relation, query), after=(after,),
+                                  bound=Bound('id', LOG_ROWS), limit=10)
+            connection.set_progress_handler(count, 1)
+            assert [row[0] for row in connection.execute(page.sql, page.parameters)] == list(range(after - 1,
+                                                                                                   after - 11, -1))
+            connection.set_progress_handler(None, 1)
+            return counted
+
+        assert steps(20) == steps(LOG_ROWS - 20)
