@@ -24,6 +24,8 @@ class Column:
     primary_key_position: int
     """1-based position in the declared primary key; 0 when the column is not part of it."""
     generated: bool
+    not_null: bool = False
+    """Declared NOT NULL: an export sorted by it can seek straight to where its next page starts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +84,8 @@ def _listing_order(name: str) -> tuple[int, str]:
 def _read_columns(connection: sqlite3.Connection, relation: str) -> tuple[Column, ...]:
     rows = connection.execute(f'PRAGMA main.table_xinfo({quote_identifier(relation)})').fetchall()
     # hidden: 0 ordinary, 1 hidden column of a virtual table, 2 and 3 generated (virtual, stored).
-    return tuple(Column(name=name, declared_type=type_ or '', primary_key_position=pk, generated=hidden in (2, 3))
-                 for _, name, type_, _, _, pk, hidden in rows if hidden != 1)
+    return tuple(Column(name=name, declared_type=type_ or '', primary_key_position=pk, generated=hidden in (2, 3),
+                        not_null=bool(not_null)) for _, name, type_, not_null, _, pk, hidden in rows if hidden != 1)
 
 
 def _key(kind: str, columns: tuple[Column, ...]) -> tuple[str, ...]:
