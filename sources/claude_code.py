@@ -161,7 +161,7 @@ class _Session:
     def turn(self, prompt: str) -> None:
         """A prompt and the agent's work on it; Stop when it is done (an interrupt ends the turn without one)."""
         rng = self.rng
-        self.clock += rng.uniform(3.0, 25.0)  # the user reads, thinks and types
+        self.clock += rng.uniform(2.0, 10.0)  # the user reads, thinks and types (briskly: a demo is watched live)
         if rng.random() < 0.08:
             self.emit(self.clock - 0.5, pre_compact(self.id, self.cwd))
         self.emit(self.clock, user_prompt(self.id, self.cwd, prompt))
@@ -201,8 +201,8 @@ def session_payloads(rng: random.Random, start: float, project: Project, *, hang
         session.clock += rng.uniform(2.0, 6.0)
         forever = {'command': 'npm run dev', 'description': 'Start the development server'}
         session.emit(session.clock, pre_tool_use(session.id, session.cwd, 'Bash', forever, session.tool_use_id()))
-        session.clock += rng.uniform(120.0, 480.0)
-    session.emit(session.clock + rng.uniform(1.0, 30.0), session_end(session.id, session.cwd, rng.choice(ENDINGS)))
+        session.clock += rng.uniform(60.0, 180.0)
+    session.emit(session.clock + rng.uniform(1.0, 10.0), session_end(session.id, session.cwd, rng.choice(ENDINGS)))
     session.events.sort(key=lambda event: event[0])  # stable: events at the same instant keep their order
     yield from session.events
 
@@ -227,7 +227,7 @@ def agent_payloads(rng: random.Random, start: float, projects: tuple[Project, ..
         yield when, payload
         following = next(stream, None)
         if following is None:
-            begin(index, when + rng.uniform(5.0, 60.0))
+            begin(index, when + rng.uniform(3.0, 20.0))
         else:
             order += 1
             heapq.heappush(queue, (following[0], order, following[1], index, stream))

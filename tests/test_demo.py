@@ -77,7 +77,8 @@ def test_demo_writes_real_shaped_records_live_and_stops_cleanly() -> None:
     try:
         seeded = count(path)
         assert seeded > 500, 'half an hour of history is there at once'
-        wait_for(lambda: count(path) > seeded)
+        # Agents pause to think, and now and then all three at once (up to a minute: Claude Code's idle notice).
+        wait_for(lambda: count(path) > seeded, timeout=90, what='a record written live')
         rows = all_rows(path)
     finally:
         folder, process = demo.folder, demo.process
