@@ -19,6 +19,7 @@ from eyelet_gui.sources.eyelet_schema import eyelet_record
 
 from .conftest import wait_for
 from .test_claude_code import unpaired
+from .test_real_records import rows as all_rows
 
 
 def structure(path: Path) -> dict[str, Any]:
@@ -58,15 +59,6 @@ def count(path: Path) -> int:
     connection = sqlite3.connect(path)
     try:
         return int(connection.execute('SELECT count(*) FROM hooks').fetchone()[0])
-    finally:
-        connection.close()
-
-
-def all_rows(path: Path) -> list[dict[str, Any]]:
-    connection = sqlite3.connect(path)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute('SELECT * FROM hooks ORDER BY id')]
     finally:
         connection.close()
 
