@@ -9,7 +9,7 @@ from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import SchemaKind, main_relation, schema_kind
 from eyelet_gui.state.diff import Delta
 from eyelet_gui.state.live_query import LiveQuery
-from eyelet_gui.state.pacing import PacedLoop
+from eyelet_gui.state.refresh_loop import CommitLoop
 from eyelet_gui.state.shared import Viewed
 from eyelet_gui.state.watcher import Watcher
 
@@ -32,14 +32,12 @@ class NewestRecords(Viewed):
         self.changed: Event[Delta | None] = Event()
         """Fired with each delta of the live query, and with None when the table or the problem changed."""
         # One follow at a time, however fast the commits: two at once would both switch tables.
-        self._loop = PacedLoop(self._follow, interval=1 / watcher.max_push_rate, name=f'records of {self.database.id}')
+        self._loop = CommitLoop(watcher, self._follow, name=f'records of {self.database.id}')
 
     def _start(self) -> None:
-        self.watcher.changed.subscribe(self._loop.request, unsubscribe_on_delete=False)
         self._loop.start()
 
     async def _stop(self) -> None:
-        self.watcher.changed.unsubscribe(self._loop.request)
         await self._loop.stop()
         await self._switch(None)
 

@@ -31,3 +31,20 @@ class RefreshLoop(PacedLoop):
                 self._following.add(database_id)
                 watcher.changed.subscribe(self.request, unsubscribe_on_delete=False)
         await self._refresh()
+
+
+class CommitLoop(PacedLoop):
+    """A PacedLoop requested by one watcher's commits, paced as that watcher pushes: what follows one database
+    (a row detail, a session's timeline, a database's newest records)."""
+
+    def __init__(self, watcher: Watcher, refresh: Callable[[], Awaitable[None]], *, name: str) -> None:
+        super().__init__(refresh, interval=1 / watcher.max_push_rate, name=name)
+        self._watcher = watcher
+
+    def start(self) -> None:
+        self._watcher.changed.subscribe(self.request, unsubscribe_on_delete=False)
+        super().start()
+
+    async def stop(self) -> None:
+        self._watcher.changed.unsubscribe(self.request)
+        await super().stop()

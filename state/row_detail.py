@@ -8,7 +8,7 @@ from eyelet_gui.sources.query import row_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.diff import Row
 from eyelet_gui.state.live_query import LiveQuery
-from eyelet_gui.state.pacing import PacedLoop
+from eyelet_gui.state.refresh_loop import CommitLoop
 from eyelet_gui.state.watcher import Watcher
 
 
@@ -28,8 +28,7 @@ class RowDetail:
         self._live = live
         self._relation = live.relation
         self._key = live.key_values.get(key)
-        self._loop = PacedLoop(self.refresh, interval=1 / watcher.max_push_rate, name=f'row {key} in {live.query}')
-        watcher.changed.subscribe(self._loop.request, unsubscribe_on_delete=False)
+        self._loop = CommitLoop(watcher, self.refresh, name=f'row {key} in {live.query}')
         self._loop.start()
 
     @property
@@ -53,6 +52,5 @@ class RowDetail:
             self.changed.emit()
 
     async def close(self) -> None:
-        self.watcher.changed.unsubscribe(self._loop.request)
         await self._loop.stop()
 

@@ -13,7 +13,7 @@ from nicegui import Event
 
 from eyelet_gui.sources.query import max_key_statement, session_tail_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
-from eyelet_gui.state.pacing import PacedLoop
+from eyelet_gui.state.refresh_loop import CommitLoop
 from eyelet_gui.state.session_story import SessionStory, StoryChange
 from eyelet_gui.state.shared import Shared
 from eyelet_gui.state.watcher import Watcher
@@ -38,15 +38,12 @@ class SessionTimeline:
         self.problem: str | None = None
         """Why the session cannot be read right now, in words."""
         self.changed: Event[StoryChange] = Event()
-        self._loop = PacedLoop(self.refresh, interval=1 / watcher.max_push_rate,
-                               name=f'timeline of {session_id} in {watcher.database.id}')
+        self._loop = CommitLoop(watcher, self.refresh, name=f'timeline of {session_id} in {watcher.database.id}')
 
     def start(self) -> None:
-        self.watcher.changed.subscribe(self._loop.request, unsubscribe_on_delete=False)
         self._loop.start()
 
     async def stop(self) -> None:
-        self.watcher.changed.unsubscribe(self._loop.request)
         await self._loop.stop()
 
     async def refresh(self) -> None:
