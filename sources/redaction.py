@@ -183,6 +183,19 @@ def redact_text(text: str) -> str:
     return _ALL.sub(_replace, text) if len(text) <= SHORT_TEXT else _redact_patterns(text)
 
 
+_PRINTABLE = bytes(range(32, 127)) + b'\t\n\r'
+
+
+def _looks_like_text(value: bytes) -> bool:
+    """Whether a BLOB holds text (eyelet declares its `data` column BLOB), even with a few stray bytes, rather than
+    binary data (an image, random bytes), of which a tenth or less is not printable ASCII only by accident."""
+    try:
+        value.decode('utf-8')
+        return True
+    except UnicodeDecodeError:
+        return len(value.translate(None, _PRINTABLE)) * 10 <= len(value)
+
+
 def redact_value(value: Any, *, secret_column: bool = False) -> Any:
     """One SQLite value as it may leave the server: text and BLOBs redacted, numbers and NULL as they are; the text
     of a column named like a secret replaced whole."""
@@ -191,6 +204,8 @@ def redact_value(value: Any, *, secret_column: bool = False) -> Any:
     if isinstance(value, bytes):
         if secret_column:
             return MARK.format(len(value)).encode()
+        if not _looks_like_text(value):
+            return value  # binary data matches a pattern only by chance: it stays byte for byte
         # surrogateescape: a BLOB that is not UTF-8 round-trips byte for byte, its ASCII secrets redacted.
         text = value.decode('utf-8', 'surrogateescape')
         redacted = redact_text(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,10 @@ def test_redaction_is_idempotent_and_blobs_stay_blobs() -> None:
     assert redact_text(once) == once
     blob = json.dumps({'env_vars': {'ANTHROPIC_API_KEY': ANTHROPIC}}).encode() + b'\xff'
     assert redact_value(blob) == b'{"env_vars": {"ANTHROPIC_API_KEY": "\xe2\x80\xa6[redacted, 93 chars]"}}\xff'
+    # Binary data holds pattern-like runs by chance (`…key=…`, `://a:b@`): it is not text, and stays as it is.
+    noise = random.Random(7)
+    binary = noise.randbytes(100_000) + b' password=hunter22 ' + noise.randbytes(100_000)
+    assert redact_value(binary) is binary
     assert redact_value(12) == 12
     assert redact_value(None) is None
 
