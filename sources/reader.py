@@ -30,7 +30,7 @@ from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.file_facts import Identity, file_identity
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.readonly import DatabaseProblem, connect, explain
-from eyelet_gui.sources.redaction import Redactor, visible
+from eyelet_gui.sources.redaction import Redactor
 from eyelet_gui.sources.schema import Relation, read_relations
 
 T = TypeVar('T')
@@ -219,8 +219,8 @@ class Reader:
         try:
             await opened.connection.set_progress_handler(opened.progress, PROGRESS_STEPS)
             # `visible(x)`: what searches and filters match on (sources/query.py), the text as the browser sees it.
-            await opened.connection.create_function('visible', 2, _same if self.show_secrets else visible,
-                                                    deterministic=True)
+            visible = _same if self._redactor is None else self._redactor.visible
+            await opened.connection.create_function('visible', 2, visible, deterministic=True)
         except sqlite3.Error as error:
             await opened.connection.close()
             raise await asyncio.to_thread(explain, error, self.path) from None

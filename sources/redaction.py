@@ -28,12 +28,11 @@ MARK = '…[redacted, {} chars]'
 
 SHORTEST_SECRET = 7
 """Characters in the shortest text redacted (`pwd=abc`)."""
-SHORT_TEXT = 256
-"""Characters up to which one search with every pattern (`_ALL`) is quicker than the literal tests."""
-LONG = 200
-"""Characters from which a value (eyelet's `data`, a prompt, an output) counts as long for the Redactor's caches."""
-REMEMBERED_LONG = 2000
-REMEMBERED_SHORT = 20_000
+REMEMBERED_CHARACTERS = 8_000_000
+"""Characters of values, and as many of pieces, a Redactor remembers (with their redacted copies: ~32 MB at most)."""
+REMEMBERED_PIECE = 8_000
+"""Characters up to which a piece is remembered: the ones that repeat (environment, metadata, `tool_input`) are
+short; a long tool response is seldom seen twice."""
 
 _SECRET_WORD_SET = frozenset({'key', 'apikey', 'token', 'secret', 'password', 'passwd', 'pwd', 'credential',
                               'credentials', 'auth', 'authorization', 'cookie', 'passphrase'})
@@ -71,32 +70,28 @@ _PATTERNS = {
     'pair': (r'(?P<pair>=(?:' + '|'.join(f'(?<={word}=)' for word in _PAIR_ENDS) + r')(?:\\?["\'])?)(?![$…])'
              r'[^\s"\'\\&;,<>]{3,}'),
 }
-_TRIGGERS = {'pem': ('PRIVATE KEY',), 'anthropic': ('sk-ant-',), 'openai': ('sk-',), 'github': ('gh', 'github_pat_'),
+_TRIGGERS = {'pem': ('PRIVATE KEY',), 'anthropic': ('sk-ant-',), 'openai': ('sk-',), 'github': ('gh',),
              'aws': ('AKIA', 'ASIA'), 'slack': ('xox',), 'google': ('AIza',), 'jwt': ('eyJ',),
              'bearer': ('Bearer', 'Basic'), 'url': ('@',), 'pair': ('=',)}
-"""Literals without which a pattern cannot match: `in` tests them at C speed, and only the patterns whose literal
-a long value holds run on it."""
-_ALL = re.compile('(?=[-sgAxeB:=])(?:' + '|'.join(f'(?P<_{kind}>{pattern})' for kind, pattern in _PATTERNS.items())
-                  + ')', re.DOTALL)
-
-
-# One pattern alone starts with a literal, which the engine finds at C speed; an alternation of a few is tried
-# branch by branch at every character. Marks match no pattern, so applying them in turn is one pass each.
+"""Literals without which a pattern cannot match: `in` tests them at C speed, and only the patterns whose literal a
+value holds run on it. (One regex of every pattern would try its alternatives at nearly every character: ten times
+slower.)"""
 _SINGLE = {kind: re.compile(f'(?P<_{kind}>{pattern})', re.DOTALL) for kind, pattern in _PATTERNS.items()}
 _LITERALS = tuple((literal, kind) for kind, literals in _TRIGGERS.items() for literal in literals)
 
 
 def _redact_patterns(text: str) -> str:
     for kind in dict.fromkeys([kind for literal, kind in _LITERALS if literal in text]):
-        text = _SINGLE[kind].sub(_replace, text)
+        text = _SINGLE[kind].sub(_replace, text)  # marks match no pattern: applying them in turn is one pass each
     return text
 
 
 _NAME_BEFORE = re.compile(r'[A-Za-z0-9_.-]*$')
 # JSON pairs under secret keys are found from the key words, by str.find (C speed), not by a regex over each quote.
-_KEY_WORDS = ('key', 'token', 'secret', 'passw', 'pwd', 'credential', 'auth', 'cookie', 'passphrase')
+_KEY_NEEDLES = ('key', 'token', 'secret', 'pass', 'pwd', 'credential', 'auth', 'cookie', '"claude', '"anthropic',
+                '"eyelet')
+"""In lower case, what every secret-named key holds (is_secret_name's words, ENV_NAME's prefixes)."""
 MAX_KEY = 100
-_ENV_KEYS = ('"CLAUDE', '"ANTHROPIC', '"EYELET')
 _JSON_VALUE = re.compile(r'"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")')
 """From a key's closing quote: the string value after it (the loop unrolled: `(a|b)*` is slow in `re`)."""
 
@@ -139,17 +134,13 @@ def _replace(match: re.Match[str]) -> str:
 def _secret_json_values(text: str) -> list[tuple[int, int]]:
     """Where the JSON string values under secret keys are in `text` (quotes included), in order."""
     lower = text.lower()
+    needles = [needle for needle in _KEY_NEEDLES if needle in lower]  # most pieces of text hold none
     starts = set()
-    for word in _KEY_WORDS:
-        at = lower.find(word)
+    for needle in needles:
+        at = lower.find(needle)
         while at != -1:
-            starts.add(text.rfind('"', 0, at))  # the opening quote of the key, if the word is in one
-            at = lower.find(word, at + len(word))
-    for prefix in _ENV_KEYS:
-        at = text.find(prefix)
-        while at != -1:
-            starts.add(at)
-            at = text.find(prefix, at + 1)
+            starts.add(text.rfind('"', 0, at + 1))  # the opening quote of the key, if the word is in one
+            at = lower.find(needle, at + 1)
     spans: list[tuple[int, int]] = []
     for start in sorted(starts):
         end = text.find('"', start + 1)
@@ -179,8 +170,7 @@ def redact_text(text: str) -> str:
         return text
     if '"' in text:
         text = _redact_json_pairs(text)
-    # Short text: one search of every pattern at once beats the literal tests, whose cost is per pattern.
-    return _ALL.sub(_replace, text) if len(text) <= SHORT_TEXT else _redact_patterns(text)
+    return _redact_patterns(text)
 
 
 _PRINTABLE = bytes(range(32, 127)) + b'\t\n\r'
@@ -213,37 +203,94 @@ def redact_value(value: Any, *, secret_column: bool = False) -> Any:
     return value
 
 
+EYELET_MEMBERS = tuple(f', "{name}": ' for name in (
+    'session_id', 'environment', 'input_data', 'tool_input', 'tool_response', 'tool_use_id', 'metadata'))
+"""Members of eyelet's `data` (its HookData with Claude Code's payload inside, in their order) before which a record
+is cut into pieces: the environment, the git metadata, the session's paths and a call's `tool_input` repeat from
+record to record, so only the pieces new to a read (time, prompt, tool response, …) are searched for secrets."""
+
+
+_PLAIN_PIECE = re.compile(r'\{"timestamp": "[0-9T:.+-]*", "timestamp_unix": [0-9.e+-]*, "hook_type": "\w*", '
+                          r'"tool_name": "\w*"|, "tool_use_id": "toolu_\w*"\}')
+"""Pieces that change with every record but hold no secret: eyelet's times, Claude Code's call ids."""
+
+
+def json_pieces(text: str) -> list[str]:
+    """`text` cut before eyelet's members, where it has them. Every rule matches inside one member (a secret-named
+    key with its value, a credential inside a string): in JSON, `, "name": ` is never inside a string, whose
+    quotes are escaped."""
+    pieces, done = [], 0
+    for member in EYELET_MEMBERS:
+        at = text.find(member, done)
+        if at != -1:
+            pieces.append(text[done:at])
+            done = at
+    pieces.append(text[done:])
+    return pieces
+
+
+class _Remembered:
+    """Values and their redacted copies, up to a number of characters; forgotten all at once when full (simpler
+    than an LRU, and safe across the connections' threads), to be refilled by the next reads."""
+
+    def __init__(self, characters: int) -> None:
+        self.redacted: dict[Any, Any] = {}
+        self._characters = 0
+        self._most = characters
+
+    def keep(self, value: str | bytes, redacted: Any) -> Any:
+        if self._characters > self._most:
+            self.redacted.clear()
+            self._characters = 0
+        self._characters += len(value)
+        self.redacted[value] = redacted
+        return redacted
+
+
 class Redactor:
-    """Redacts the rows of every read of one database, remembering the longest values it redacted.
+    """Redacts the rows of every read of one database, remembering what it redacted.
 
     A live view reads its window again after every commit, and the same records come back each time: a value seen
-    before costs one dictionary lookup (its hash), not the patterns again."""
+    before costs one dictionary lookup (its hash), not the patterns again. A record never seen still shares most
+    of its text with the records before it (eyelet's `data`): its pieces are remembered too."""
 
     def __init__(self) -> None:
-        self._seen: dict[str | bytes, str | bytes] = {}
-        """Long values (a record's `data`): a window's worth and more, a few MB at most."""
-        self._seen_short: dict[str | bytes, str | bytes] = {}
-        """Short ones (ids, names, paths), which repeat from row to row."""
+        self._values = _Remembered(REMEMBERED_CHARACTERS)
+        self._pieces = _Remembered(REMEMBERED_CHARACTERS)
+        """Pieces of eyelet's `data` (json_pieces)."""
 
     def rows(self, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """Every value of `rows` redacted; the key columns a query selects first (`__key0`, …) keep theirs: rows are
         found again by them, and a table keyed by a secret is beyond this rule."""
         secret = tuple(is_secret_name(name) and not name.startswith('__key') for name in columns)
-        return [tuple(self.value(value, flag) for value, flag in zip(row, secret, strict=True)) for row in rows]
+        value = self.value
+        return [tuple(map(value, row, secret)) for row in rows]
 
     def value(self, value: Any, secret_column: bool = False) -> Any:
         if secret_column or not isinstance(value, (str, bytes)):
             return redact_value(value, secret_column=secret_column)
-        seen, most = (self._seen, REMEMBERED_LONG) if len(value) >= LONG else (self._seen_short, REMEMBERED_SHORT)
-        redacted = seen.get(value)
+        redacted = self._values.redacted.get(value)
         if redacted is None:
-            if len(seen) >= most:
-                seen.clear()  # simpler than an LRU, and safe across the connections' threads; refilled by the next read
-            redacted = seen[value] = redact_value(value)
+            fresh = self._piecewise(value) if isinstance(value, str) and value[:2] == '{"' else redact_value(value)
+            redacted = self._values.keep(value, fresh)
         return redacted
 
+    def visible(self, value: Any, secret_column: int) -> Any:
+        """SQLite function `visible(x, secret_column)`: what the browser may see of `x`, for searches and filters to
+        match on, so that none finds a row by a secret it does not show."""
+        return self.value(value, bool(secret_column))
 
-def visible(value: Any, secret_column: int) -> Any:
-    """SQLite function `visible(x, secret_column)`: what the browser may see of `x`, for searches and filters to
-    match on, so that none finds a row by a secret it does not show."""
-    return redact_value(value, secret_column=bool(secret_column))
+    def _piecewise(self, text: str) -> str:
+        pieces = json_pieces(text)
+        if len(pieces) == 1:
+            return redact_text(text)
+        remembered = self._pieces.redacted
+        redacted = []
+        for piece in pieces:
+            done = remembered.get(piece)
+            if done is None:
+                done = piece if _PLAIN_PIECE.fullmatch(piece) else redact_text(piece)
+                if len(piece) <= REMEMBERED_PIECE:
+                    self._pieces.keep(piece, done)
+            redacted.append(done)
+        return ''.join(redacted)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from pathlib import Path
 
 import pytest
 
+from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.sources import redaction
+from eyelet_gui.sources.claude_code import agent_payloads
+from eyelet_gui.sources.demo_writer import API_KEY, PROJECTS
+from eyelet_gui.sources.demo_writer import rows as eyelet_rows
 from eyelet_gui.sources.query import Filter, Query, count_statement, window_statement
 from eyelet_gui.sources.reader import Reader
-from eyelet_gui.sources.redaction import Redactor, is_secret_name, redact_text, redact_value
+from eyelet_gui.sources.redaction import Redactor, is_secret_name, json_pieces, redact_text, redact_value
 
 from .conftest import make_database
 
@@ -91,6 +97,35 @@ def test_redaction_is_idempotent_and_blobs_stay_blobs() -> None:
     assert redact_value(binary) is binary
     assert redact_value(12) == 12
     assert redact_value(None) is None
+
+
+def test_eyelet_records_redacted_piece_by_piece_come_out_as_redacted_whole() -> None:
+    """The Redactor cuts eyelet's `data` before its members and remembers the pieces that repeat; every record, new
+    or sharing pieces with the ones before, comes out as redacting its whole text would, secrets in any member."""
+    session, cwd = 'ab12cd34-0000-4000-8000-000000000001', PROJECTS[0].directory
+    command = {'command': f'curl -H "Authorization: Bearer abc.def-123456789" -d token={GITHUB}', 'description': 'x'}
+    planted = [cc.user_prompt(session, cwd, f'use {ANTHROPIC} and {JWT}'),
+               cc.pre_tool_use(session, cwd, 'Bash', command, 'toolu_01planted'),
+               cc.post_tool_use(session, cwd, 'Bash', command, 'toolu_01planted', {'stdout': PEM, 'stderr': ''}),
+               cc.pre_tool_use(session, cwd, 'mcp__vault__read', {'apiKey': 'hunter22', 'path': 'a'}, 'toolu_01b')]
+    simulated = [payload for _, payload in itertools.islice(agent_payloads(random.Random(3), 0.0, PROJECTS), 400)]
+    records = [row['data'] for row in eyelet_rows((1796059779.0 + i, payload)
+                                                  for i, payload in enumerate(planted + simulated + planted))]
+    assert {len(json_pieces(data)) for data in records} >= {5, 7, 8}  # a prompt, a call's start, its end
+    redactor = Redactor()
+    assert [redactor.value(data) for data in records] == [redact_text(data) for data in records]
+    shown = ' '.join(redactor.value(data) for data in records)
+    for secret in (API_KEY[7:], ANTHROPIC[7:], JWT[3:], GITHUB[4:], 'hunter22', PEM[40:], 'abc.def-123456789'):
+        assert secret not in shown
+
+
+def test_a_redactor_remembers_a_bounded_number_of_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(redaction, 'REMEMBERED_CHARACTERS', 10_000)
+    redactor = Redactor()
+    for i in range(200):
+        assert redactor.value(f'{i} ' + 'x' * 1000) == f'{i} ' + 'x' * 1000
+        remembered = redactor._values.redacted  # the bound is the behaviour under test
+        assert sum(map(len, remembered)) <= 10_000 + 1010
 
 
 def test_columns_named_like_secrets_are_redacted_whole_but_keys_are_not() -> None:
