@@ -13,7 +13,9 @@ from typing import Any
 
 from nicegui import events, ui
 
+from eyelet_gui.components.first_rows import draw_first_rows
 from eyelet_gui.components.lifetime import Lifetime
+from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.query import Query, Sort
 from eyelet_gui.state.grid_feed import KEY_FIELD, FeedSource, GridFeed, field_id
 
@@ -87,6 +89,9 @@ SHOW_COMPACT_WHEN_NARROW = f'''(params) => {{
   if (compact) params.api.setColumnWidths([{{ key: '{COMPACT}', newWidth: params.clientWidth - 20 }}]);
 }}'''
 
+FIRST_READ = 0.5
+"""Seconds a page with a grid waits for its query's first read, to carry its first rows (draw_first_rows)."""
+
 ColumnOptions = Callable[[str], dict[str, Any]]
 """Extra AG Grid column definition for a column, by its name (constant JavaScript only, never data)."""
 
@@ -110,7 +115,7 @@ class LiveGrid:
     def __init__(self, feeds: FeedSource, query: Query, *, on_select: Callable[[str | None], Any],
                  on_sort: Callable[[str], Any], column_options: ColumnOptions | None = None,
                  compact: dict[str, Any] | None = None) -> None:
-        ui.add_css(STYLE, shared=True)
+        ui.add_css(STYLE)  # this page's: shared, it would be added to every page again with each grid
         self.feeds = feeds
         self.query = query
         self.feed: GridFeed = feeds.acquire(query)
@@ -140,6 +145,14 @@ class LiveGrid:
                      args=['colId'])
         self._watch(self.feed)
         lifetime.on_end(self._release)
+
+    async def draw_first_rows(self) -> None:
+        """Put the grid's first rows on the page as plain HTML (components/first_rows.py), for a fresh tab to show
+        them before its scripts run. A query no tab showed before is read first: the page waits for that read,
+        FIRST_READ seconds at most."""
+        if not self.feed.heard.is_set():
+            await wait_event(self.feed.heard, FIRST_READ)
+        draw_first_rows(self._options())
 
     def _options(self) -> dict[str, Any]:
         columns = self.feed.live.columns

@@ -13,6 +13,7 @@ from eyelet_gui.components.hook_feed import hook_feed
 from eyelet_gui.components.layout import frame, problem_card
 from eyelet_gui.components.records_table import records_card
 from eyelet_gui.components.search_progress import search_progress
+from eyelet_gui.components.table_view import TableView
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.hook_feed import FEED_LIMIT
@@ -21,7 +22,7 @@ from eyelet_gui.state.query_url import UrlProblem, query_from_params
 
 def register(dashboard: Dashboard) -> None:
     @ui.page('/')
-    def overview(request: Request) -> None:
+    async def overview(request: Request) -> None:
         with frame('Databases'):
             try:
                 query = query_from_params('hooks', request.query_params)
@@ -32,6 +33,8 @@ def register(dashboard: Dashboard) -> None:
                 query = dataclasses.replace(query, limit=FEED_LIMIT)
             search_progress(dashboard.discovery)
             content = _Content(dashboard, query)
+            if content.feed is not None:
+                await content.feed.grid.draw_first_rows()
         dashboard.catalog.added.subscribe(content.database_added)
         dashboard.discovery.finished.subscribe(content.searched)
 
@@ -44,6 +47,7 @@ class _Content:
         self.dashboard = dashboard
         self.query = query
         self.empty = True
+        self.feed: TableView | None = None
         self.build()
 
     @ui.refreshable_method
@@ -56,7 +60,7 @@ class _Content:
         self.databases()
         with ui.card().classes('w-full'):
             ui.label('Live hook feed').classes('text-h6')
-            hook_feed(self.dashboard.hook_feeds, self.query)
+            self.feed = hook_feed(self.dashboard.hook_feeds, self.query)
         charts(self.dashboard.charts)
         self.records()
 

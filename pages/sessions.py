@@ -49,14 +49,15 @@ def session_path(key: str) -> str:
 
 def register(dashboard: Dashboard) -> None:
     @ui.page('/sessions')
-    def sessions_page() -> None:
+    async def sessions_page() -> None:
         with frame('Sessions'):
             breadcrumbs(('Databases', '/'), ('Sessions', None))
             ui.label('Sessions with an event in the last 7 days, newest activity first; click one for its '
                      'timeline.').classes('text-sm')
-            LiveGrid(dashboard.session_feeds, Query(relation='sessions'),
-                     on_select=lambda key: ui.navigate.to(session_path(key)) if key else None,
-                     on_sort=lambda _: None, column_options=lambda name: COLUMNS.get(name, {}), compact=COMPACT)
+            grid = LiveGrid(dashboard.session_feeds, Query(relation='sessions'),
+                            on_select=lambda key: ui.navigate.to(session_path(key)) if key else None,
+                            on_sort=lambda _: None, column_options=lambda name: COLUMNS.get(name, {}), compact=COMPACT)
+            await grid.draw_first_rows()
 
     @ui.page('/sessions/{database_id}/{session_id:path}')
     def timeline_page(database_id: str, session_id: str) -> None:

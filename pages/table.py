@@ -17,7 +17,7 @@ from eyelet_gui.state.query_url import UrlProblem, query_from_params, query_stri
 
 def register(dashboard: Dashboard) -> None:
     @ui.page('/db/{database_id}/table/{name:path}')
-    def table_page(database_id: str, name: str, request: Request) -> None:
+    async def table_page(database_id: str, name: str, request: Request) -> None:
         database = dashboard.catalog.find(database_id)
         with frame(name):
             if database is None:
@@ -50,3 +50,4 @@ def register(dashboard: Dashboard) -> None:
             view = TableView(dashboard.feeds[database.id], query, view_url(table_path(database.id, name)),
                              on_export=export, column_options=lambda column: cells.RECORDS.get(column, {})
                              if name == 'hooks' else {})
+            await view.grid.draw_first_rows()

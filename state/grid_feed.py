@@ -7,6 +7,7 @@ tabs get the current rows while the per-change work does not grow with the numbe
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Protocol
 
 from nicegui import Event
@@ -56,12 +57,19 @@ class GridFeed:
         """Fired with {'add': [[index, row]], 'update': [partial rows], 'remove': [keys]} after `rows` changed."""
         self.reset: Event[[]] = Event()
         """Fired when the columns changed: grids rebuild from `rows` and `live.columns`."""
+        self.heard = asyncio.Event()
+        """Set once the source has reported its first read (rows, even none, or a problem)."""
+        if live.columns and (live.rows or live.problem is not None):
+            self.heard.set()
         live.delta.subscribe(self._apply, unsubscribe_on_delete=False)
+        live.problem_changed.subscribe(self.heard.set, unsubscribe_on_delete=False)
 
     def close(self) -> None:
         self.live.delta.unsubscribe(self._apply)
+        self.live.problem_changed.unsubscribe(self.heard.set)
 
     def _apply(self, delta: Delta) -> None:
+        self.heard.set()
         if delta.columns is not None:
             self.rows = [grid_row(key, values) for key, values in self.live.rows]
             self.reset.emit()

@@ -21,13 +21,15 @@ class MergedRows:
         """Always None: a database that cannot be read is left out, and the connection list says why."""
         self.delta: Event[Delta] = Event()
         self.problem_changed: Event[[]] = Event()
+        self._published = False
 
     def publish(self, entries: list[tuple[Any, str, Row]], limit: int, total: int, matching: int) -> None:
         """Keep the `limit` entries with the largest sort values ((sort value, key, row) each), newest first, and
-        emit what changed since the last publication, if anything did."""
+        emit what changed since the last publication, if anything did (the first, always: even no rows is news)."""
         entries.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
         new = [(key, row) for _, key, row in entries[:limit]]
         added, updated, removed = diff(self.rows, new)
-        if added or updated or removed or (total, matching) != (self.total, self.matching):
+        if added or updated or removed or (total, matching) != (self.total, self.matching) or not self._published:
+            self._published = True
             self.rows, self.total, self.matching = new, total, matching
             self.delta.emit(Delta(added=added, updated=updated, removed=removed, total=total, matching=matching))
