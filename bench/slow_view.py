@@ -34,23 +34,10 @@ from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.query_url import table_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import create_hooks, insert, print_conditions, served, summary
+from common import cached_hooks, insert, print_conditions, served, summary
 from viewers import Viewer
 
-CACHE = Path(tempfile.gettempdir()) / 'eyelet-gui-bench-cache'
 SORTED_BY = 'data'
-
-
-def cached_hooks(rows: int) -> Path:
-    """The `rows`-row eyelet database, built on first use (a million rows take about half a minute)."""
-    path = CACHE / f'hooks-{rows}.db'
-    if not path.exists():
-        CACHE.mkdir(exist_ok=True)
-        building = path.with_suffix('.building')
-        building.unlink(missing_ok=True)
-        create_hooks(building, rows)
-        building.rename(path)
-    return path
 
 
 def sort_seconds(path: Path) -> float:
