@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import shutil
 import sqlite3
 import statistics
@@ -297,6 +298,7 @@ async def main() -> None:
         if args.only in (None, 'first-rows'):
             await first_rows(browser, args)
         await browser.close()
+    print(f'\nload average at the end (1, 5, 15 min): {", ".join(f"{load:.2f}" for load in os.getloadavg())}')
 
 
 if __name__ == '__main__':
