@@ -281,7 +281,8 @@ async def main() -> None:
         write_at(Path(args.writer[0]), float(args.writer[1]), int(args.writer[2]))
         return
     print_conditions('browser cost', f'Debian Chromium headless ({" ".join(CHROMIUM_ARGS)}); server, writer and '
-                                     f'browser on the same cores; the code of {Path.cwd()}; {DATASETTE}')
+                                     f'browser on the same cores; the code of {Path.cwd()}; {DATASETTE}; '
+                                     f'load average {os.getloadavg()[0]:.2f} at the start')
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
         if args.only in (None, 'cost', 'latency'):
