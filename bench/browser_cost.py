@@ -65,11 +65,13 @@ READY = {name: f'document.querySelector({json.dumps(selector)}) !== null' for na
 METRICS = {'busy': 'TaskDuration', 'style': 'RecalcStyleDuration', 'script': 'ScriptDuration',
            'layout': 'LayoutDuration'}
 MARKERS = itertools.count(1_000_000, 1_000_000)  # each writer's first number: markers never repeat
-STAMP_MARKERS = r"""() => {
-  window.markersSeen = {};
+# Installed before the page loads, so that a page that reloads itself keeps reporting; `markerSeen` is a binding
+# to this process, which keeps the stamps across reloads.
+STAMP_MARKERS = r"""(() => {
+  const reported = new Set();
   const scan = (text, now) => {
     for (const match of (text || '').matchAll(/tests\/test_(\d+)\.py/g))
-      if (!(match[1] in window.markersSeen)) window.markersSeen[match[1]] = now;
+      if (!reported.has(match[1])) { reported.add(match[1]); window.markerSeen(match[1], now); }
   };
   new MutationObserver(records => {
     const now = performance.timeOrigin + performance.now();
@@ -77,8 +79,8 @@ STAMP_MARKERS = r"""() => {
       if (record.type === 'characterData') scan(record.target.data, now);
       else for (const node of record.addedNodes) scan(node.textContent, now);
     }
-  }).observe(document.body, {childList: true, subtree: true, characterData: true});
-}"""
+  }).observe(document, {childList: true, subtree: true, characterData: true});
+})();"""
 STAMP_FIRST_ROW = """(() => {
   const selector = %s;
   const observer = new MutationObserver(() => {
@@ -142,6 +144,8 @@ async def main_thread(browser: Browser, url: str, ready: str, path: Path, *, rat
     await page.goto(url)
     await page.wait_for_function(ready, timeout=60_000)
     await asyncio.sleep(SETTLE)
+    loads: list[float] = []
+    page.on('load', lambda _: loads.append(time.time()))
     async with writing(path, rate) as committed:
         await asyncio.sleep(SETTLE if rate else 0)
         samples, window = [await metrics(cdp)], [time.time()]
@@ -151,15 +155,22 @@ async def main_thread(browser: Browser, url: str, ready: str, path: Path, *, rat
         window.append(time.time())
     written = sum(window[0] <= at < window[1] for at in committed.values()) / (window[1] - window[0])
     await page.close()
-
-    def busy(metric: str, start: dict[str, float], end: dict[str, float]) -> float:
-        return 100 * (end[metric] - start[metric]) / (end['Timestamp'] - start['Timestamp'])
-
-    whole = {name: busy(metric, samples[0], samples[-1]) for name, metric in METRICS.items()}
-    per_second = [busy('TaskDuration', a, b) for a, b in itertools.pairwise(samples)]
+    seconds_each = list(itertools.pairwise(samples))
+    whole = {name: busy(metric, seconds_each) for name, metric in METRICS.items()}
+    per_second = [busy('TaskDuration', [pair]) for pair in seconds_each]
+    reloaded = sum(window[0] <= at < window[1] for at in loads)
     return (f'busy {whole["busy"]:5.1f} % (each second: {share(per_second)}); style {whole["style"]:.1f} %, '
-            f'script {whole["script"]:.1f} %, layout {whole["layout"]:.1f} %' + (f'; {written:.0f} commits/s made'
-                                                                                 if rate else ''))
+            f'script {whole["script"]:.1f} %, layout {whole["layout"]:.1f} %'
+            + (f'; {written:.0f} commits/s made' if rate else '')
+            + (f'; THE PAGE RELOADED {reloaded} time(s) in the window' if reloaded else ''))
+
+
+def busy(metric: str, intervals: list[tuple[dict[str, float], dict[str, float]]]) -> float:
+    """Percent of one core that `metric` took over the intervals. A page that reloads starts its counters again
+    at 0, so an interval whose counter went down counts what the new page spent (a little less than the truth)."""
+    spent = sum(end[metric] - start[metric] if end[metric] >= start[metric] else end[metric]
+                for start, end in intervals)
+    return 100 * spent / sum(end['Timestamp'] - start['Timestamp'] for start, end in intervals)
 
 
 def page_paths(path: Path) -> dict[str, str]:
@@ -187,21 +198,23 @@ async def cost(browser: Browser, url: str, path: Path, args: argparse.Namespace)
 
 async def latencies(browser: Browser, url: str, path: Path, *, tabs: int, rate: float, seconds: float) -> str:
     """Commit → marker text in the DOM of `/`, over `tabs` tabs open together."""
-    pages: list[Page] = []
+    pages: list[tuple[Page, dict[str, float]]] = []
+    loads: list[float] = []
     for _ in range(tabs):
         page = await browser.new_page(viewport=DESKTOP)
+        seen: dict[str, float] = {}
+        await page.expose_function('markerSeen', lambda number, at, seen=seen: seen.setdefault(number, at))
+        await page.add_init_script(STAMP_MARKERS)
         await page.goto(f'{url}/')
         await page.wait_for_function(READY['overview'], timeout=60_000)
-        pages.append(page)
+        page.on('load', lambda _: loads.append(time.time()))
+        pages.append((page, seen))
     await asyncio.sleep(SETTLE)
-    for page in pages:
-        await page.evaluate(STAMP_MARKERS)
     async with writing(path, rate) as committed:
         await asyncio.sleep(seconds)
     await asyncio.sleep(PATIENCE)
     times, missed = [], 0
-    for page in pages:
-        seen = await page.evaluate('window.markersSeen')
+    for page, seen in pages:
         for number, at in committed.items():
             delay = seen[number] / 1000 - at if number in seen else None
             if delay is None or delay > PATIENCE:
@@ -212,7 +225,7 @@ async def latencies(browser: Browser, url: str, path: Path, *, tabs: int, rate: 
     total = len(committed) * tabs
     return (f'p50 {statistics.median(times) * 1000:.0f} ms, p95 {percentile(times, 0.95) * 1000:.0f} ms, '
             f'max {max(times) * 1000:.0f} ms; not in the DOM within {PATIENCE:.0f} s: {missed} of {total} '
-            f'({100 * missed / total:.1f} %)')
+            f'({100 * missed / total:.1f} %)' + (f'; TABS RELOADED {len(loads)} time(s)' if loads else ''))
 
 
 async def latency(browser: Browser, url: str, path: Path, args: argparse.Namespace) -> None:
