@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
+import json
 import os
 import platform
 import random
@@ -66,6 +68,23 @@ def create_hooks(path: Path, rows: int, *, hour_events: int = 3600) -> None:
         connection.execute('BEGIN')
         connection.executemany(INSERT_HOOK, real_records(rows, now=time.time(), hour_events=hour_events))
     connection.close()
+
+
+CACHE = Path(tempfile.gettempdir()) / 'eyelet-gui-bench-cache'
+
+
+def cached_hooks(rows: int) -> Path:
+    """The `rows`-row eyelet database, built on first use (a million rows take a few minutes). Its name carries
+    a digest of the records' shape: a file cached before real_records changed is not used."""
+    shape = hashlib.sha256(json.dumps(list(real_records(3, now=0.0)), default=str).encode()).hexdigest()[:10]
+    path = CACHE / f'hooks-{rows}-{shape}.db'
+    if not path.exists():
+        CACHE.mkdir(exist_ok=True)
+        building = path.with_suffix('.building')
+        building.unlink(missing_ok=True)
+        create_hooks(building, rows)
+        building.rename(path)
+    return path
 
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -35,25 +34,10 @@ from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.query_url import table_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import create_hooks, insert, print_conditions, real_records, served, summary
+from common import cached_hooks, insert, print_conditions, served, summary
 from viewers import Viewer
 
-CACHE = Path(tempfile.gettempdir()) / 'eyelet-gui-bench-cache'
 SORTED_BY = 'data'
-
-
-def cached_hooks(rows: int) -> Path:
-    """The `rows`-row eyelet database, built on first use (a million rows take a few minutes). Its name carries
-    a digest of the records' shape: a file cached before bench/common.real_records changed is not used."""
-    shape = hashlib.sha256(json.dumps(list(real_records(3, now=0.0)), default=str).encode()).hexdigest()[:10]
-    path = CACHE / f'hooks-{rows}-{shape}.db'
-    if not path.exists():
-        CACHE.mkdir(exist_ok=True)
-        building = path.with_suffix('.building')
-        building.unlink(missing_ok=True)
-        create_hooks(building, rows)
-        building.rename(path)
-    return path
 
 
 def sort_seconds(path: Path) -> float:
