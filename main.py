@@ -19,6 +19,8 @@ from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.token_gate import TokenGate
 
 TITLE = 'eyelet-gui'
+RECONNECT_TIMEOUT = 10.0
+"""Seconds a tab may be out of touch before NiceGUI forgets it (its default, 3 s, reloaded busy tabs)."""
 
 
 def build(settings: Settings, secret: str) -> Dashboard:
@@ -69,7 +71,10 @@ def cli(*args: str) -> None:
         ui.run(host=settings.host, port=settings.port, show=show, reload=False, title=TITLE, dark=None,
                show_welcome_message=False, storage_secret=secret, native=settings.native,
                window_size=native_window.WINDOW_SIZE if settings.native else None,
-               tailwind=False)  # compiled ahead of time: components/styles.py
+               tailwind=False,  # compiled ahead of time: components/styles.py
+               # A busy browser (a phone, a tab among many) may answer the server's ping late: NiceGUI drops a
+               # connection after max(0.4 * this, 2) s of silence and reloads a tab gone longer than this.
+               reconnect_timeout=RECONNECT_TIMEOUT)
 
 
 if __name__ == '__main__':
