@@ -2,8 +2,9 @@
 
 Only deltas travel (DESIGN rule 5): the grid is built once per query and afterwards changed only through
 `applyLiveDelta`, a small function installed on the grid's API at start. It removes and updates rows, adds
-new ones at their index, flashes them, lets deleted rows fade out, and keeps the row at the top of the view
-where it was (or follows the newest rows when the view is at the top and following is on).
+new ones at their index, fades them in (at a pace a person can read), lets deleted rows in view fade out, and
+keeps the row at the top of the view where it was (or follows the newest rows when the view is at the top and
+following is on). The deltas of one frame reach the grid as one change; see INSTALL_APPLY_LIVE_DELTA.
 """
 
 from __future__ import annotations
