@@ -2,8 +2,9 @@
 
 Only deltas travel (DESIGN rule 5): the grid is built once per query and afterwards changed only through
 `applyLiveDelta`, a small function installed on the grid's API at start. It removes and updates rows, adds
-new ones at their index, flashes them, lets deleted rows fade out, and keeps the row at the top of the view
-where it was (or follows the newest rows when the view is at the top and following is on).
+new ones at their index, fades them in (at a pace a person can read), lets deleted rows in view fade out, and
+keeps the row at the top of the view where it was (or follows the newest rows when the view is at the top and
+following is on). The deltas of one frame reach the grid as one change; see INSTALL_APPLY_LIVE_DELTA.
 """
 
 from __future__ import annotations
@@ -20,22 +21,18 @@ from eyelet_gui.sources.query import Query, Sort
 from eyelet_gui.state.grid_feed import KEY_FIELD, FeedSource, GridFeed, field_id
 
 # Runs once in the browser when the grid is ready. Constant code: no data is ever pasted into it.
+# Deltas wait for the next frame and go to the grid together, as one new row list: AG Grid (getRowId) turns it
+# into one transaction and one relayout per frame, however many deltas and added rows the frame brings; one per
+# row forced a style recalculation each. A hidden tab applies its deltas once a second, and at once when shown.
 INSTALL_APPLY_LIVE_DELTA = '''(params) => {
   const api = params.api;
-  let leaving = [];
-  const flush = () => {
-    if (leaving.length) api.applyTransaction({ remove: leaving.map((node) => node.data) });
-    leaving = [];
-  };
-  const insertionPoint = (index) => {
-    if (!leaving.length) return index;
-    let position = 0, kept = 0;  // rows still fading out sit among the others: skip over them
-    while (position < api.getDisplayedRowCount() && kept < index) {
-      if (!api.getDisplayedRowAtIndex(position).eyeletLeaving) kept++;
-      position++;
-    }
-    return position;
-  };
+  const FADE = 250, FLASH = 1500;  // ms
+  const READABLE = 4, FLOOD = 20, FLOOD_INTERVAL = 500;  // rows a second; ms between changes in a flood
+  let queue = [], scheduled = false, follow = true, lastFlush = -1e9;
+  const leaving = new Map();  // key → when its fade ends; its row stays in place until then
+  let arrivals = [];  // when recent rows were added, to know their rate
+  api.eyeletArrived = new Map();  // key → when its row was added: row class rules flash it
+  api.eyeletLeaving = leaving;
   api.eyeletTopRow = () => {  // the first row in view (getFirstDisplayedRowIndex counts the render buffer too)
     const top = api.getVerticalPixelRange().top;
     for (let i = Math.max(0, api.getFirstDisplayedRowIndex()); i <= api.getLastDisplayedRowIndex(); i++) {
@@ -44,37 +41,100 @@ INSTALL_APPLY_LIVE_DELTA = '''(params) => {
     }
     return null;
   };
-  api.applyLiveDelta = (delta, follow) => {
-    flush();
+  // One delta on the row list as the grid shows it (rows still fading out included): removed rows dropped, or
+  // kept to fade when in view; updated rows merged; added rows put at their index among the rows that stay.
+  const applyDelta = (rows, delta, added, inView, now) => {
+    const readded = new Set(delta.add.map(([, row]) => row.__key));
+    const gone = new Set(readded);  // a row added again that the grid already shows is put back at its index
+    for (const key of delta.remove) {
+      if (!readded.has(key) && inView.has(key)) leaving.set(key, now + FADE);
+      else gone.add(key);
+      added.delete(key);
+    }
+    for (const key of readded) leaving.delete(key);
+    const updates = new Map(delta.update.map((cells) => [cells.__key, cells]));
+    const adds = [...delta.add].sort((a, b) => a[0] - b[0]);
+    const result = [];
+    let next = 0, kept = 0;
+    for (const row of rows) {
+      if (gone.has(row.__key)) continue;
+      const fading = leaving.has(row.__key);
+      // Added rows go before the rows that stay after their index, after the ones fading out before it.
+      while (!fading && next < adds.length && adds[next][0] <= kept) { result.push(adds[next++][1]); kept++; }
+      const cells = updates.get(row.__key);
+      result.push(cells ? { ...row, ...cells } : fading && inView.has(row.__key) ? { ...row } : row);
+      if (!fading) kept++;
+    }
+    while (next < adds.length) result.push(adds[next++][1]);
+    for (const [, row] of delta.add) added.add(row.__key);
+    return result;
+  };
+  const flush = () => {
+    scheduled = false;
+    if (api.isDestroyed()) return;
+    const now = performance.now();
+    lastFlush = now;
+    const expired = [...leaving.values()].some((end) => end <= now);
+    if (!queue.length && !expired) return;
+    const deltas = queue;
+    queue = [];
+    const shown = !document.hidden;  // animate only what someone may be looking at
+    const inView = new Set();
     const top = api.eyeletTopRow();
     const anchor = top && top.rowIndex > 0 ? top : null;
-    // Idempotent: a transaction that the grid's first rows already contained changes nothing.
-    const readded = new Set(delta.add.map(([, row]) => row.__key));
-    const now = [], later = [];
-    for (const key of delta.remove) {
-      const node = api.getRowNode(key);
-      if (node) (readded.has(key) ? now : later).push(node);
+    const anchorTop = anchor && anchor.rowTop;
+    if (shown) {
+      for (let i = Math.max(0, api.getFirstDisplayedRowIndex()); i <= api.getLastDisplayedRowIndex(); i++) {
+        const node = api.getDisplayedRowAtIndex(i);
+        if (node && !leaving.has(node.id)) inView.add(node.id);
+      }
     }
-    for (const [, row] of delta.add) {
-      const node = api.getRowNode(row.__key);
-      if (node && !now.includes(node)) now.push(node);  // already there: put it back at its index
+    let rows = [];
+    api.forEachNode((node) => {
+      const end = leaving.get(node.id);
+      if (end === undefined || (end > now && shown)) rows.push(node.data);
+      else leaving.delete(node.id);
+    });
+    const added = new Set();
+    for (const delta of deltas) rows = applyDelta(rows, delta, added, inView, now);
+    arrivals = arrivals.filter((time) => time > now - 1000);
+    for (const key of added) arrivals.push(now);
+    for (const [key, time] of api.eyeletArrived) if (time < now - FLASH) api.eyeletArrived.delete(key);
+    if (shown && arrivals.length <= READABLE) for (const key of added) api.eyeletArrived.set(key, now);
+    api.setGridOption('rowData', rows);
+    if (leaving.size) setTimeout(() => schedule(), FADE);
+    if (follow && !anchor) {
+      if (api.getVerticalPixelRange().top > 0) api.ensureIndexVisible(0, 'top');
+    } else if (anchor && anchor.rowIndex !== null && anchor.rowTop !== anchorTop) {
+      api.ensureIndexVisible(anchor.rowIndex, 'top');
     }
-    const update = delta.update.filter((cells) => api.getRowNode(cells.__key))
-      .map((cells) => ({ ...api.getRowNode(cells.__key).data, ...cells }));
-    api.applyTransaction({ remove: now.map((node) => node.data), update });
-    for (const node of later) node.eyeletLeaving = true;
-    if (later.length) api.redrawRows({ rowNodes: later });
-    leaving = later;
-    const added = [];
-    for (const [index, row] of delta.add) {
-      added.push(...api.applyTransaction({ add: [row], addIndex: insertionPoint(index) }).add);
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    const flooded = arrivals.filter((time) => time > performance.now() - 1000).length > FLOOD;
+    if (document.hidden) setTimeout(flush, 1000);
+    else if (flooded && performance.now() < lastFlush + FLOOD_INTERVAL) {
+      // More rows than anyone can read: a few changes a second show them as well as sixty, at a fraction of it.
+      setTimeout(() => requestAnimationFrame(flush), lastFlush + FLOOD_INTERVAL - performance.now());
+    } else {
+      requestAnimationFrame(flush);
+      setTimeout(flush, 250);  // a frame that never comes (a tab the browser stopped painting) delays no longer
     }
-    if (added.length) api.flashCells({ rowNodes: added, flashDuration: 700, fadeDuration: 1300 });
-    if (later.length) setTimeout(flush, 250);
-    if (follow && !anchor) api.ensureIndexVisible(0, 'top');
-    else if (anchor && anchor.rowIndex !== null) api.ensureIndexVisible(anchor.rowIndex, 'top');
+  };
+  const shownAgain = () => { if (!document.hidden) flush(); };
+  document.addEventListener('visibilitychange', shownAgain);
+  api.addEventListener('gridPreDestroyed', () => document.removeEventListener('visibilitychange', shownAgain));
+  api.applyLiveDelta = (delta, followNew) => {
+    queue.push(delta);
+    follow = followNew;
+    schedule();
   };
 }'''
+
+# Constant code: the classes of rows fading out and of rows just added (applyLiveDelta keeps both sets).
+ROW_CLASS_RULES = ("{'eyelet-leaving': (params) => params.api.eyeletLeaving?.has(params.node.id) === true,"
+                   " 'eyelet-arrived': (params) => params.api.eyeletArrived?.has(params.node.id) === true}")
 
 COMPACT = 'compact'
 COMPACT_BELOW = 600
@@ -95,9 +155,12 @@ FIRST_READ = 0.5
 ColumnOptions = Callable[[str], dict[str, Any]]
 """Extra AG Grid column definition for a column, by its name (constant JavaScript only, never data)."""
 
+# Opacity only: the compositor runs these animations, without a style recalculation per frame.
 STYLE = '''
 @keyframes eyelet-fade { from { opacity: 1; } to { opacity: 0.15; } }
-.ag-row.eyelet-leaving { animation: eyelet-fade 0.25s ease-out forwards; text-decoration: line-through; }
+.ag-row.eyelet-leaving { animation: eyelet-fade 0.25s ease-out forwards; }
+@keyframes eyelet-arrive { from { opacity: 0.25; } to { opacity: 1; } }
+.ag-row.eyelet-arrived { animation: eyelet-arrive 1.5s ease-out; }
 '''
 
 
@@ -168,13 +231,13 @@ class LiveGrid:
             'rowData': self.feed.rows,
             ':getRowId': f'(params) => params.data.{KEY_FIELD}',
             ':onGridReady': INSTALL_APPLY_LIVE_DELTA,
-            ':rowClassRules': "{'eyelet-leaving': (params) => params.node.eyeletLeaving === true}",
+            ':rowClassRules': ROW_CLASS_RULES,
             'rowSelection': {'mode': 'singleRow', 'checkboxes': False, 'enableClickSelection': True},
             'defaultColDef': {'enableCellChangeFlash': True, 'resizable': True, 'minWidth': 70, 'maxWidth': 480},
             # The compact column's width is the grid's, not its text's.
             'autoSizeStrategy': {'type': 'fitCellContents', 'colIds': [field_id(i) for i in range(len(columns))]},
             'suppressColumnVirtualisation': True,
-            'animateRows': True,
+            'animateRows': False,  # rows that slide cost a style recalculation each, per frame
             'overlayNoRowsTemplate': 'No rows',
             **compact,
         }

@@ -1,0 +1,129 @@
+"""The live grid's browser side in Chromium: deltas merged per frame in exact order, bursts, a hidden tab."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from eyelet_gui.state.diff import diff
+from eyelet_gui.state.grid_feed import KEY_FIELD, field_id, grid_row
+
+from .conftest import GRID_API, ServedApp, make_database
+from .test_live_table import ORDERS, open_table, table_url
+from .writer import write
+
+ROWS = f'(() => {{ const rows = []; {GRID_API}.forEachNode((node) => rows.push(node.data)); return rows; }})()'
+# Every change of rows the grid is given, by either way of giving it.
+COUNT_CHANGES = f'''(() => {{
+  const api = {GRID_API}, setGridOption = api.setGridOption, applyTransaction = api.applyTransaction;
+  window.changes = [];
+  api.setGridOption = (name, ...rest) => {{
+    if (name === 'rowData') window.changes.push(performance.now());
+    return setGridOption.call(api, name, ...rest);
+  }};
+  api.applyTransaction = (...args) => {{
+    window.changes.push(performance.now());
+    return applyTransaction.apply(api, args);
+  }};
+}})()'''
+
+
+def transaction(old: list[dict[str, str]], new: list[dict[str, str]]) -> dict[str, Any]:
+    """The grid transaction GridFeed sends for the change from `old` to `new` (grid rows, same columns)."""
+    def keyed(rows: list[dict[str, str]]) -> list[tuple[str, tuple[str, ...]]]:
+        return [(row[KEY_FIELD], tuple(row[field_id(i)] for i in range(len(row) - 1))) for row in rows]
+
+    added, updated, removed = diff(keyed(old), keyed(new))
+    return {'add': [[index, grid_row(key, values)] for index, key, values in added], 'remove': list(removed),
+            'update': [{KEY_FIELD: key, **{field_id(i): text for i, text in cells.items()}} for key, cells in updated]}
+
+
+def changed(rows: list[dict[str, str]], chance: random.Random, serial: int) -> list[dict[str, str]]:
+    """`rows` after a random change, as a live query's window changes: rows go, change, move and arrive."""
+    rows = [row for row in rows if chance.random() > 0.03]
+    rows = [{**row, 'c1': f'changed {serial}'} if chance.random() < 0.03 else row for row in rows]
+    for _ in range(chance.randrange(3)):  # a row whose sort column changed moves
+        rows.insert(chance.randrange(len(rows) + 1), rows.pop(chance.randrange(len(rows))))
+    for number in range(chance.randrange(6)):
+        rows.insert(chance.choice([0, 0, chance.randrange(len(rows) + 1)]),
+                    grid_row(f'n{serial}-{number}', (f'n{serial}-{number}', 'new', str(number))))
+    return rows
+
+
+async def test_many_deltas_in_one_frame_are_one_change_to_the_grid_in_exact_order(
+        served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+    shop = make_database(tmp_path / 'shop.db', ORDERS)
+    app = served_app(str(shop))
+    page = await open_table(browser, table_url(app, shop, 'orders'))
+    rows = await page.evaluate(ROWS)
+    assert len(rows) == 300
+    await page.evaluate(COUNT_CHANGES)
+    chance = random.Random(15)
+    for run in range(4):
+        transactions = []
+        for serial in range(25):
+            new = changed(rows, chance, run * 100 + serial)
+            transactions.append(transaction(rows, new))
+            rows = new
+        # All in one task, so in one frame; a transaction the grid already holds may come again (after a build).
+        replayed = [*transactions, transactions[-1]]
+        await page.evaluate(f'''(transactions) => {{
+          window.changes = [];
+          for (const transaction of transactions) {GRID_API}.applyLiveDelta(transaction, true);
+        }}''', replayed)
+        await page.wait_for_function('window.changes.length > 0', timeout=15_000)
+        await page.wait_for_timeout(100)  # not a synchronisation: a margin for changes that should not come
+        changes = await page.evaluate('window.changes')
+        # Rows removed in view fade out for a moment (250 ms) and then leave in a change of their own.
+        assert len([time for time in changes if time < changes[0] + 100]) == 1, \
+            'one change to the grid per frame, however many deltas it brings'
+        await page.wait_for_function(f'{GRID_API}.eyeletLeaving.size === 0', timeout=15_000)
+        await page.wait_for_function(f'{GRID_API}.getDisplayedRowCount() === {len(rows)}', timeout=15_000)
+        assert await page.evaluate(ROWS) == rows
+
+
+async def test_a_burst_of_commits_leaves_the_grid_equal_to_the_table(
+        served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+    shop = make_database(tmp_path / 'shop.db', ORDERS)
+    app = served_app(str(shop))
+    page = await open_table(browser, table_url(app, shop, 'orders'))
+    write(shop, "INSERT INTO orders (customer, total) VALUES ('burst {i}', {i})",
+          'UPDATE orders SET customer = customer || \' changed\' WHERE id = 150 + {i}',
+          'DELETE FROM orders WHERE id = 10 + 2 * {i}', repeat=60)
+    await page.get_by_text('300 rows').wait_for(timeout=15_000)  # 60 added, 60 deleted
+    with sqlite3.connect(shop) as connection:
+        table = [grid_row(str(row[0]), row) for row in connection.execute('SELECT * FROM orders ORDER BY id DESC')]
+    keys = [row[KEY_FIELD] for row in table]
+    await page.wait_for_function(f'(keys) => JSON.stringify({ROWS}.map((row) => row.__key)) === JSON.stringify(keys)',
+                                 arg=keys, timeout=15_000)
+    assert await page.evaluate(ROWS) == table
+
+
+async def test_a_hidden_tab_applies_changes_in_batches_and_is_exact_when_shown(
+        served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+    shop = make_database(tmp_path / 'shop.db', ORDERS)
+    app = served_app(str(shop))
+    page = await open_table(browser, table_url(app, shop, 'orders'))
+    await page.evaluate(f'''() => {{
+      {COUNT_CHANGES};
+      window.hidden = true;  // what the browser says of a tab in the background
+      Object.defineProperty(document, 'hidden', {{ configurable: true, get: () => window.hidden }});
+      Object.defineProperty(document, 'visibilityState', {{ configurable: true,
+                                                           get: () => window.hidden ? 'hidden' : 'visible' }});
+      document.dispatchEvent(new Event('visibilitychange'));
+    }}''')
+    write(shop, "INSERT INTO orders (customer, total) VALUES ('unseen {i}', {i})", repeat=30, pause=0.1)
+    await page.get_by_text('330 rows').wait_for(timeout=15_000)  # the last delta reached the page
+    changes = await page.evaluate('window.changes')
+    assert changes, 'a hidden tab still applies its changes, in batches'
+    assert all(later - earlier > 500 for earlier, later in itertools.pairwise(changes)), changes
+    shown = await page.evaluate(f'''() => {{
+      window.hidden = false;
+      document.dispatchEvent(new Event('visibilitychange'));
+      return {ROWS}.map((row) => row.__key);  // at once, in the same task
+    }}''')
+    assert shown == [str(key) for key in range(330, 0, -1)]
