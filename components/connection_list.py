@@ -13,6 +13,8 @@ from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.values import age_text, byte_size
 
+TICK = 1.0
+"""Seconds between two showings of an entry: its age ticks, and a burst of commits shows at this pace."""
 STATUS_COLOURS = {'live': 'positive', 'idle': 'primary', 'stale': 'grey', 'starting': 'grey', 'missing': 'warning',
                   'locked': 'warning', 'error': 'negative'}
 
@@ -27,7 +29,7 @@ def connection_list(dashboard: Dashboard) -> None:
             for refresh in refreshers:
                 refresh()
 
-        ui.timer(1.0, tick)  # a per-page cosmetic: the ages tick; the figures come from the app-level watchers
+        ui.timer(TICK, tick)  # the ages tick, and what a burst of commits changed shows
 
 
 def _entry(lifetime: Lifetime, records: NewestRecords) -> Callable[[], None]:
@@ -63,7 +65,19 @@ def _entry(lifetime: Lifetime, records: NewestRecords) -> Callable[[], None]:
         activity.set_text(f'last commit {age_text(age)} · {health.changes_per_minute} changes/min · {sizes}')
         spark.set_content(sparkline_svg(records.watcher.activity.per_minute(time.time())))
 
+    shown_at = [time.monotonic()]
+
+    def show_and_note() -> None:
+        shown_at[0] = time.monotonic()
+        show()
+
+    def commit_seen(*_: object) -> None:
+        # A commit after a quiet second shows at once; a burst waits for the tick (at most a second): each
+        # change re-rendered the entry's texts, 20 updates a second at 10 commits a second.
+        if time.monotonic() - shown_at[0] >= TICK:
+            show_and_note()
+
     show()
-    lifetime.subscribe(records.changed, show)
-    lifetime.subscribe(records.watcher.changed, show)
-    return show
+    lifetime.subscribe(records.changed, commit_seen)
+    lifetime.subscribe(records.watcher.changed, commit_seen)
+    return show_and_note
