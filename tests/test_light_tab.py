@@ -1,8 +1,10 @@
-"""What keeps a live tab light in Chromium: charts draw a burst of changes once, off screen or in a hidden tab
-not at all, and exactly the moment they are looked at; a story entry appended re-renders no other entry."""
+"""What keeps a live tab light: charts draw a burst of changes once, off screen or in a hidden tab not at all,
+and exactly the moment they are looked at; a story entry appended re-renders no other entry; the database list
+shows a burst of commits once a second, and ends exact."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import time
@@ -10,10 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nicegui import ui
+
+from eyelet_gui.settings import Settings
 from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.figure_patch import trace_patch
 
-from .conftest import ServedApp
+from .conftest import ServedApp, make_database, simulated_user
+from .writer import write
 from .session_records import log, payload, pre, session_database
 from .test_charts import CHART, CHARTS_DRAWN, SHOW_CHARTS, acme, logged
 
@@ -128,3 +134,29 @@ async def test_an_entry_appended_re_renders_no_other_entry(served_app: Callable[
     log(path, (time.time(), pre(SESSION, 'Bash', 'toolu_1', command='ls')))
     await page.locator('.eyelet-story [data-entry="21"]').wait_for(timeout=15_000)
     assert await page.evaluate('[...window.changedEntries]') in ([], ['21'])
+
+
+async def test_the_database_list_shows_a_burst_once_a_second(tmp_path: Path) -> None:
+    """40 commits 0.05 s apart in another process: the list shows each state it passes through at most about
+    once a second (each change was shown before, up to the watcher's 10 a second), and then the last."""
+    shop = make_database(tmp_path / 'shop.db', 'CREATE TABLE orders (id INTEGER PRIMARY KEY);')
+    async with simulated_user(Settings(databases=(shop,), show=False)) as user:
+        await user.open('/')
+        await user.should_see('SQLite · orders: 0 rows', retries=150)
+        (status,) = [label for label in user.find(ui.item_label).elements if label.text.startswith('SQLite · ')]
+        shown: list[str] = []
+
+        async def watch() -> None:
+            while True:
+                if not shown or shown[-1] != status.text:
+                    shown.append(status.text)
+                await asyncio.sleep(0.005)
+
+        watching = asyncio.create_task(watch())
+        started = time.monotonic()
+        await asyncio.to_thread(write, shop, 'INSERT INTO orders DEFAULT VALUES', repeat=40, pause=0.05)
+        await user.should_see('SQLite · orders: 40 rows', retries=150)
+        seconds = time.monotonic() - started
+        watching.cancel()
+        assert shown[-1] == 'SQLite · orders: 40 rows'
+        assert len(shown) <= seconds + 3, (shown, seconds)
