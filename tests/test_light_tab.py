@@ -19,9 +19,9 @@ from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.figure_patch import trace_patch
 
 from .conftest import ServedApp, make_database, simulated_user
-from .writer import write
 from .session_records import log, payload, pre, session_database
 from .test_charts import CHART, CHARTS_DRAWN, SHOW_CHARTS, acme, logged
+from .writer import write
 
 COUNT_DRAWS = """() => {  // plotly.js calls that draw new points (a resize draws too, and is not counted)
   window.draws = 0;
