@@ -5,6 +5,7 @@
 const FOLLOW_WITHIN = 24; // pixels from the end that still count as reading the end
 const CLAMP_LINES = 6; // a longer text shows its first lines and a "more" link
 const SHOWN = 500; // entries drawn at first, the latest; a long session's earlier ones on request (5,000 took ~2 s)
+const APPLY_EVERY = 250; // ms: a burst of changes is shown four times a second, not once per change
 const HIGHLIGHT = "background: rgba(255, 193, 7, 0.28); border-radius: 4px";
 const ICONS = {
   prompt: "chat",
@@ -92,6 +93,10 @@ export default {
              highlighted: null };
   },
   created() {
+    this.pending = []; // changes received, not yet shown: a burst's, or a hidden tab's
+    this.appliedAt = -Infinity;
+    this.visibilityChanged = () => this.schedule();
+    document.addEventListener("visibilitychange", this.visibilityChanged);
     this.reindex();
     this.following = true;
   },
@@ -103,11 +108,14 @@ export default {
     this.resizeObserver.observe(this.$refs.content);
   },
   unmounted() {
+    document.removeEventListener("visibilitychange", this.visibilityChanged);
+    clearTimeout(this.timer);
     this.resizeObserver.disconnect();
   },
   watch: {
     entries(value) {
       // A whole new copy from the server (a reconnect, or the story started over).
+      this.pending = []; // the copy holds them
       this.items = [...value];
       this.start = Math.max(0, value.length - SHOWN);
       this.reindex();
@@ -124,16 +132,32 @@ export default {
     keepEnd() {
       if (this.following) this.$el.scrollTop = this.$el.scrollHeight;
     },
-    change({ appended, updated }) {
-      for (const item of [...updated, ...appended]) {
-        const position = this.positions.get(item.id);
-        if (position === undefined) {
-          this.positions.set(item.id, this.items.length);
-          this.items.push(item);
-        } else {
-          this.items.splice(position, 1, item);
+    change(change) {
+      // Shown at once after a quiet moment, a burst at most every APPLY_EVERY ms, a hidden tab's when it is seen.
+      this.pending.push(change);
+      this.schedule();
+    },
+    schedule() {
+      if (!this.pending.length || this.timer !== undefined || document.hidden) return;
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (!document.hidden) this.apply();
+      }, Math.max(0, this.appliedAt + APPLY_EVERY - performance.now()));
+    },
+    apply() {
+      this.appliedAt = performance.now();
+      for (const { appended, updated } of this.pending) {
+        for (const item of [...updated, ...appended]) {
+          const position = this.positions.get(item.id);
+          if (position === undefined) {
+            this.positions.set(item.id, this.items.length);
+            this.items.push(item);
+          } else {
+            this.items.splice(position, 1, item);
+          }
         }
       }
+      this.pending = [];
       // A reader at the end sees the latest entries: those scrolled far out at the top are no longer drawn.
       if (this.following) this.start = Math.max(this.start, this.items.length - SHOWN);
     },

@@ -160,3 +160,21 @@ async def test_the_database_list_shows_a_burst_once_a_second(tmp_path: Path) -> 
         watching.cancel()
         assert shown[-1] == 'SQLite · orders: 40 rows'
         assert len(shown) <= seconds + 3, (shown, seconds)
+
+
+async def test_a_hidden_story_shows_what_came_the_moment_it_is_looked_at(served_app: Callable[..., ServedApp],
+                                                                       browser: Any, tmp_path: Path) -> None:
+    now = time.time()
+    path = session_database(tmp_path / 'eyelet.db', (now - 30, payload(SESSION, 'UserPromptSubmit', prompt='one')))
+    app = served_app(str(path))
+    page = await browser.new_page(viewport={'width': 1400, 'height': 900})
+    await page.goto(f'{app.url}/sessions/{database_id(path)}/{SESSION}')
+    await page.locator('.eyelet-story [data-entry="1"]').wait_for(timeout=15_000)
+    await page.evaluate(HIDE, True)
+    log(path, *[(time.time(), pre(SESSION, 'Bash', f'toolu_{i}', command=f'ls {i}')) for i in range(3)])
+    await page.get_by_text('4 events ·').wait_for(timeout=15_000)  # the summary line: the tab has the changes
+    await page.evaluate(A_SECOND_AND_MORE)
+    assert await page.locator('.eyelet-story [data-entry]').count() == 1
+    await page.evaluate(HIDE, False)
+    await page.locator('.eyelet-story [data-entry="4"]').wait_for(timeout=15_000)
+    assert await page.locator('.eyelet-story [data-entry]').count() == 4
