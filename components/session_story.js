@@ -5,7 +5,7 @@
 const FOLLOW_WITHIN = 24; // pixels from the end that still count as reading the end
 const CLAMP_LINES = 6; // a longer text shows its first lines and a "more" link
 const SHOWN = 500; // entries drawn at first, the latest; a long session's earlier ones on request (5,000 took ~2 s)
-const APPLY_EVERY = 250; // ms: a burst of changes is shown four times a second, not once per change
+const APPLY_EVERY = 1000; // ms: a burst of changes is shown once a second, not once per change
 const HIGHLIGHT = "background: rgba(255, 193, 7, 0.28); border-radius: 4px";
 const ICONS = {
   prompt: "chat",
