@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -13,6 +14,8 @@ from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.values import age_text, byte_size
 
+TICK = 1.0
+"""Seconds between two showings of an entry caused by commits (a burst), and between two ticks of its age."""
 STATUS_COLOURS = {'live': 'positive', 'idle': 'primary', 'stale': 'grey', 'starting': 'grey', 'missing': 'warning',
                   'locked': 'warning', 'error': 'negative'}
 
@@ -27,7 +30,7 @@ def connection_list(dashboard: Dashboard) -> None:
             for refresh in refreshers:
                 refresh()
 
-        ui.timer(1.0, tick)  # a per-page cosmetic: the ages tick; the figures come from the app-level watchers
+        ui.timer(TICK, tick)  # a per-page cosmetic: the ages tick; the figures come from the app-level watchers
 
 
 def _entry(lifetime: Lifetime, records: NewestRecords) -> Callable[[], None]:
@@ -63,7 +66,25 @@ def _entry(lifetime: Lifetime, records: NewestRecords) -> Callable[[], None]:
         activity.set_text(f'last commit {age_text(age)} · {health.changes_per_minute} changes/min · {sizes}')
         spark.set_content(sparkline_svg(records.watcher.activity.per_minute(time.time())))
 
+    shown_at = [-TICK]
+    later: list[asyncio.TimerHandle | None] = [None]
+
+    def show_and_note() -> None:
+        later[0], shown_at[0] = None, time.monotonic()
+        show()
+
+    def commit_seen(*_: object) -> None:
+        # A commit after a quiet second shows at once, a burst at most once a second: each showing re-renders
+        # the entry's texts, 20 updates a second at 10 commits a second.
+        if later[0] is None:
+            later[0] = asyncio.get_running_loop().call_later(shown_at[0] + TICK - time.monotonic(), show_and_note)
+
+    def stop_waiting() -> None:
+        if later[0] is not None:
+            later[0].cancel()
+
+    lifetime.on_end(stop_waiting)
     show()
-    lifetime.subscribe(records.changed, show)
-    lifetime.subscribe(records.watcher.changed, show)
-    return show
+    lifetime.subscribe(records.changed, commit_seen)
+    lifetime.subscribe(records.watcher.changed, commit_seen)
+    return show  # for the tick: ages are not changes, a commit after a quiet second still shows at once

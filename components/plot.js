@@ -1,4 +1,9 @@
-// A plotly chart drawn once, then changed by `patch` (Plotly.extendTraces) with only the points that changed.
+// A plotly chart drawn once, then changed by `patch` with only the points that changed.
+//
+// A redraw costs a chart ~15 ms of main thread and charts change with every commit: patches are applied to the
+// figure's arrays and drawn together, at most once a second (the first after a quiet second at once), and only
+// while the chart is on screen in a visible tab. One hidden or scrolled away draws the moment it is looked at.
+const REDRAW_EVERY = 1000; // ms
 
 // plotly.js, loaded once for every chart of the page. Its download starts at once, but running it takes ~0.2 s
 // of main thread, so it waits until the browser is idle: the page's tables show their rows first.
@@ -40,6 +45,10 @@ export default {
   props: { figure: Object },
   created() {
     this.waiting = []; // changes that arrive while plotly.js loads
+    this.pending = []; // changes received, not yet drawn
+    this.drawnAt = -Infinity;
+    this.onScreen = false;
+    this.visibilityChanged = () => this.schedule();
   },
   async mounted() {
     this.Plotly = await loadPlotly();
@@ -54,10 +63,19 @@ export default {
     this.resizeObserver.observe(this.$el);
     this.modeObserver = new MutationObserver(() => this.Plotly.relayout(this.$el, theme()));
     this.modeObserver.observe(document.body, { attributeFilter: ["class"] });
+    this.screenObserver = new IntersectionObserver((entries) => {
+      this.onScreen = entries[entries.length - 1].isIntersecting;
+      this.schedule();
+    });
+    this.screenObserver.observe(this.$el);
+    document.addEventListener("visibilitychange", this.visibilityChanged);
   },
   unmounted() {
     this.resizeObserver?.disconnect();
     this.modeObserver?.disconnect();
+    this.screenObserver?.disconnect();
+    document.removeEventListener("visibilitychange", this.visibilityChanged);
+    clearTimeout(this.timer);
     this.Plotly?.purge(this.$el);
   },
   methods: {
@@ -67,6 +85,8 @@ export default {
       if (this.Plotly && this.figure.revision !== this.revision) this.render();
     },
     render() {
+      this.pending = []; // the new figure holds them
+      this.drawnAt = performance.now();
       this.revision = this.figure.revision;
       this.times = this.figure.data.map((trace) => trace.times ?? []);
       const data = this.figure.data.map((trace, index) => {
@@ -88,23 +108,37 @@ export default {
       // Each change turns one revision into the next: one the drawn figure already holds changes nothing.
       if (change.revision !== this.revision + 1) return;
       this.revision = change.revision;
-      const groups = new Map(); // traces changed in the same attributes go in one extendTraces call: one redraw
-      for (const patch of change.patches) {
-        const trace = this.$el.data[patch.trace];
-        for (const name of Object.keys(patch.append)) valuesOf(trace, name).length -= patch.remove;
-        const names = Object.keys(patch.append).join();
-        groups.set(names, [...(groups.get(names) ?? []), patch]);
-      }
-      for (const group of groups.values()) {
-        const update = {}, maxPoints = {}; // maxPoints drops what scrolled out at the front
-        for (const name of Object.keys(group[0].append)) {
-          update[name] = group.map((patch) =>
-            this.times[patch.trace].includes(name) ? patch.append[name].map(wallClock) : patch.append[name],
-          );
-          maxPoints[name] = group.map((patch) => patch.length);
+      this.pending.push(change);
+      this.schedule();
+    },
+    schedule() {
+      if (!this.pending.length || this.timer !== undefined || !this.onScreen || document.hidden) return;
+      const wait = Math.max(0, this.drawnAt + REDRAW_EVERY - performance.now());
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (this.onScreen && !document.hidden) this.flush(); // else when it is looked at again
+      }, wait);
+    },
+    flush() {
+      if (!this.pending.length) return; // a new figure came, drawn whole
+      // Patches drop points from the end, append, and drop from the front what scrolled out: as extendTraces
+      // would, in the arrays plotly draws from, then one redraw for all of them.
+      for (const change of this.pending) {
+        for (const patch of change.patches) {
+          const trace = this.$el.data[patch.trace];
+          for (const [name, values] of Object.entries(patch.append)) {
+            const points = valuesOf(trace, name);
+            points.length -= patch.remove;
+            for (const value of this.times[patch.trace].includes(name) ? values.map(wallClock) : values) {
+              points.push(value);
+            }
+            points.splice(0, points.length - patch.length);
+          }
         }
-        this.Plotly.extendTraces(this.$el, update, group.map((patch) => patch.trace), maxPoints);
       }
+      this.pending = [];
+      this.drawnAt = performance.now();
+      this.Plotly.redraw(this.$el);
     },
   },
 };
