@@ -35,7 +35,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
 from eyelet_gui.pages.sessions import session_path
 from eyelet_gui.sources.eyelet_schema import connect_writer
@@ -56,7 +56,7 @@ from common import (
 )
 from datasette_compare import DATASETTE, datasette
 
-DESKTOP = {'width': 1440, 'height': 900}
+DESKTOP: ViewportSize = {'width': 1440, 'height': 900}
 SETTLE = 4.0  # seconds after a page shows its rows (and again after the writer starts) before measuring
 PATIENCE = 3.0  # a marker not in the DOM this long after its commit counts as missed
 GRID_ROW = '.eyelet-grid .ag-center-cols-container .ag-row'

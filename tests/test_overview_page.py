@@ -69,7 +69,7 @@ async def test_no_database_offers_the_demo(tmp_path: Path) -> None:
         await user.should_see(f'eyelet-gui looked in {tmp_path}.', retries=1)
         user.find('Start the demo').click()
         await user.should_see('demo-project', retries=50)
-        await user.should_see('hooks: ')
+        await user.should_see('hooks: ', retries=150)  # a burst of commits shows in the list once a second
 
 
 async def test_colour_mode_follows_the_system_then_cycles(tmp_path: Path) -> None:
