@@ -60,6 +60,8 @@ DESKTOP: ViewportSize = {'width': 1440, 'height': 900}
 SETTLE = 4.0  # seconds after a page shows its rows (and again after the writer starts) before measuring
 PATIENCE = 3.0  # a marker not in the DOM this long after its commit counts as missed
 GRID_ROW = '.eyelet-grid .ag-center-cols-container .ag-row'
+FIRST_ROW = '#eyelet-first-rows tbody tr, ' + GRID_ROW
+"""The rows a fresh tab shows first: the page's plain table (components/first_rows.py) or, failing it, the grid's."""
 READY = {name: f'document.querySelector({json.dumps(selector)}) !== null' for name, selector in
          {'overview': GRID_ROW, 'table': GRID_ROW, 'sessions': GRID_ROW, 'session': '.js-plotly-plot'}.items()}
 METRICS = {'busy': 'TaskDuration', 'style': 'RecalcStyleDuration', 'script': 'ScriptDuration',
@@ -260,8 +262,9 @@ async def first_rows(browser: Browser, args: argparse.Namespace) -> None:
         database = Path(folder) / 'eyelet.db'
         shutil.copyfile(cached_hooks(args.rows), database)
         with served(database) as (ours, _), sqlite_web(database) as web, datasette(database) as theirs:
-            pages = {'eyelet-gui table page': (ours + table_path(database_id(database.resolve()), 'hooks'), GRID_ROW),
-                     'eyelet-gui /': (f'{ours}/', GRID_ROW),
+            table = ours + table_path(database_id(database.resolve()), 'hooks')
+            pages = {'eyelet-gui table page': (table, FIRST_ROW), 'eyelet-gui /': (f'{ours}/', FIRST_ROW),
+                     'eyelet-gui table, grid': (table, GRID_ROW), 'eyelet-gui /, grid': (f'{ours}/', GRID_ROW),
                      'sqlite-web table content': (f'{web}/hooks/content/', 'table tbody tr'),
                      'Datasette table page': (f'{theirs}/eyelet/hooks', 'table.rows-and-columns tbody tr')}
             times: dict[str, list[float]] = {name: [] for name in pages}
