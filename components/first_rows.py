@@ -10,9 +10,13 @@ clicks, and nothing of it is markup: values become text nodes.
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
-from nicegui import ui
+from nicegui import Client, ui
+
+_DRAWN: weakref.WeakSet[Client] = weakref.WeakSet()
+"""Pages that carry their first rows already: the first grid of a page draws them."""
 
 FIRST_ROWS = 60
 """Rows drawn: more than a tall screen shows."""
@@ -73,9 +77,9 @@ DRAW = f'''(() => {{
 def draw_first_rows(options: dict[str, Any]) -> None:
     """Put a plain table of the first rows of the grid built from AG Grid `options` on this page, once per page."""
     client = ui.context.client
-    if getattr(client, 'eyelet_first_rows', False):
+    if client in _DRAWN:
         return
-    client.eyelet_first_rows = True  # type: ignore[attr-defined]
+    _DRAWN.add(client)
     columns = [{'field': column.get('field') or column.get('colId'), 'name': column.get('headerName', ''),
                 'format': column.get(':valueFormatter'), 'style': column.get(':cellStyle'),
                 'render': column.get(':cellRenderer'), 'compact': 'colId' in column}
