@@ -83,17 +83,21 @@
       api.ensureIndexVisible(anchor.rowIndex, 'top');
     }
   };
+  let scheduledAs = 0;  // each schedule's number: a timer or frame of an earlier one flushes nothing
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    const flooded = arrivals.filter((time) => time > performance.now() - 1000).length > FLOOD;
-    if (document.hidden) setTimeout(flush, 1000);
-    else if (flooded && performance.now() < lastFlush + FLOOD_INTERVAL) {
+    const mine = ++scheduledAs, flushIfMine = () => { if (scheduled && scheduledAs === mine) flush(); };
+    const now = performance.now();
+    const waiting = queue.reduce((rows, delta) => rows + delta.add.length, 0);
+    const flooded = arrivals.filter((time) => time > now - 1000).length + waiting > FLOOD;
+    if (document.hidden) setTimeout(flushIfMine, 1000);
+    else if (flooded && now < lastFlush + FLOOD_INTERVAL) {
       // More rows than anyone can read: a few changes a second show them as well as sixty, at a fraction of it.
-      setTimeout(() => requestAnimationFrame(flush), lastFlush + FLOOD_INTERVAL - performance.now());
+      setTimeout(() => requestAnimationFrame(flushIfMine), lastFlush + FLOOD_INTERVAL - now);
     } else {
-      requestAnimationFrame(flush);
-      setTimeout(flush, 250);  // a frame that never comes (a tab the browser stopped painting) delays no longer
+      requestAnimationFrame(flushIfMine);
+      setTimeout(flushIfMine, 250);  // a frame that never comes (a tab the browser stopped painting) delays no longer
     }
   };
   const shownAgain = () => { if (!document.hidden) flush(); };

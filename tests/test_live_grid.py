@@ -127,3 +127,34 @@ async def test_a_hidden_tab_applies_changes_in_batches_and_is_exact_when_shown(
       return {ROWS}.map((row) => row.__key);  // at once, in the same task
     }}''')
     assert shown == [str(key) for key in range(330, 0, -1)]
+
+
+async def test_rows_faster_than_anyone_reads_come_twice_a_second_without_animation_and_all_arrive(
+        served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+    shop = make_database(tmp_path / 'shop.db', ORDERS)
+    app = served_app(str(shop))
+    page = await open_table(browser, table_url(app, shop, 'orders'))
+    # One row after a quiet moment: drawn at once, and it fades in.
+    await page.evaluate(f'{GRID_API}.applyLiveDelta({{add: [[0, {{__key: "one", c0: "one", c1: "x", c2: "1"}}]],'
+                        ' remove: [], update: []}, true)')
+    await page.locator('.ag-center-cols-container .ag-row[row-id="one"].eyelet-arrived').wait_for(timeout=15_000)
+    await page.wait_for_timeout(1200)  # not a synchronisation: a second with no new rows
+    # Then 50 rows a second for 3 s, one delta each, as a flood of commits brings them.
+    await page.evaluate(f'''() => new Promise((done) => {{
+      {COUNT_CHANGES};
+      let sent = 0;
+      const every = setInterval(() => {{
+        const key = 'f' + sent;
+        {GRID_API}.applyLiveDelta({{ add: [[0, {{ __key: key, c0: key, c1: 'flood', c2: String(sent) }}]],
+                                     remove: [], update: [] }}, true);
+        if (++sent === 150) {{ clearInterval(every); done(); }}
+      }}, 20);
+    }})''')
+    await page.wait_for_function(f'{GRID_API}.getRowNode("f149") !== undefined', timeout=15_000)
+    changes = await page.evaluate('window.changes')
+    flooded = [time for time in changes if time > changes[0] + 1000]  # once the rate is known
+    assert flooded, changes
+    assert all(later - earlier >= 450 for earlier, later in itertools.pairwise(flooded)), changes
+    assert await page.locator('.ag-row.eyelet-arrived[row-id^="f1"]').count() == 0  # no animation in a flood
+    keys = await page.evaluate(f'{ROWS}.map((row) => row.__key)')
+    assert keys[:151] == [f'f{i}' for i in range(149, -1, -1)] + ['one']
