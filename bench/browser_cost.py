@@ -6,9 +6,9 @@
 cost: an eyelet database of `--live-rows` real-shaped records (`--live-rows` of them fresh, 3,600 in the last
 hour) is served with `python -m eyelet_gui`; each page opens in its own tab of Debian's Chromium (1440x900) and,
 once settled, the renderer's main-thread time over `--seconds` (Chrome DevTools Protocol `Performance.getMetrics`:
-TaskDuration, and within it style recalculation, script and layout) is divided by the wall time, while a separate
-process commits records as eyelet writes them at each `--rates` figure (0: idle), into the newest session — the
-one the session page shows.
+TaskDuration, and within it style recalculation, script and layout) is divided by the wall time, as is the server
+process's CPU time, while a separate process commits records as eyelet writes them at each `--rates` figure (0:
+idle), into the newest session — the one the session page shows.
 latency: `/` open in one tab, then in `--tabs` tabs of one browser, while the writer commits 10 records a second,
 each with a unique number in its command (`tests/test_N.py`, shown by the live feed); a MutationObserver in each
 page stamps when the number first enters the DOM; the writer stamps just before each commit (same clock).
@@ -134,12 +134,20 @@ def share(values: list[float]) -> str:
     return f'median {statistics.median(values):.1f} %, p95 {percentile(values, 0.95):.1f} %'
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has had so far (Linux)."""
+    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 async def metrics(cdp: Any) -> dict[str, float]:
     return {item['name']: item['value'] for item in (await cdp.send('Performance.getMetrics'))['metrics']}
 
 
-async def main_thread(browser: Browser, url: str, ready: str, path: Path, *, rate: float, seconds: float) -> str:
-    """The page's renderer main-thread shares of one core over `seconds`, once settled, at `rate` commits/s."""
+async def main_thread(browser: Browser, url: str, ready: str, path: Path, *, rate: float, seconds: float,
+                      server: int) -> str:
+    """The page's renderer main-thread shares of one core over `seconds`, once settled, at `rate` commits/s; and
+    the share the `server` process had meanwhile."""
     page = await browser.new_page(viewport=DESKTOP)
     cdp = await page.context.new_cdp_session(page)
     await cdp.send('Performance.enable')
@@ -150,11 +158,12 @@ async def main_thread(browser: Browser, url: str, ready: str, path: Path, *, rat
     page.on('load', lambda _: loads.append(time.time()))
     async with writing(path, rate) as committed:
         await asyncio.sleep(SETTLE if rate else 0)
-        samples, window = [await metrics(cdp)], [time.time()]
+        samples, window, served = [await metrics(cdp)], [time.time()], [cpu_seconds(server)]
         for _ in range(round(seconds)):
             await asyncio.sleep(1)
             samples.append(await metrics(cdp))
         window.append(time.time())
+        served.append(cpu_seconds(server))
     written = sum(window[0] <= at < window[1] for at in committed.values()) / (window[1] - window[0])
     await page.close()
     seconds_each = list(itertools.pairwise(samples))
@@ -162,7 +171,8 @@ async def main_thread(browser: Browser, url: str, ready: str, path: Path, *, rat
     per_second = [busy('TaskDuration', [pair]) for pair in seconds_each]
     reloaded = sum(window[0] <= at < window[1] for at in loads)
     return (f'busy {whole["busy"]:5.1f} % (each second: {share(per_second)}); style {whole["style"]:.1f} %, '
-            f'script {whole["script"]:.1f} %, layout {whole["layout"]:.1f} %'
+            f'script {whole["script"]:.1f} %, layout {whole["layout"]:.1f} %; '
+            f'server {100 * (served[1] - served[0]) / (window[1] - window[0]):.1f} %'
             + (f'; {written:.0f} commits/s made' if rate else '')
             + (f'; THE PAGE RELOADED {reloaded} time(s) in the window' if reloaded else ''))
 
@@ -185,14 +195,14 @@ def page_paths(path: Path) -> dict[str, str]:
             'session': session_path(f'{identity}:{session}')}
 
 
-async def cost(browser: Browser, url: str, path: Path, args: argparse.Namespace) -> None:
+async def cost(browser: Browser, url: str, server: int, path: Path, args: argparse.Namespace) -> None:
     paths = page_paths(path)
     print(f'\nRenderer main thread, share of one core over {args.seconds:.0f} s, 1440x900 '
           f'(whole window; and each second\'s):')
     for name in args.pages:
         for rate in args.rates:
             figure = await main_thread(browser, url + paths[name], READY[name], path, rate=rate,
-                                      seconds=args.seconds)
+                                       seconds=args.seconds, server=server)
             condition = f'{rate:g} commits/s' if rate else 'idle'
             print(f'  {paths[name] if name != "session" else "/sessions/<id>/<session>"} {condition}: {figure}',
                   flush=True)
@@ -307,9 +317,9 @@ async def main() -> None:
                 path.parent.mkdir(parents=True)
                 create_hooks(path, args.live_rows)
                 print(f'live database: {args.live_rows:,} real-shaped records, 3,600 in the last hour')
-                with served(path) as (url, _):
+                with served(path) as (url, server):
                     if args.only in (None, 'cost'):
-                        await cost(browser, url, path, args)
+                        await cost(browser, url, server, path, args)
                     if args.only in (None, 'latency'):
                         await latency(browser, url, path, args)
         if args.only in (None, 'first-rows'):

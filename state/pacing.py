@@ -1,5 +1,6 @@
-"""The loop every refresh runs in: bursts coalesce, the last request is never lost, and reading never takes
-the cores the database's writers need; a refresh that fails is logged and tried again later, never the end."""
+"""The loop every refresh runs in: a request after a quiet moment is served at once, bursts coalesce, the last
+request is never lost, and reading never takes the cores the database's writers need; a refresh that fails is
+logged and tried again later, never the end."""
 
 from __future__ import annotations
 
@@ -13,15 +14,36 @@ from eyelet_gui.sources.events import cancel_and_wait, wait_event
 BUSY_SHARE = 0.1
 """The most of its time a loop spends refreshing. On a database written faster than a view can be read, the
 view falls behind by seconds instead."""
+BURST = 3
+"""Refreshes a loop may make back to back after a quiet moment, before its `interval` paces it: commits a little
+closer together than the interval (a writer's jitter) are shown at once instead of each waiting for the last
+one's rest. Over any longer stretch the loop still refreshes at most once per interval."""
 LONGEST_BACK_OFF = 60.0
 """Seconds at most between two tries of a refresh that keeps failing."""
 
 log = logging.getLogger(__name__)
 
 
-def pause_after(spent: float, interval: float) -> float:
-    """Seconds to wait after a refresh that cost `spent`: `interval`, or longer when refreshing got expensive."""
-    return max(interval, spent * (1 - BUSY_SHARE) / BUSY_SHARE)
+def rest_after(spent: float) -> float:
+    """Seconds to rest at least after a refresh that cost `spent`, to keep refreshing within BUSY_SHARE."""
+    return spent * (1 - BUSY_SHARE) / BUSY_SHARE
+
+
+class Allowance:
+    """When the next refresh may start: a leaky bucket that holds BURST refreshes and drains one per interval.
+    A refresh starts at once while the bucket has room, else when it has."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._empty_at = 0.0
+        """When the refreshes made so far have drained, at one per interval."""
+
+    def spend(self, now: float) -> None:
+        self._empty_at = max(self._empty_at, now) + self.interval
+
+    def wait(self, now: float) -> float:
+        """Seconds from `now` until the next refresh may start."""
+        return max(0.0, self._empty_at - (BURST - 1) * self.interval - now)
 
 
 def back_off(failures: int) -> float:
@@ -30,8 +52,8 @@ def back_off(failures: int) -> float:
 
 
 class PacedLoop:
-    """Calls `refresh` at start, after each `request()` and (with `idle`) at least every `idle` seconds. After a
-    call it rests `pause_after` it, so requests meanwhile cost one call, made when the rest ends. A call that
+    """Calls `refresh` at start, after each `request()` and (with `idle`) at least every `idle` seconds: when the
+    Allowance has room and the last call's `rest_after` is over, so requests meanwhile cost one call. A call that
     raises is logged in one line and followed by a longer rest (`back_off`): one bad record or one bug in a
     refresh must not end the loop, or every tab's view of it would stop changing without a word. It can be
     stopped and started again."""
@@ -47,6 +69,7 @@ class PacedLoop:
         self.failures = 0
         """Refreshes in a row that raised; 0 after one that did not."""
         self._least_spent = 0.0
+        self._allowance = Allowance(interval)
 
     @property
     def running(self) -> bool:
@@ -78,6 +101,7 @@ class PacedLoop:
                 await wait_event(self._requested, self.idle)
             self._requested.clear()
             started, cpu = time.monotonic(), time.process_time()
+            self._allowance.spend(started)
             try:
                 await self.refresh()
                 self.failures = 0
@@ -88,8 +112,9 @@ class PacedLoop:
                           error, back_off(self.failures))
             # What it cost: its time, but not time the process sat idle meanwhile (waiting for a writer's lock,
             # say), for which resting longer would only show the change later.
-            spent = max(min(time.monotonic() - started, time.process_time() - cpu), self._least_spent)
+            ended = time.monotonic()
+            spent = max(min(ended - started, time.process_time() - cpu), self._least_spent)
             self._least_spent = 0.0
-            rest = pause_after(spent, self.interval)
+            rest = max(self._allowance.wait(ended), rest_after(spent))
             # A request during the rest sets the event again: the last one is never lost.
             await asyncio.sleep(max(rest, back_off(self.failures)) if self.failures else rest)

@@ -17,6 +17,7 @@ from nicegui import ui
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.figure_patch import trace_patch
+from eyelet_gui.state.query_url import table_path
 
 from .conftest import ServedApp, make_database, simulated_user
 from .session_records import log, payload, pre, session_database
@@ -178,3 +179,38 @@ async def test_a_hidden_story_shows_what_came_the_moment_it_is_looked_at(served_
     await page.evaluate(HIDE, False)
     await page.locator('.eyelet-story [data-entry="4"]').wait_for(timeout=15_000)
     assert await page.locator('.eyelet-story [data-entry]').count() == 4
+
+
+NO_SIBLING_RULE = """() => [...document.styleSheets].every((sheet) => {
+  try { return [...sheet.cssRules].every((rule) => rule.selectorText !== '#esm-fallback ~ *'); }
+  catch (error) { return true; }  // a sheet still loading holds no rules yet
+})"""
+
+
+async def test_no_page_keeps_a_rule_that_restyles_a_container_per_child(served_app: Callable[..., ServedApp],
+                                                                        browser: Any, tmp_path: Path) -> None:
+    """NiceGUI's `#esm-fallback ~ *` made every added or removed grid row restyle all the grid's cells."""
+    app = served_app(str(logged(acme(tmp_path, time.time()))))
+    page = await browser.new_page()
+    await page.goto(app.url)
+    await page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
+    assert await page.evaluate(NO_SIBLING_RULE)
+    assert await page.evaluate("getComputedStyle(document.getElementById('app')).display") != 'none'
+
+
+async def test_a_row_count_changes_without_re_sending_the_page(served_app: Callable[..., ServedApp], browser: Any,
+                                                               tmp_path: Path) -> None:
+    """Each element update makes the browser re-render every element of the page; a count that changes with each
+    commit travels to its own component instead (components/live_text.py), and is exact."""
+    database = make_database(tmp_path / 'items.db', 'CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);'
+                                                    "INSERT INTO items (name) VALUES ('first');")
+    app = served_app(str(database))
+    page = await browser.new_page()
+    updates: list[str] = []
+    page.on('websocket', lambda socket: socket.on(
+        'framereceived', lambda frame: updates.append(frame) if '"update"' in str(frame) else None))
+    await page.goto(app.url + table_path(database_id(database.resolve()), 'items'))
+    await page.wait_for_function("document.body.innerText.includes('1 rows')", timeout=15_000)
+    write(database, "INSERT INTO items (name) VALUES ('more')", repeat=3, pause=0.3)
+    await page.wait_for_function("document.body.innerText.includes('4 rows')", timeout=15_000)
+    assert not [frame for frame in updates if ' rows' in str(frame)]

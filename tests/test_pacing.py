@@ -9,14 +9,42 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from eyelet_gui.state.pacing import BUSY_SHARE, PacedLoop, back_off, pause_after
+from eyelet_gui.state.pacing import BURST, BUSY_SHARE, Allowance, PacedLoop, back_off, rest_after
 
 from .test_engine import eventually
 
 
-def test_pause_is_the_interval_until_refreshing_gets_expensive() -> None:
-    assert pause_after(0.001, interval=0.1) == 0.1
-    assert pause_after(0.2, interval=0.1) == pytest.approx(0.2 * (1 - BUSY_SHARE) / BUSY_SHARE)
+def test_rest_grows_with_the_cost_of_a_refresh() -> None:
+    assert rest_after(0.2) == pytest.approx(0.2 * (1 - BUSY_SHARE) / BUSY_SHARE)
+
+
+def starts(allowance: Allowance, requested: list[float]) -> list[float]:
+    """When each refresh starts, requested at these times, each started as soon as the allowance lets it."""
+    started: list[float] = []
+    for at in requested:
+        now = max(at, started[-1] if started else at)
+        now += allowance.wait(now)
+        allowance.spend(now)
+        started.append(round(now, 6))
+    return started
+
+
+def test_after_a_quiet_moment_a_burst_goes_at_once_then_one_per_interval() -> None:
+    allowance = Allowance(interval=0.1)
+    assert starts(allowance, [10.0] * (BURST + 2)) == [10.0] * BURST + [10.1, 10.2]
+    assert starts(allowance, [10.2 + BURST * 0.1]) == [10.5], 'quiet for a burst\'s length: at once again'
+
+
+def test_commits_a_little_closer_than_the_interval_each_go_at_once() -> None:
+    """A writer at the push rate, with jitter: 0.1 s apart on average, some 0.06 s apart."""
+    requested = [0.0, 0.06, 0.2, 0.26, 0.4, 0.46, 0.6]
+    assert starts(Allowance(interval=0.1), requested) == requested
+
+
+def test_a_long_flood_is_served_once_per_interval() -> None:
+    started = starts(Allowance(interval=0.1), [0.0] * 50)
+    assert started[-1] == pytest.approx((50 - BURST) * 0.1)
+    assert all(later - earlier == pytest.approx(0.1) for earlier, later in itertools.pairwise(started[BURST - 1:]))
 
 
 async def starts_of_three_refreshes(refresh: Callable[[], Awaitable[None]],
