@@ -5,7 +5,6 @@ from __future__ import annotations
 from nicegui import ui
 
 from eyelet_gui.components.lifetime import Lifetime
-from eyelet_gui.components.live_text import LiveText
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
@@ -76,8 +75,8 @@ def _entry(lifetime: Lifetime, watcher: Watcher, relation: Relation) -> None:
             key = ', '.join(relation.key) if relation.key else 'rows keyed by content'
             ui.item_label(f'{relation.kind} · {len(relation.columns)} columns · key: {key}'
                           + (' · WITHOUT ROWID' if relation.without_rowid else '')).props('caption')
-        with ui.item_section().props('side'), ui.item_label():
-            count = LiveText()
+        with ui.item_section().props('side'):
+            count = ui.item_label()
 
     def show_count() -> None:
         count.set_text(live.problem or f'{live.total:,} rows')

@@ -10,7 +10,6 @@ from typing import Any
 from nicegui import ui
 
 from eyelet_gui.components.lifetime import Lifetime
-from eyelet_gui.components.live_text import LiveText
 from eyelet_gui.components.plot import Plot, plot_text
 from eyelet_gui.components.session_story import Story, colour
 from eyelet_gui.state.session_story import StoryChange, StoryCounts, StoryEntry
@@ -65,7 +64,7 @@ def session_view(timelines: SessionTimelines, database_id: str, session_id: str)
     with Lifetime().classes('w-full nicegui-column') as lifetime:
         timeline = timelines.acquire(database_id, session_id)
         lifetime.on_end(lambda: timelines.release(database_id, session_id))
-        summary = LiveText().classes('text-sm').mark('timeline-summary')
+        summary = ui.label().classes('text-sm').mark('timeline-summary')
         with ui.element().classes('w-full grid grid-cols-1 lg:grid-cols-2 gap-4'):
             plot = Plot({**FIGURE, 'data': timeline_traces(timeline.story.entries, time.time())}) \
                 .classes('w-full').style('height: 60vh')

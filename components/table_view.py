@@ -9,7 +9,6 @@ from typing import Any
 from nicegui import ui
 
 from eyelet_gui.components.live_grid import ColumnOptions, LiveGrid
-from eyelet_gui.components.live_text import LiveText
 from eyelet_gui.components.row_panel import row_panel
 from eyelet_gui.sources.query import OPERATORS, Filter, Operator, Query, Sort
 from eyelet_gui.state.event_rows import DERIVED_COLUMNS
@@ -54,7 +53,7 @@ class TableView:
             self.search.on_value_change(lambda e: self._change(search=e.value or ''))
             self._filter_builder()
             ui.space()
-            self.counts = LiveText().classes('text-sm').mark('counts')
+            self.counts = ui.label().classes('text-sm').mark('counts')
             self.pause_button = ui.button(on_click=self._toggle_pause).props('dense flat').mark('pause')
             self.follow = ui.switch('Follow newest', value=True).props('dense').mark('follow')
             self._pager()

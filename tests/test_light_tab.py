@@ -17,7 +17,6 @@ from nicegui import ui
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.figure_patch import trace_patch
-from eyelet_gui.state.query_url import table_path
 
 from .conftest import ServedApp, make_database, simulated_user
 from .session_records import log, payload, pre, session_database
@@ -197,20 +196,3 @@ async def test_no_page_keeps_a_rule_that_restyles_a_container_per_child(served_a
     assert await page.evaluate(NO_SIBLING_RULE)
     assert await page.evaluate("getComputedStyle(document.getElementById('app')).display") != 'none'
 
-
-async def test_a_row_count_changes_without_re_sending_the_page(served_app: Callable[..., ServedApp], browser: Any,
-                                                               tmp_path: Path) -> None:
-    """Each element update makes the browser re-render every element of the page; a count that changes with each
-    commit travels to its own component instead (components/live_text.py), and is exact."""
-    database = make_database(tmp_path / 'items.db', 'CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);'
-                                                    "INSERT INTO items (name) VALUES ('first');")
-    app = served_app(str(database))
-    page = await browser.new_page()
-    updates: list[str] = []
-    page.on('websocket', lambda socket: socket.on(
-        'framereceived', lambda frame: updates.append(frame) if '"update"' in str(frame) else None))
-    await page.goto(app.url + table_path(database_id(database.resolve()), 'items'))
-    await page.wait_for_function("document.body.innerText.includes('1 rows')", timeout=15_000)
-    write(database, "INSERT INTO items (name) VALUES ('more')", repeat=3, pause=0.3)
-    await page.wait_for_function("document.body.innerText.includes('4 rows')", timeout=15_000)
-    assert not [frame for frame in updates if ' rows' in str(frame)]
