@@ -61,7 +61,6 @@ class PacedLoop:
     def __init__(self, refresh: Callable[[], Awaitable[None]], *, interval: float, idle: float | None = None,
                  name: str) -> None:
         self.refresh = refresh
-        self.interval = interval
         self.idle = idle
         self.name = name
         self._requested = asyncio.Event()
