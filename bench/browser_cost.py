@@ -144,6 +144,15 @@ async def metrics(cdp: Any) -> dict[str, float]:
     return {item['name']: item['value'] for item in (await cdp.send('Performance.getMetrics'))['metrics']}
 
 
+async def each_second(cdp: Any, seconds: float) -> list[tuple[dict[str, float], dict[str, float]]]:
+    """The page's metrics at the start and end of each of the next `seconds`."""
+    samples = [await metrics(cdp)]
+    for _ in range(round(seconds)):
+        await asyncio.sleep(1)
+        samples.append(await metrics(cdp))
+    return list(itertools.pairwise(samples))
+
+
 async def main_thread(browser: Browser, url: str, ready: str, path: Path, *, rate: float, seconds: float,
                       server: int) -> str:
     """The page's renderer main-thread shares of one core over `seconds`, once settled, at `rate` commits/s; and
@@ -158,15 +167,12 @@ async def main_thread(browser: Browser, url: str, ready: str, path: Path, *, rat
     page.on('load', lambda _: loads.append(time.time()))
     async with writing(path, rate) as committed:
         await asyncio.sleep(SETTLE if rate else 0)
-        samples, window, served = [await metrics(cdp)], [time.time()], [cpu_seconds(server)]
-        for _ in range(round(seconds)):
-            await asyncio.sleep(1)
-            samples.append(await metrics(cdp))
+        window, served = [time.time()], [cpu_seconds(server)]
+        seconds_each = await each_second(cdp, seconds)
         window.append(time.time())
         served.append(cpu_seconds(server))
     written = sum(window[0] <= at < window[1] for at in committed.values()) / (window[1] - window[0])
     await page.close()
-    seconds_each = list(itertools.pairwise(samples))
     whole = {name: busy(metric, seconds_each) for name, metric in METRICS.items()}
     per_second = [busy('TaskDuration', [pair]) for pair in seconds_each]
     reloaded = sum(window[0] <= at < window[1] for at in loads)

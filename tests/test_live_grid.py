@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eyelet_gui.components.live_grid import ROW_BUFFER
 from eyelet_gui.state.diff import diff
 from eyelet_gui.state.grid_feed import KEY_FIELD, field_id, grid_row
 
@@ -158,3 +159,17 @@ async def test_rows_faster_than_anyone_reads_come_twice_a_second_without_animati
     assert await page.locator('.ag-row.eyelet-arrived[row-id^="f1"]').count() == 0  # no animation in a flood
     keys = await page.evaluate(f'{ROWS}.map((row) => row.__key)')
     assert keys[:151] == [f'f{i}' for i in range(149, -1, -1)] + ['one']
+
+
+async def test_the_grid_draws_few_rows_beyond_those_in_view(served_app: Callable[..., ServedApp], browser: Any,
+                                                             tmp_path: Path) -> None:
+    """A new row on top moves every drawn row, so each unseen one drawn costs the browser on every commit."""
+    shop = make_database(tmp_path / 'shop.db', ORDERS)
+    app = served_app(str(shop))
+    page = await open_table(browser, table_url(app, shop, 'orders'))
+    drawn, in_view = await page.evaluate('''() => {
+      const rows = document.querySelectorAll('.ag-center-cols-container .ag-row');
+      const height = document.querySelector('.ag-body-viewport').clientHeight;
+      return [rows.length, Math.ceil(height / rows[0].offsetHeight)];
+    }''')
+    assert in_view < drawn <= in_view + ROW_BUFFER
