@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib.util
+import math
 import os
 import secrets
 import socket
@@ -18,7 +19,7 @@ from typing import NoReturn
 
 from eyelet_gui import __version__
 from eyelet_gui.native_window import linux_toolkit
-from eyelet_gui.settings import Settings, env_defaults, is_loopback
+from eyelet_gui.settings import DEFAULT_SQL_TIME_LIMIT, Settings, env_defaults, is_loopback
 from eyelet_gui.sources.discovery import default_roots, resolve_paths
 from eyelet_gui.sources.sqlite_files import PathProblem
 
@@ -62,12 +63,25 @@ def build_parser() -> argparse.ArgumentParser:
                         help='Open in a native desktop window instead of a browser (needs eyelet-gui[native]).')
     parser.add_argument('--token', default=env.token,
                         help='Secret that browsers must present; generated when serving beyond loopback without one.')
+    parser.add_argument('--sql-time-limit', type=_seconds, default=DEFAULT_SQL_TIME_LIMIT, metavar='SECONDS',
+                        help='Seconds an SQL statement of the SQL page or the JSON API may run before it is stopped '
+                             f'(default: {DEFAULT_SQL_TIME_LIMIT:g}).')
     parser.add_argument('--show-secrets', action='store_true',
                         help='Show API keys, tokens and passwords in records as they are stored (by default they are '
                              'redacted before anything leaves the server); only when serving on loopback.')
     parser.add_argument('--version', action='version', version=f'%(prog)s {__version__}',
                         help='Print the version and exit.')
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'{text!r} is not a number of seconds') from None
+    if not 0 < seconds < math.inf:
+        raise argparse.ArgumentTypeError(f'{text} is not a number of seconds above zero')
+    return seconds
 
 
 def _port(text: str) -> int:
@@ -106,7 +120,8 @@ def parse(args: list[str]) -> Settings:
     return Settings(databases=databases, demo=options.demo, host=options.host, port=options.port,
                     show=options.show, native=options.native, token=token,
                     poll_interval=env.poll_interval, max_push_rate=env.max_push_rate,
-                    read_time_limit=env.read_time_limit, show_secrets=options.show_secrets, search_roots=roots)
+                    read_time_limit=env.read_time_limit, sql_time_limit=options.sql_time_limit,
+                    show_secrets=options.show_secrets, search_roots=roots)
 
 
 def native_problem() -> str | None:

@@ -25,6 +25,8 @@ DEFAULT_READ_TIME_LIMIT = 5.0
 (by column, and by what else runs: docs/benchmarks.md), and must still show. A read of 5 s is refreshed at most
 every 50 s (pacing.py rests nine times a refresh's cost), which is no longer live, and it holds the writer's
 checkpoint back meanwhile."""
+DEFAULT_SQL_TIME_LIMIT = 1.0
+"""Seconds a person's own SQL may run (the SQL page, `/api/v1/db/{id}/sql`); Datasette's default is the same."""
 LOOPBACK_HOSTS = frozenset({'127.0.0.1', 'localhost', '::1'})
 
 
@@ -50,6 +52,8 @@ class Settings:
     """Rows a live view loads at first, newest first."""
     read_time_limit: float = DEFAULT_READ_TIME_LIMIT
     """Seconds a view's read may take before SQLite stops it and the view says what to do instead."""
+    sql_time_limit: float = DEFAULT_SQL_TIME_LIMIT
+    """Seconds a person's own SQL statement may run before SQLite stops it."""
     show_secrets: bool = False
     """Whether values leave the server as stored; by default secrets are redacted (sources/redaction.py)."""
     search_roots: tuple[Path, ...] = field(default_factory=tuple)

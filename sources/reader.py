@@ -119,7 +119,7 @@ class Reader:
             finally:
                 cursor.close()
 
-        return await self._read(fetch)
+        return await self.read(fetch)
 
     async def value(self, statement: Statement) -> Any:
         """The first column of the first row of a query that returns exactly one."""
@@ -127,7 +127,7 @@ class Reader:
 
     async def relations(self) -> tuple[Relation, ...]:
         """The tables and views of the database as it is now."""
-        return await self._read(read_relations)
+        return await self.read(read_relations)
 
     async def close(self) -> None:
         """Close every connection, once the reads in progress have ended. For good: a later read raises instead of
@@ -139,8 +139,9 @@ class Reader:
             self._given_back.clear()
             await wait_event(self._given_back, 1.0)
 
-    async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """`work` on a connection of the pool, in its thread; a failure is raised in words."""
+    async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work` on a connection of the pool, in its thread, within the time limit; an SQLite failure is raised in
+        words (other exceptions pass as they are)."""
         for _ in range(3):  # a replaced file is opened anew; one replaced again and again is said to be missing
             lent = await self._borrow()
             try:

@@ -13,6 +13,7 @@ from eyelet_gui.state.hook_feed import HookFeeds
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.session_timeline import SessionTimelines
 from eyelet_gui.state.sessions import SessionFeeds
+from eyelet_gui.state.sql_queries import SqlQueries
 from eyelet_gui.state.watcher import Watcher
 
 
@@ -41,6 +42,8 @@ class Dashboard:
         """Each session's timeline, for `/sessions/<id>/<session>`."""
         self.charts = Charts(self.watchers)
         """The charts' aggregates over every eyelet database, for `/`."""
+        self.sql = SqlQueries(time_limit=settings.sql_time_limit, show_secrets=settings.show_secrets)
+        """People's own SQL statements, for the SQL page and the JSON API."""
         self.discovery = Discovery(settings.search_roots, self.catalog)
         """Finds eyelet databases in the search roots, now and as they appear."""
         if settings.demo:  # before the server answers, so that the first page already lists it
@@ -76,4 +79,4 @@ class Dashboard:
         part even when another failed to stop, so that Ctrl+C always ends the process and removes the demo."""
         await stop_each((('discovery', self.discovery.stop), ('charts', self.charts.loop.stop),
                          *((f'watching {watcher.database.path}', watcher.stop) for watcher in self.watchers.values()),
-                         ('the demo', self.catalog.stop)))
+                         ('SQL statements', self.sql.close), ('the demo', self.catalog.stop)))
