@@ -2,13 +2,16 @@
 
 The first visit presents `?token=…`; the gate answers with a signed, HttpOnly cookie and a redirect to the
 clean URL, so the token does not linger in the address bar or in history. Every later request, the
-WebSocket included, must carry that cookie. Anything else gets 401 and a page that shows no data.
+WebSocket included, must carry that cookie. Scripts on the JSON API (`/api/`) carry no cookies: there
+`Authorization: Bearer …` or `?token=…` itself lets a request through. Anything else gets 401 and a page (for
+the API, a JSON sentence) that shows no data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
@@ -20,6 +23,10 @@ PAGE = ('<!doctype html><meta charset="utf-8"><title>eyelet-gui: {title}</title>
 TOKEN_PAGE = PAGE.format(title='This dashboard needs its token',
                          sentence='Open the link that <code>eyelet-gui</code> printed in its terminal (it ends in '
                                   '<code>?token=&hellip;</code>).')
+
+API_PREFIX = '/api/'
+API_REFUSAL = ('This dashboard needs its token: send `Authorization: Bearer <token>` or add `?token=<token>` (the '
+               'token is in the link eyelet-gui printed in its terminal).')
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,10 +50,23 @@ class TokenGate:
             return
         query = parse_qsl(scope.get('query_string', b'').decode('latin-1'), keep_blank_values=True)
         offered = next((value for name, value in query if name == 'token'), None)
-        if scope['type'] == 'http' and offered is not None and _same(offered, self.token):
+        valid = offered is not None and _same(offered, self.token)
+        if scope['type'] == 'http' and scope['path'].startswith(API_PREFIX):
+            if valid or self._has_bearer(scope):
+                await self.app(scope, receive, send)
+            else:
+                await send_json_refusal(send, 401, API_REFUSAL)
+        elif scope['type'] == 'http' and valid:
             await self._redirect_with_cookie(scope, [(name, value) for name, value in query if name != 'token'], send)
         else:
             await send_refusal(scope, send, 401, TOKEN_PAGE)
+
+    def _has_bearer(self, scope: Scope) -> bool:
+        for name, value in scope.get('headers', []):
+            if name == b'authorization':
+                scheme, _, credentials = value.decode('latin-1').partition(' ')
+                return scheme.lower() == 'bearer' and _same(credentials.strip(), self.token)
+        return False
 
     def _has_cookie(self, scope: Scope) -> bool:
         cookies = SimpleCookie()
@@ -81,3 +101,10 @@ async def send_refusal(scope: Scope, send: Send, status: int, page: str) -> None
     await send({'type': 'http.response.start', 'status': status,
                 'headers': [(b'content-type', b'text/html; charset=utf-8'), (b'cache-control', b'no-store')]})
     await send({'type': 'http.response.body', 'body': page.encode()})
+
+
+async def send_json_refusal(send: Send, status: int, sentence: str) -> None:
+    """Answer an API request with `status` and `{"error": sentence}`."""
+    await send({'type': 'http.response.start', 'status': status,
+                'headers': [(b'content-type', b'application/json'), (b'cache-control', b'no-store')]})
+    await send({'type': 'http.response.body', 'body': json.dumps({'error': sentence}).encode()})

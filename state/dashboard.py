@@ -5,6 +5,7 @@ from __future__ import annotations
 from eyelet_gui.settings import Settings
 from eyelet_gui.sources.events import stop_each
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
+from eyelet_gui.state.change_streams import ChangeStreams
 from eyelet_gui.state.charts import Charts
 from eyelet_gui.state.discovery import Discovery
 from eyelet_gui.state.exports import Exports
@@ -42,6 +43,8 @@ class Dashboard:
         """Each session's timeline, for `/sessions/<id>/<session>`."""
         self.charts = Charts(self.watchers)
         """The charts' aggregates over every eyelet database, for `/`."""
+        self.change_streams = ChangeStreams(self.watchers)
+        """The live views as event streams, for the JSON API."""
         self.sql = SqlQueries(time_limit=settings.sql_time_limit, show_secrets=settings.show_secrets)
         """People's own SQL statements, for the SQL page and the JSON API."""
         self.discovery = Discovery(settings.search_roots, self.catalog)
