@@ -185,10 +185,9 @@ async def _events(stream: ChangeStream, last_event_id: str | None, ndjson: bool,
                   release: Callable[[], Awaitable[None]]) -> AsyncIterator[str]:
     """The stream's events as SSE (or JSON lines) for one client, until it goes or falls too far behind."""
     def formatted(event: StreamEvent) -> str:
-        data = json.dumps(event.data, separators=(',', ':'))
         if ndjson:
-            return f'{{"id":{json.dumps(event.id)},"event":"{event.name}","data":{data}}}\n'
-        return f'id: {event.id}\nevent: {event.name}\ndata: {data}\n\n'
+            return f'{{"id":{json.dumps(event.id)},"event":"{event.name}","data":{event.json}}}\n'
+        return f'id: {event.id}\nevent: {event.name}\ndata: {event.json}\n\n'
 
     client = None
     try:

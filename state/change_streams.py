@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import collections
+import json
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -36,6 +37,12 @@ class StreamEvent:
     name: str
     """`snapshot`, `change` or `problem`."""
     data: dict[str, Any]
+    json: str = ''
+    """`data` as JSON, made once for every client."""
+
+
+def stream_event(id_: str, name: str, data: dict[str, Any]) -> StreamEvent:
+    return StreamEvent(id_, name, data, json.dumps(data, separators=(',', ':')))
 
 
 @dataclass(eq=False, slots=True)
@@ -68,6 +75,8 @@ class ChangeStream:
         self.number = 0
         self.buffer: collections.deque[tuple[int, StreamEvent]] = collections.deque(maxlen=BUFFERED)
         self.clients: set[Client] = set()
+        self._snapshot: StreamEvent | None = None
+        """The last snapshot made: every client that connects before the next event gets this one."""
         self.ready = asyncio.Event()
         """Set once the live query has reported its first read (rows, even none, or a problem)."""
         if live.columns or live.problem is not None:
@@ -93,12 +102,15 @@ class ChangeStream:
 
     def snapshot(self) -> StreamEvent:
         """The whole window as it is now, numbered as the last event sent."""
+        if self._snapshot is not None and self._snapshot.id == self._id(self.number):
+            return self._snapshot
         live = self.live
         data: dict[str, Any] = {'columns': list(live.columns), 'total': live.total, 'matching': live.matching,
                                 'rows': [{'key': key, 'row': json_row(live.columns, row)} for key, row in live.rows]}
         if live.problem is not None:
             data['problem'] = live.problem
-        return StreamEvent(self._id(self.number), 'snapshot', data)
+        self._snapshot = stream_event(self._id(self.number), 'snapshot', data)
+        return self._snapshot
 
     def _missed(self, last_event_id: str | None) -> list[StreamEvent] | None:
         epoch, _, number = (last_event_id or '').partition('-')
@@ -132,7 +144,7 @@ class ChangeStream:
 
     def _next(self, name: str, data: dict[str, Any]) -> StreamEvent:
         self.number += 1
-        event = StreamEvent(self._id(self.number), name, data)
+        event = stream_event(self._id(self.number), name, data)
         self.buffer.append((self.number, event))
         return event
 
