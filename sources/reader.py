@@ -26,6 +26,7 @@ from typing import Any, TypeVar, cast
 
 import aiosqlite
 
+from eyelet_gui.sources.cpu_cost import charge_read
 from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.file_facts import Identity, file_identity
 from eyelet_gui.sources.query import Statement
@@ -72,6 +73,8 @@ class _Connection:
     deadline: float = math.inf
     """time.monotonic() after which SQLite stops the running read."""
     cancelled: bool = False
+    spent: float = 0.0
+    """Thread CPU time of the last read, charged to the work that awaited it (sources/cpu_cost.py)."""
 
     def progress(self) -> int:
         """SQLite's progress handler (in the connection's thread): non-zero stops the statement, "interrupted"."""
@@ -157,7 +160,7 @@ class Reader:
         raise await asyncio.to_thread(explain, MISSING, self.path)
 
     async def _run(self, lent: _Connection, work: Callable[[sqlite3.Connection], T]) -> T:
-        lent.cancelled = False
+        lent.cancelled, lent.spent = False, 0.0
         call = asyncio.ensure_future(_in_thread(lent.connection, lambda: self._guarded(lent, work)))
         try:
             return await asyncio.shield(call)
@@ -168,6 +171,8 @@ class Reader:
             await lent.connection.interrupt()
             await _settled(call)
             raise
+        finally:
+            charge_read(lent.spent)
 
     def _guarded(self, lent: _Connection, work: Callable[[sqlite3.Connection], T]) -> T:
         """`work`, in the connection's thread, on the file the connection opened, within its deadline."""
@@ -175,6 +180,7 @@ class Reader:
             raise _Replaced
         # From here: a stat that took long (a network share) does not count against the read.
         lent.deadline = math.inf if self.time_limit is None else time.monotonic() + self.time_limit
+        started = time.thread_time()
         try:
             return work(_sqlite_connection(lent.connection))
         except sqlite3.Error as error:
@@ -184,6 +190,8 @@ class Reader:
                 raise DatabaseProblem(f'Reading {self.path} took longer than {self.time_limit:g} s and was stopped: '
                                       'add an index for the sort, or narrow the filter.', 'too slow') from None
             raise explain(error, self.path) from None
+        finally:
+            lent.spent = time.thread_time() - started
 
     async def _borrow(self) -> _Connection:
         """An idle connection of this generation; a new one when there is none and waiting did not bring one."""

@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
+from eyelet_gui.sources.cpu_cost import Timed
 from eyelet_gui.sources.events import cancel_and_wait, wait_event
 
 BUSY_SHARE = 0.1
@@ -22,6 +24,7 @@ LONGEST_BACK_OFF = 60.0
 """Seconds at most between two tries of a refresh that keeps failing."""
 
 log = logging.getLogger(__name__)
+Refresh = Callable[[], Coroutine[Any, Any, None]]
 
 
 def rest_after(spent: float) -> float:
@@ -58,7 +61,7 @@ class PacedLoop:
     refresh must not end the loop, or every tab's view of it would stop changing without a word. It can be
     stopped and started again."""
 
-    def __init__(self, refresh: Callable[[], Awaitable[None]], *, interval: float, idle: float | None = None,
+    def __init__(self, refresh: Refresh, *, interval: float, idle: float | None = None,
                  name: str) -> None:
         self.refresh = refresh
         self.idle = idle
@@ -99,20 +102,21 @@ class PacedLoop:
             else:
                 await wait_event(self._requested, self.idle)
             self._requested.clear()
-            started, cpu = time.monotonic(), time.process_time()
+            started = time.monotonic()
             self._allowance.spend(started)
+            refresh = Timed(self.refresh())
             try:
-                await self.refresh()
+                await refresh
                 self.failures = 0
             except Exception as error:  # any bug in any refresh: the loop must go on
                 self.failures += 1
                 self._requested.set()  # tried again after the back-off, whether or not anything changes
                 log.error('%s: a refresh failed (%s: %s); trying again in %.0f s', self.name, type(error).__name__,
                           error, back_off(self.failures))
-            # What it cost: its time, but not time the process sat idle meanwhile (waiting for a writer's lock,
-            # say), for which resting longer would only show the change later.
+            # What it cost: its own CPU time, not time it sat waiting (for a writer's lock, say), for which resting
+            # longer would only show the change later, nor what other tasks ran meanwhile (sources/cpu_cost.py).
             ended = time.monotonic()
-            spent = max(min(ended - started, time.process_time() - cpu), self._least_spent)
+            spent = max(min(ended - started, refresh.cpu), self._least_spent)
             self._least_spent = 0.0
             rest = max(self._allowance.wait(ended), rest_after(spent))
             # A request during the rest sets the event again: the last one is never lost.

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from eyelet_gui.state.pacing import PacedLoop
+from eyelet_gui.state.pacing import PacedLoop, Refresh
 from eyelet_gui.state.watcher import Watcher
 
 
@@ -12,7 +10,7 @@ class RefreshLoop(PacedLoop):
     """A PacedLoop requested by commits to any of `watchers`, databases added later too, and run at least
     every `idle` seconds."""
 
-    def __init__(self, watchers: dict[str, Watcher], refresh: Callable[[], Awaitable[None]], *, interval: float,
+    def __init__(self, watchers: dict[str, Watcher], refresh: Refresh, *, interval: float,
                  idle: float = 3600.0, name: str) -> None:
         super().__init__(self._follow_and_refresh, interval=interval, idle=idle, name=name)
         self.watchers = watchers
@@ -37,7 +35,7 @@ class CommitLoop(PacedLoop):
     """A PacedLoop requested by one watcher's commits, paced as that watcher pushes: what follows one database
     (a row detail, a session's timeline, a database's newest records)."""
 
-    def __init__(self, watcher: Watcher, refresh: Callable[[], Awaitable[None]], *, name: str) -> None:
+    def __init__(self, watcher: Watcher, refresh: Refresh, *, name: str) -> None:
         super().__init__(refresh, interval=1 / watcher.max_push_rate, name=name)
         self._watcher = watcher
 
