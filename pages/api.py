@@ -89,8 +89,8 @@ def register(dashboard: Dashboard) -> None:
         try:
             _, watcher = database_of(database_id)
             query = _query(name, request)
-            await relation_of(watcher, name)
-        except (ApiProblem, DatabaseProblem) as problem:
+            window_statement(await relation_of(watcher, name), query)  # an unknown column: 400 now, not a stream
+        except (ApiProblem, DatabaseProblem, QueryProblem) as problem:
             return refusal(problem)
         stream = dashboard.change_streams.acquire(database_id, query)
         ndjson = request.query_params.get('format') == 'ndjson'

@@ -90,7 +90,7 @@ async def test_a_session_is_told_in_order_with_each_call_once(tmp_path: Path) ->
         counts = timeline.story.counts
         assert (counts.events, counts.prompts, counts.calls, counts.failed, counts.running, counts.abandoned) == \
             (8, 1, 3, 1, 1, 0)
-        assert rows_read == [8]  # the session's records only, in one read
+        assert [rows for rows in rows_read if rows] == [8]  # the session's records only, in one read
         assert [len(change.appended) for change in changes] == [6]
 
 
