@@ -24,9 +24,10 @@ from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sql_sandbox import SqlProblem
 from eyelet_gui.state.catalog import WatchedDatabase
-from eyelet_gui.state.change_streams import ChangeStream, StreamEvent, json_row, json_value
+from eyelet_gui.state.change_streams import ChangeStream, StreamEvent
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.query_url import UrlProblem, query_from_params, table_path
+from eyelet_gui.state.values import json_row, json_value
 from eyelet_gui.state.watcher import Watcher
 
 API = '/api/v1'
@@ -199,7 +200,7 @@ async def _events(stream: ChangeStream, last_event_id: str | None, ndjson: bool,
             yield formatted(event)
         while True:
             try:
-                next_event = await asyncio.wait_for(client.queue.get(), HEARTBEAT)
+                next_event = await asyncio.wait_for(client.get(), HEARTBEAT)
             except TimeoutError:
                 yield '\n' if ndjson else ': keep-alive\n\n'
                 continue

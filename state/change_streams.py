@@ -11,18 +11,17 @@ hold events for the others; it reconnects and is told what it missed the same wa
 from __future__ import annotations
 
 import asyncio
-import base64
 import collections
 import json
-import math
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.diff import Delta
 from eyelet_gui.state.live_query import LiveQuery
 from eyelet_gui.state.shared import Shared
+from eyelet_gui.state.values import json_row, json_value
 from eyelet_gui.state.watcher import Watcher
 
 BUFFERED = 1000
@@ -36,34 +35,12 @@ class StreamEvent:
     id: str
     name: str
     """`snapshot`, `change` or `problem`."""
-    data: dict[str, Any]
-    json: str = ''
-    """`data` as JSON, made once for every client."""
+    json: str
+    """What the event says, as JSON: made once for every client."""
 
 
-def stream_event(id_: str, name: str, data: dict[str, Any]) -> StreamEvent:
-    return StreamEvent(id_, name, data, json.dumps(data, separators=(',', ':')))
-
-
-@dataclass(eq=False, slots=True)
-class Client:
-    """One open stream: the events to send it, in order; `None` at the end when it fell too far behind."""
-
-    queue: asyncio.Queue[StreamEvent | None] = field(default_factory=lambda: asyncio.Queue(CLIENT_BUFFER + 1))
-    dropped: bool = False
-
-
-def json_value(value: Any) -> Any:
-    """A value read from SQLite as JSON can carry it: BLOBs as Datasette writes them, infinities as text."""
-    if isinstance(value, bytes):
-        return {'$base64': True, 'encoded': base64.b64encode(value).decode()}
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return value
-
-
-def json_row(columns: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
-    return {column: json_value(value) for column, value in zip(columns, values, strict=True)}
+Client = asyncio.Queue[StreamEvent | None]
+"""One open stream: the events to send it, in order; `None` at the end when it fell too far behind."""
 
 
 class ChangeStream:
@@ -92,10 +69,12 @@ class ChangeStream:
         self.clients.clear()
 
     def connect(self, last_event_id: str | None) -> tuple[Client, list[StreamEvent]]:
-        """A new client, and what it is sent first: what it missed since `last_event_id`, else a snapshot."""
-        client = Client()
+        """A new client, and what it is sent first: what it missed since `last_event_id` (nothing, when it missed
+        nothing), else a snapshot."""
+        client: Client = asyncio.Queue(CLIENT_BUFFER + 1)  # room for the end mark after CLIENT_BUFFER events
         self.clients.add(client)
-        return client, self._missed(last_event_id) or [self.snapshot()]
+        missed = self._missed(last_event_id)
+        return client, [self.snapshot()] if missed is None else missed
 
     def disconnect(self, client: Client) -> None:
         self.clients.discard(client)
@@ -109,7 +88,7 @@ class ChangeStream:
                                 'rows': [{'key': key, 'row': json_row(live.columns, row)} for key, row in live.rows]}
         if live.problem is not None:
             data['problem'] = live.problem
-        self._snapshot = stream_event(self._id(self.number), 'snapshot', data)
+        self._snapshot = _event(self._id(self.number), 'snapshot', data)
         return self._snapshot
 
     def _missed(self, last_event_id: str | None) -> list[StreamEvent] | None:
@@ -144,28 +123,29 @@ class ChangeStream:
 
     def _next(self, name: str, data: dict[str, Any]) -> StreamEvent:
         self.number += 1
-        event = stream_event(self._id(self.number), name, data)
+        event = _event(self._id(self.number), name, data)
         self.buffer.append((self.number, event))
         return event
 
     def _send(self, event: StreamEvent) -> None:
         for client in list(self.clients):
-            if client.dropped:
-                continue
-            if client.queue.qsize() >= CLIENT_BUFFER:
-                client.dropped = True  # too far behind: it reconnects and gets what it missed, or a snapshot
+            if client.qsize() >= CLIENT_BUFFER:  # too far behind: it reconnects and gets what it missed, or a snapshot
                 self.clients.discard(client)
                 _end(client)
             else:
-                client.queue.put_nowait(event)
+                client.put_nowait(event)
 
     def _id(self, number: int) -> str:
         return f'{self.epoch}-{number}'
 
 
+def _event(id_: str, name: str, data: dict[str, Any]) -> StreamEvent:
+    return StreamEvent(id_, name, json.dumps(data, separators=(',', ':')))
+
+
 def _end(client: Client) -> None:
     """Tell the client's response to end (its queue has room for this one: it holds CLIENT_BUFFER + 1)."""
-    client.queue.put_nowait(None)
+    client.put_nowait(None)
 
 
 class ChangeStreams:

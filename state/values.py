@@ -1,8 +1,10 @@
-"""How a cell value becomes text on screen: always text, never markup, long values cut."""
+"""How a value read from SQLite is shown: as a cell's text (always text, never markup, long values cut), or as JSON."""
 
 from __future__ import annotations
 
+import base64
 import json
+import math
 from typing import Any
 
 CELL_CHARACTERS = 80
@@ -31,6 +33,20 @@ def cell_text(value: object, limit: int = CELL_CHARACTERS) -> str:
         return f'BLOB {len(value):,} bytes: {preview}{more}'
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + '…'
+
+
+def json_value(value: Any) -> Any:
+    """`value` as JSON can carry it: BLOBs as Datasette writes them (base64), infinities as text."""
+    if isinstance(value, bytes):
+        return {'$base64': True, 'encoded': base64.b64encode(value).decode()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def json_row(columns: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    """A row as a JSON object by column name."""
+    return {column: json_value(value) for column, value in zip(columns, values, strict=True)}
 
 
 def age_text(seconds: float | None) -> str:
