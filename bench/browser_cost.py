@@ -51,6 +51,7 @@ from common import (
     insert,
     percentile,
     print_conditions,
+    project_database,
     served,
     serving,
 )
@@ -319,8 +320,7 @@ async def main() -> None:
         browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
         if args.only in (None, 'cost', 'latency'):
             with tempfile.TemporaryDirectory(prefix='eyelet-gui-browser-cost-') as folder:
-                path = Path(folder) / 'project' / '.eyelet-logging' / 'eyelet.db'
-                path.parent.mkdir(parents=True)
+                path = project_database(folder)
                 create_hooks(path, args.live_rows)
                 print(f'live database: {args.live_rows:,} real-shaped records, 3,600 in the last hour')
                 with served(path) as (url, server):

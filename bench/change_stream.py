@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from browser_cost import cpu_seconds, writing
-from common import create_hooks, percentile, print_conditions, served
+from common import create_hooks, percentile, print_conditions, project_database, served
 
 from eyelet_gui.state.catalog import database_id
 
@@ -109,8 +109,7 @@ async def main() -> None:
                                       f'{os.getloadavg()[0]:.2f} at the start')
     for clients in args.clients:
         with tempfile.TemporaryDirectory(prefix='eyelet-gui-stream-') as folder:
-            path = Path(folder) / 'project' / '.eyelet-logging' / 'eyelet.db'
-            path.parent.mkdir(parents=True)
+            path = project_database(folder)
             create_hooks(path, 20_000)
             with served(path) as (url, pid):  # a fresh server for each figure: memory starts from the same state
                 print(await measure(url, pid, path.resolve(), clients=clients, rate=args.rate, seconds=args.seconds,

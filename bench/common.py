@@ -60,6 +60,13 @@ def real_records(count: int, *, now: float, hour_events: int = 3600, days: float
                      for i, (_, payload) in enumerate(payloads))
 
 
+def project_database(folder: str | Path) -> Path:
+    """Where eyelet's project scope puts its log, for a project in `folder` (its folder made, the file not)."""
+    path = Path(folder) / 'project' / '.eyelet-logging' / 'eyelet.db'
+    path.parent.mkdir(parents=True)
+    return path
+
+
 def create_hooks(path: Path, rows: int, *, hour_events: int = 3600) -> None:
     """An eyelet database of `rows` real-shaped records, `hour_events` of them in the last hour."""
     connection = connect_writer(path)

@@ -21,7 +21,7 @@ from typing import Any
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import CHROMIUM_ARGS, Frames, create_hooks, insert, percentile, print_conditions, served
+from common import CHROMIUM_ARGS, Frames, create_hooks, insert, percentile, print_conditions, project_database, served
 
 FEED_HAS_ROWS = ("() => { const e = document.querySelector('.eyelet-grid'); "
                  "return e && getElement(e.id.slice(1)).api?.getDisplayedRowCount() > 0 }")
@@ -44,8 +44,7 @@ async def main() -> None:
     args = parser.parse_args()
     print_conditions('overview', 'Debian Chromium headless; server and browser on the same machine')
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-overview-') as folder:
-        path = Path(folder) / 'project' / '.eyelet-logging' / 'eyelet.db'
-        path.parent.mkdir(parents=True)
+        path = project_database(folder)
         started = time.perf_counter()
         create_hooks(path, args.rows)
         print(f'{args.rows:,} rows in hooks ({time.perf_counter() - started:.0f} s to build)')

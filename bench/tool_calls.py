@@ -40,7 +40,7 @@ from eyelet_gui.state.sessions import RECENT, SessionTally
 from eyelet_gui.state.watcher import Watcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import CHROMIUM_ARGS, create_hooks, free_port, insert, print_conditions, serving, summary
+from common import CHROMIUM_ARGS, create_hooks, free_port, insert, print_conditions, project_database, serving, summary
 
 OLD_CHART_SQL = (  # the three aggregates of the last hour the charts ran before tool calls were paired
     'SELECT CAST(timestamp / 60 AS INTEGER) AS minute, hook_type, count(*) FROM hooks '
@@ -176,8 +176,7 @@ async def main() -> None:
                                    f'served by {args.app_python}')
     for hour_events in args.hour:
         with tempfile.TemporaryDirectory(prefix='eyelet-gui-calls-') as folder:
-            path = Path(folder) / 'project' / '.eyelet-logging' / 'eyelet.db'
-            path.parent.mkdir(parents=True)
+            path = project_database(folder)
             started = time.perf_counter()
             create_hooks(path, args.rows, hour_events=hour_events)
             print(f'\n{hour_events:,} records in the last hour ({time.perf_counter() - started:.0f} s to build)')
