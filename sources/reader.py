@@ -33,6 +33,7 @@ from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.readonly import DatabaseProblem, connect, explain
 from eyelet_gui.sources.redaction import Redactor
 from eyelet_gui.sources.schema import Relation, read_relations
+from eyelet_gui.sources.sqlite_files import done_reading, reading
 
 T = TypeVar('T')
 
@@ -224,14 +225,19 @@ class Reader:
         identity = await asyncio.to_thread(file_identity, self.path)  # before opening: a later swap is seen
         if identity is None:
             raise await asyncio.to_thread(explain, MISSING, self.path)
-        opened = _Connection(await connect(self.path), identity, generation)
+        reading(identity)  # before the connection exists: from then on nothing may open the file itself
+        try:
+            opened = _Connection(await connect(self.path), identity, generation)
+        except BaseException:
+            done_reading(identity)
+            raise
         try:
             await opened.connection.set_progress_handler(opened.progress, PROGRESS_STEPS)
             # `visible(x)`: what searches and filters match on (sources/query.py), the text as the browser sees it.
             visible = _same if self._redactor is None else self._redactor.visible
             await opened.connection.create_function('visible', 2, visible, deterministic=True)
         except sqlite3.Error as error:
-            await opened.connection.close()
+            await _close(opened)
             raise await asyncio.to_thread(explain, error, self.path) from None
         return opened
 
@@ -280,8 +286,11 @@ async def _settled(call: asyncio.Future[Any]) -> None:
 
 
 async def _close(pooled: _Connection) -> None:
-    with contextlib.suppress(sqlite3.Error, ValueError):  # ValueError: aiosqlite's "connection closed"
-        await asyncio.shield(pooled.connection.close())
+    try:
+        with contextlib.suppress(sqlite3.Error, ValueError):  # ValueError: aiosqlite's "connection closed"
+            await asyncio.shield(pooled.connection.close())
+    finally:
+        done_reading(pooled.identity)
 
 
 async def _finished_even_if_cancelled(opening: Awaitable[_Connection]) -> _Connection:

@@ -133,7 +133,8 @@ def test_unreadable_folders_are_skipped(tmp_path: Path) -> None:
         root = Path(shared)
         package = root / 'lib' / 'eyelet_gui' / 'sources'
         package.mkdir(parents=True)
-        for name in ('__init__.py', 'sources/__init__.py', 'sources/discovery.py', 'sources/sqlite_files.py'):
+        for name in ('__init__.py', 'sources/__init__.py', 'sources/discovery.py', 'sources/sqlite_files.py',
+                     'sources/file_facts.py'):
             shutil.copy(ROOT / name, root / 'lib' / 'eyelet_gui' / name)
         visible = project(root / 'code', 'open')
         create_modern_database(visible)
