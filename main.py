@@ -13,7 +13,7 @@ from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.components import styles
 from eyelet_gui.installation import config_folder, installation_secret
 from eyelet_gui.origin_guard import OriginGuard
-from eyelet_gui.pages import api, database, export, overview, sessions, table
+from eyelet_gui.pages import api, database, export, overview, sessions, sql, table
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.token_gate import TokenGate
@@ -27,7 +27,7 @@ def build(settings: Settings, secret: str) -> Dashboard:
     """Create the state, register every page and tie the state's life to the app's; `secret` signs cookies."""
     dashboard = Dashboard(settings)
     styles.install()
-    for page in (overview, database, table, export, sessions, api):
+    for page in (overview, database, table, export, sessions, sql, api):
         page.register(dashboard)
 
     async def start() -> None:

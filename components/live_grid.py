@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from nicegui import events, ui
 
 from eyelet_gui.components.first_rows import draw_first_rows
 from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.sources.events import wait_event
-from eyelet_gui.sources.query import Query, Sort
-from eyelet_gui.state.grid_feed import KEY_FIELD, FeedSource, GridFeed, field_id
+from eyelet_gui.sources.query import Sort
+from eyelet_gui.state.grid_feed import KEY_FIELD, FeedSource, GridFeed, GridQuery, field_id
 
 # Runs once in the browser when the grid is ready. Constant code: no data is ever pasted into it.
 # Deltas wait for the next frame and go to the grid together, as one new row list: AG Grid (getRowId) turns it
@@ -71,10 +71,13 @@ ROW_BUFFER = 2
 """Rows drawn beyond the visible ones (AG Grid's default is 10). AG Grid draws more as a scroll reaches them."""
 
 
-class LiveGrid:
+Q = TypeVar('Q', bound=GridQuery)
+
+
+class LiveGrid(Generic[Q]):
     """One tab's grid on a shared GridFeed; `set_query` switches feeds, `pause`/`resume` hold changes back."""
 
-    def __init__(self, feeds: FeedSource, query: Query, *, on_select: Callable[[str | None], Any],
+    def __init__(self, feeds: FeedSource[Q], query: Q, *, on_select: Callable[[str | None], Any],
                  on_sort: Callable[[str], Any], column_options: ColumnOptions | None = None,
                  compact: dict[str, Any] | None = None) -> None:
         ui.add_css(STYLE)  # this page's: shared, it would be added to every page again with each grid
@@ -166,7 +169,7 @@ class LiveGrid:
         self._unwatch(self.feed)
         await self.feeds.release(self.query)
 
-    async def set_query(self, query: Query) -> None:
+    async def set_query(self, query: Q) -> None:
         """Show another query (filter, sort or page changed): the rows are all new, so the grid is rebuilt."""
         if query == self.query:
             return

@@ -34,20 +34,25 @@ def row_panel(detail: RowDetail) -> None:
             ui.label('This row was deleted.' if detail.deleted else 'This row cannot be read right now.') \
                 .classes('text-negative text-weight-medium').mark('row-deleted')
             return
-        record = dict(zip(detail.columns, detail.values, strict=False))
-        ui.button('Copy row as JSON', icon='content_copy',
-                  on_click=lambda: ui.clipboard.write(json.dumps({k: _plain(v) for k, v in record.items()},
-                                                                 indent=2, default=str))).props('flat dense')
-        if is_event_table(detail.columns):
-            _what(record)
-        for name, value in record.items():
-            _field(name, value)
+        row_fields(detail.columns, detail.values)
 
     with Lifetime().classes('w-full nicegui-column gap-2') as lifetime:
         lifetime.on_end(detail.close)
         ui.label(f'Row {detail.key}').classes('text-subtitle1 text-weight-medium break-all')
         content()
     lifetime.subscribe(detail.changed, content.refresh)
+
+
+def row_fields(columns: tuple[str, ...], values: tuple[Any, ...]) -> None:
+    """Every column of a row, whole, and a button that copies the row as JSON."""
+    record = dict(zip(columns, values, strict=False))
+    ui.button('Copy row as JSON', icon='content_copy',
+              on_click=lambda: ui.clipboard.write(json.dumps({k: _plain(v) for k, v in record.items()},
+                                                             indent=2, default=str))).props('flat dense')
+    if is_event_table(columns):
+        _what(record)
+    for name, value in record.items():
+        _field(name, value)
 
 
 def _what(record: dict[str, Any]) -> None:

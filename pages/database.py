@@ -6,6 +6,7 @@ from nicegui import ui
 
 from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
 from eyelet_gui.components.relation_list import relation_list
+from eyelet_gui.pages.sql import sql_path
 from eyelet_gui.state.dashboard import Dashboard
 
 
@@ -18,5 +19,9 @@ def register(dashboard: Dashboard) -> None:
                 problem_card('No such database', 'This link names a database that eyelet-gui is not watching.')
                 return
             breadcrumbs(('Databases', '/'), (database.label, None))
-            ui.label(str(database.path)).classes('text-caption break-all')
+            with ui.row().classes('w-full items-center gap-3'):
+                ui.label(str(database.path)).classes('text-caption break-all')
+                ui.space()
+                ui.button('SQL', icon='code', on_click=lambda: ui.navigate.to(sql_path(database.id))) \
+                    .props('dense flat').tooltip('Ask this database your own question, live').classes('sql-page')
             await relation_list(dashboard.watchers[database.id])

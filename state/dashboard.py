@@ -11,6 +11,7 @@ from eyelet_gui.state.discovery import Discovery
 from eyelet_gui.state.exports import Exports
 from eyelet_gui.state.grid_feed import GridFeeds
 from eyelet_gui.state.hook_feed import HookFeeds
+from eyelet_gui.state.live_sql import SqlFeeds
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.session_timeline import SessionTimelines
 from eyelet_gui.state.sessions import SessionFeeds
@@ -47,6 +48,8 @@ class Dashboard:
         """The live views as event streams, for the JSON API."""
         self.sql = SqlQueries(time_limit=settings.sql_time_limit, show_secrets=settings.show_secrets)
         """People's own SQL statements, for the SQL page and the JSON API."""
+        self.sql_feeds = SqlFeeds(self.watchers, self.sql)
+        """The SQL page's statements, each run again on commits while some tab follows it."""
         self.discovery = Discovery(settings.search_roots, self.catalog)
         """Finds eyelet databases in the search roots, now and as they appear."""
         if settings.demo:  # before the server answers, so that the first page already lists it
@@ -82,4 +85,5 @@ class Dashboard:
         part even when another failed to stop, so that Ctrl+C always ends the process and removes the demo."""
         await stop_each((('discovery', self.discovery.stop), ('charts', self.charts.loop.stop),
                          *((f'watching {watcher.database.path}', watcher.stop) for watcher in self.watchers.values()),
-                         ('SQL statements', self.sql.close), ('the demo', self.catalog.stop)))
+                         ('SQL pages', self.sql_feeds.close), ('SQL statements', self.sql.close),
+                         ('the demo', self.catalog.stop)))

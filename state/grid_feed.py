@@ -8,11 +8,12 @@ tabs get the current rows while the per-change work does not grow with the numbe
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
+from collections.abc import Hashable
+from typing import Any, Protocol, TypeVar
 
 from nicegui import Event
 
-from eyelet_gui.sources.query import Query
+from eyelet_gui.sources.query import Query, Sort
 from eyelet_gui.state.diff import Delta, Row, apply_delta
 from eyelet_gui.state.event_rows import ReadableRecords
 from eyelet_gui.state.row_detail import RowDetail
@@ -86,14 +87,26 @@ class GridFeed:
                                'update': [{KEY_FIELD: key, **cells} for key, cells in changes.items()]})
 
 
-class FeedSource(Protocol):
+class GridQuery(Hashable, Protocol):
+    """What a grid shows: a live view's Query, or an SQL statement (state/live_sql.py)."""
+
+    @property
+    def sort(self) -> tuple[Sort, ...]:
+        """The order the grid's headers show."""
+        ...
+
+
+Q_contra = TypeVar('Q_contra', bound=GridQuery, contravariant=True)
+
+
+class FeedSource(Protocol[Q_contra]):
     """Where a grid gets its feed for a query; each `acquire` is paired with a `release`."""
 
-    def acquire(self, query: Query) -> GridFeed: ...
-    async def release(self, query: Query) -> None: ...
+    def acquire(self, query: Q_contra) -> GridFeed: ...
+    async def release(self, query: Q_contra) -> None: ...
 
 
-class FeedProvider(FeedSource, Protocol):
+class FeedProvider(FeedSource[Query], Protocol):
     """A feed source whose rows can also be read whole, for the row detail panel."""
 
     def detail(self, feed: GridFeed, key: str) -> RowDetail: ...

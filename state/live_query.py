@@ -10,8 +10,6 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from nicegui import Event
-
 from eyelet_gui.sources.query import (
     Query,
     QueryProblem,
@@ -23,8 +21,9 @@ from eyelet_gui.sources.query import (
 from eyelet_gui.sources.reader import Reader, Result
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
-from eyelet_gui.state.diff import Delta, Row, diff
+from eyelet_gui.state.diff import Row
 from eyelet_gui.state.pacing import PacedLoop
+from eyelet_gui.state.row_window import RowWindow
 
 EXACT_COUNT_INTERVAL = 1.0
 """Seconds between full count(*)s on the tail path; in between, counts grow by the rows past the last key."""
@@ -65,30 +64,21 @@ def too_slow_sentence(query: Query, time_limit: float | None) -> str:
             f'EYELET_GUI_READ_TIME_LIMIT; {then}.')
 
 
-class LiveQuery:
-    """The rows of one Query as last read, kept exact by `refresh()`; viewers subscribe to `delta`."""
+class LiveQuery(RowWindow):
+    """The rows of one Query as last read, kept exact by `refresh()`; viewers subscribe to `delta`.
+
+    `total` counts the relation's rows, `matching` those the filters and search match (equals `total` without
+    them)."""
 
     def __init__(self, query: Query, reader: Reader, relations: RelationsLookup, max_push_rate: float) -> None:
+        super().__init__()
         self.query = query
-        self.columns: tuple[str, ...] = ()
-        self.rows: list[tuple[str, Row]] = []
-        """The window, in order: (key, values) pairs."""
         self.key_values: dict[str, tuple[Any, ...]] = {}
         """The key columns' values behind each key in the window, to read that one row again."""
         self.relation: Relation | None = None
         """The relation as last read."""
-        self.total = 0
-        """Rows in the relation."""
-        self.matching = 0
-        """Rows the filters and search match (equals `total` without them)."""
-        self.problem: str | None = None
-        """Why the query cannot be read right now, in words; None when it can."""
         self.refreshes = 0
         """Reads done so far: bursts of commits coalesce, so this grows slower than the commits."""
-        self.delta: Event[Delta] = Event()
-        """Fired with each change to the window or the counts; a reset (new columns) carries `columns`."""
-        self.problem_changed: Event[[]] = Event()
-        """Fired when `problem` changes."""
         self._reader = reader
         self._relations = relations
         self._loop = PacedLoop(self.refresh, interval=1.0 / max_push_rate, name=f'live query on {query.relation}')
@@ -121,15 +111,15 @@ class LiveQuery:
             total, matching = await self._counts(relation)
         except DatabaseProblem as problem:
             if problem.kind == 'too slow':
-                self._set_problem(too_slow_sentence(self.query, self._reader.time_limit))
+                self.set_problem(too_slow_sentence(self.query, self._reader.time_limit))
                 self._loop.count_at_least(self._reader.time_limit or 0.0)  # then rest as after any costly read
             else:
-                self._set_problem(str(problem))
+                self.set_problem(str(problem))
             return
         except QueryProblem as problem:
-            self._set_problem(str(problem))
+            self.set_problem(str(problem))
             return
-        self._set_problem(None)
+        self.set_problem(None)
         self._apply(relation, window, total, matching)
 
     def _apply(self, relation: Relation, window: Result, total: int, matching: int) -> None:
@@ -137,18 +127,9 @@ class LiveQuery:
         columns = window.columns[width:]
         values = [row[width:] for row in window.rows]
         keys = [row_key(row[:width]) for row in window.rows] if width else content_keys(values)
-        new = list(zip(keys, values, strict=True))
         self.relation = relation
         self.key_values = {key: row[:width] for key, row in zip(keys, window.rows, strict=True)} if width else {}
-        if columns != self.columns:
-            self.columns, self.rows, self.total, self.matching = columns, new, total, matching
-            self.delta.emit(Delta(added=tuple((i, key, row) for i, (key, row) in enumerate(new)),
-                                  columns=columns, total=total, matching=matching))
-            return
-        added, updated, removed = diff(self.rows, new)
-        if added or updated or removed or (total, matching) != (self.total, self.matching):
-            self.rows, self.total, self.matching = new, total, matching
-            self.delta.emit(Delta(added=added, updated=updated, removed=removed, total=total, matching=matching))
+        self.show(columns, list(zip(keys, values, strict=True)), total, matching)
 
     async def _counts(self, relation: Relation) -> tuple[int, int]:
         """Total and matching rows.
@@ -189,9 +170,3 @@ class LiveQuery:
 
     async def _count(self, statement: Statement) -> int:
         return int(await self._reader.value(statement))
-
-    def _set_problem(self, problem: str | None) -> None:
-        if problem != self.problem:
-            self.problem = problem
-            self.problem_changed.emit()
-

@@ -45,7 +45,9 @@ RAW = ['%', '%zz', '%ff', '%C3%28', '%ED%A0%80', '%00', '%E2%82', '%%', '%2', '%
 """Fragments inserted as they are, unquoted: broken percent-encoding and bytes that are no UTF-8."""
 PARAMETERS = {'filters': HOSTILE_JSON, 'sort': HOSTILE_JSON, 'page': NUMBERS, 'limit': NUMBERS, 'q': TEXT,
               'token': ['é', '\u00ff' * 40, '\U0001f511', '\x00', 'a' * 4000, ''], 'export': TEXT,
-              'EIO': NUMBERS, 'transport': ['polling', 'websocket', 'x'], 'sid': TEXT, 'unknown': TEXT}
+              'EIO': NUMBERS, 'transport': ['polling', 'websocket', 'x'], 'sid': TEXT, 'unknown': TEXT,
+              'sql': [*TEXT, 'SELECT * FROM hooks', 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) '
+                      'SELECT count(*) FROM n'], 'live': ['1', '0', *TEXT]}
 
 
 LISTED = [f'{name}={quote(value, safe="")}' for name in ('filters', 'sort', 'token') for value in PARAMETERS[name]]
