@@ -27,4 +27,4 @@ async def test_a_database_read_here_is_recognised_without_dropping_its_readers_l
         assert await reader.value(COUNT) == 2
     finally:
         await reader.close()
-    assert is_sqlite_file(path) and not is_sqlite_file(tmp_path / 'missing.db')
+    assert (is_sqlite_file(path), is_sqlite_file(tmp_path / 'missing.db')) == (True, False)  # closed: opened here

@@ -13,7 +13,8 @@ import nicegui
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = Path(nicegui.__file__).parent / 'static'
-MARKERS = {'eyelet-grid'}  # classes that only name an element for our scripts and tests
+MARKERS = {'eyelet-grid', 'sql-editor', 'sql-run', 'sql-live', 'sql-json', 'sql-status', 'sql-cancel', 'sql-page'}
+"""Classes that only name an element for our scripts and tests."""
 
 
 def used_classes() -> set[str]:
