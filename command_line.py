@@ -1,4 +1,5 @@
-"""The command line: `eyelet-gui [PATH ...] [--demo] [--host HOST] [--port PORT] [--native] [--no-show] …`.
+"""The command line: `eyelet-gui [PATH ...] [--demo] [--host HOST] [--port PORT] [--native] [--no-show] …`, and
+`eyelet-gui forward [PATH ...] --to URL [--machine NAME]`.
 
 Every mistake a person can make here ends in one sentence on stderr and exit status 2, never a traceback.
 """
@@ -19,8 +20,9 @@ from typing import NoReturn
 
 from eyelet_gui import __version__
 from eyelet_gui.native_window import linux_toolkit
-from eyelet_gui.settings import DEFAULT_SQL_TIME_LIMIT, Settings, env_defaults, is_loopback
+from eyelet_gui.settings import DEFAULT_SQL_TIME_LIMIT, ForwardSettings, Settings, env_defaults, is_loopback
 from eyelet_gui.sources.discovery import default_roots, resolve_paths
+from eyelet_gui.sources.postgres import is_postgres_url, missing_driver, shown_url
 from eyelet_gui.sources.sqlite_files import PathProblem
 
 PROGRAM = 'eyelet-gui'
@@ -101,14 +103,7 @@ def parse(args: list[str]) -> Settings:
     except ValueError as error:
         raise UsageError(str(error)) from None
     options = build_parser().parse_args(args)
-    try:
-        databases = resolve_paths(options.paths)
-    except PathProblem as problem:
-        raise UsageError(str(problem)) from None
-    # Folders are searched again and then watched by the app, so that projects that start logging later appear;
-    # without PATH the app searches the default places in the background, showing its progress.
-    given_folders = tuple(path.expanduser().resolve() for path in options.paths if path.expanduser().is_dir())
-    roots = given_folders if options.paths else default_roots(Path.home(), Path.cwd())
+    databases, roots = _databases_and_roots(options.paths)
     native = native_problem() if options.native else None
     if native:
         raise UsageError(native)
@@ -122,6 +117,56 @@ def parse(args: list[str]) -> Settings:
                     poll_interval=env.poll_interval, max_push_rate=env.max_push_rate,
                     read_time_limit=env.read_time_limit, sql_time_limit=options.sql_time_limit,
                     show_secrets=options.show_secrets, search_roots=roots)
+
+
+def _databases_and_roots(paths: list[Path]) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """The databases the command line names, and the folders to search and watch for more."""
+    try:
+        databases = resolve_paths(paths)
+    except PathProblem as problem:
+        raise UsageError(str(problem)) from None
+    # Folders are searched again and then watched, so that projects that start logging later appear; without
+    # PATH the default places are searched in the background.
+    given_folders = tuple(path.expanduser().resolve() for path in paths if path.expanduser().is_dir())
+    return databases, given_folders if paths else default_roots(Path.home(), Path.cwd())
+
+
+def build_forward_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f'{PROGRAM} forward',
+        description='Append every record of this machine\'s eyelet databases to one PostgreSQL table, eyelet_hooks '
+                    '(made if missing), each exactly once, moments after eyelet commits it; secrets are redacted '
+                    'before they leave this machine.',
+    )
+    parser.add_argument('paths', nargs='*', type=Path, metavar='PATH',
+                        help='eyelet databases, or folders to search and keep watching for them (default: the places '
+                             'the dashboard searches).')
+    parser.add_argument('--to', required=True, metavar='URL',
+                        help='The PostgreSQL database, as postgresql://user:password@host:port/database.')
+    parser.add_argument('--machine', default=socket.gethostname(),
+                        help='The name this machine\'s records carry (default: its host name, '
+                             f'{socket.gethostname()}).')
+    return parser
+
+
+def parse_forward(args: list[str]) -> ForwardSettings:
+    """Settings of `eyelet-gui forward` from its arguments, or UsageError in one sentence."""
+    try:
+        env = env_defaults()
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    options = build_forward_parser().parse_args(args)
+    if not is_postgres_url(options.to):
+        raise UsageError(f'--to {shown_url(options.to)} is not a PostgreSQL address: write it as '
+                         'postgresql://user:password@host:port/database.')
+    if not options.machine.strip():
+        raise UsageError('--machine needs a name: the records of this machine are told apart by it.')
+    missing = missing_driver()
+    if missing:
+        raise UsageError(missing)
+    databases, roots = _databases_and_roots(options.paths)
+    return ForwardSettings(databases=databases, search_roots=roots, target=options.to,
+                           machine=options.machine.strip(), poll_interval=env.poll_interval)
 
 
 def native_problem() -> str | None:
@@ -168,7 +213,7 @@ def check_port_free(host: str, port: int) -> None:
             raise UsageError(f'Cannot serve on {host}:{port}: {error.strerror}.') from None
 
 
-def fail(message: str) -> NoReturn:
-    print(f'{PROGRAM}: {message}', file=sys.stderr)
-    print(f'Run `{PROGRAM} --help` for the options.', file=sys.stderr)
+def fail(message: str, command: str = PROGRAM) -> NoReturn:
+    print(f'{command}: {message}', file=sys.stderr)
+    print(f'Run `{command} --help` for the options.', file=sys.stderr)
     sys.exit(USAGE_ERROR)

@@ -60,6 +60,21 @@ class Settings:
     """Folders searched, then watched, for eyelet databases: the folders given, or the default places."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForwardSettings:
+    """How `eyelet-gui forward` was started."""
+
+    databases: tuple[Path, ...] = ()
+    """eyelet databases to forward, already resolved from the command line's paths."""
+    search_roots: tuple[Path, ...] = ()
+    """Folders searched, then watched, for more eyelet databases to forward."""
+    target: str
+    """The PostgreSQL URL records are appended to."""
+    machine: str
+    """The name this machine's records carry in PostgreSQL."""
+    poll_interval: float = DEFAULT_POLL_INTERVAL
+
+
 @dataclass(frozen=True, slots=True)
 class EnvDefaults:
     """The defaults that `EYELET_GUI_*` environment variables may override."""

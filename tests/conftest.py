@@ -28,6 +28,8 @@ from eyelet_gui.main import build
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
 
+from .postgres_server import PostgresServer
+
 CHROMIUM = Path('/usr/bin/chromium')
 GRID_API = "getElement(document.querySelector('.eyelet-grid').id.slice(1)).api"
 """JavaScript for the AG Grid API of the page's live grid (for assertions on rows that are not rendered)."""
@@ -180,6 +182,14 @@ def served_app() -> Iterator[Callable[..., ServedApp]]:
     for app in started:
         if app.process.poll() is None:
             app.stop()
+
+
+@pytest.fixture(scope='session')
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (tests/postgres_server.py); each test makes its own database."""
+    server = PostgresServer()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
