@@ -10,7 +10,6 @@ PostgreSQL, because the mark is read back from it after any failure.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,8 +25,6 @@ from eyelet_gui.state.pacing import back_off
 
 BATCH = 1000
 """Records read and appended in one transaction."""
-
-log = logging.getLogger(__name__)
 
 
 class NotForwarded(Exception):
@@ -74,6 +71,9 @@ class Forwarder:
                 except (DatabaseProblem, NotForwarded) as problem:
                     self._set_problem(str(problem))
                     break  # the database itself: looked at again at its next change
+                except Exception as error:  # a bug, or a refusal not foreseen: said, and tried again, never the end
+                    self._set_problem(f'Forwarding {self.path} failed ({type(error).__name__}: {error}); trying '
+                                      'again.')
                 else:
                     self._set_problem(None)
                     break

@@ -162,3 +162,18 @@ def test_each_refusal_is_one_sentence(postgres: PostgresServer, tmp_path: Path) 
     assert unreachable.process.poll() is None
     assert 'Forwarded 0 records.' in unreachable.stop()
     assert ids_in(database_of(tmp_path / 'acme')) == [1]  # the source is only read
+
+
+def test_a_nul_character_arrives_replaced(postgres: PostgresServer, tmp_path: Path) -> None:
+    """SQLite's text and eyelet's JSON hold a NUL character; PostgreSQL's text and jsonb do not, and would refuse
+    the record, and every record after it, for good."""
+    url = postgres.database('nul')
+    cwd = str(tmp_path / 'acme')
+    acme = log_payloads(tmp_path / 'acme', [(None, cc.user_prompt(SESSION, cwd, 'before\x00after'))])
+    forward = Forward(str(acme), '--to', url).started()
+    try:
+        wait_for(lambda: len(forwarded(postgres, 'nul')) == 1, what='the record')
+    finally:
+        forward.stop()
+    assert postgres.execute("SELECT data->'input_data'->>'prompt' FROM eyelet_hooks", database='nul') == [
+        ('before\ufffdafter',)]
