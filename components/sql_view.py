@@ -37,7 +37,7 @@ class _Result:
     def __init__(self, feeds: SqlFeeds, statement: SqlStatement, *, following: bool) -> None:
         with Lifetime().classes('w-full nicegui-column gap-2') as lifetime:
             with ui.row().classes('w-full items-center gap-2 min-h-8'):
-                self.status = ui.label().classes('text-sm').classes('sql-status')
+                self.status = ui.label().classes('text-sm sql-status')
                 self.cancel = ui.button('Cancel', icon='stop').props('dense flat color=negative').classes('sql-cancel')
             with ui.row().classes('w-full items-start gap-4 flex-col md:flex-row md:flex-nowrap'):
                 with ui.column().classes('grow min-w-0 w-full'):
@@ -91,7 +91,7 @@ class SqlView:
         self.api_url = api_url
         self.editor = ui.codemirror(sql, language='SQLite', line_wrapping=True,
                                     keymap={'Mod-Enter': lambda _: self.run()}) \
-            .classes('w-full border rounded').style('height: auto; max-height: 40vh').classes('sql-editor')
+            .classes('w-full border rounded sql-editor').style('height: auto; max-height: 40vh')
         with ui.row().classes('w-full items-center gap-3'):
             ui.button('Run', icon='play_arrow', on_click=self.run).props('dense').classes('sql-run') \
                 .tooltip('Ctrl+Enter (⌘+Enter) in the editor')
@@ -100,7 +100,7 @@ class SqlView:
             ui.label('Reads only, with secrets redacted; at most '
                      f'{MAX_ROWS:,} rows.').classes('text-caption opacity-70')
             ui.space()
-            self.json_link = ui.link('JSON', '').classes('text-sm').classes('sql-json') \
+            self.json_link = ui.link('JSON', '').classes('text-sm sql-json') \
                 .tooltip('The same result from the JSON API')
             self.json_link.set_visibility(False)
         self.results = ui.column().classes('w-full')

@@ -31,7 +31,7 @@ def sql_path(database_id: str, sql: str | None = None, live: bool = False) -> st
 
 
 def starter(relations: Mapping[str, Relation]) -> str:
-    """A first statement to edit: for eyelet, its events by kind; else the first table's newest rows."""
+    """A first statement to edit: for eyelet, its events by kind; else the first table's first 100 rows."""
     if schema_kind(tuple(relations.values())).startswith('eyelet') and 'hooks' in relations:
         return EYELET_STARTER
     tables = [name for name, relation in relations.items() if relation.kind == 'table']

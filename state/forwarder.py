@@ -49,6 +49,9 @@ class Forwarder:
         self._said = said
         self._reader = Reader(path)  # redacts every value it reads
         self._detector = ChangeDetector(path, poll_interval)
+        self._schema_version: int | None = None
+        self._select: tuple[int | None, str] | None = None
+        """The statement that reads a batch, for the schema version it was made for."""
         self._mark: int | None = None
         """The last id appended, as PostgreSQL last said; None: ask it again."""
         self._task: asyncio.Task[None] | None = None
@@ -61,7 +64,8 @@ class Forwarder:
         await self._reader.close()
 
     async def _run(self) -> None:
-        async for _ in self._detector.observe():  # at once, then after each batch of commits
+        async for observation in self._detector.observe():  # at once, then after each batch of commits
+            self._schema_version = observation.schema_version
             failures = 0
             while True:
                 try:
@@ -82,7 +86,7 @@ class Forwarder:
 
     async def forward_new(self) -> None:
         """Append every record past the mark, a batch at a time."""
-        select = await self._select()
+        select = await self._statement()
         try:
             if self._mark is None:
                 self._mark = await self.target.mark(self.machine, self.source)
@@ -108,7 +112,13 @@ class Forwarder:
                 f'{self.machine}: it was made anew, and its records would be taken for those. Forward it with '
                 'another --machine name.')
 
-    async def _select(self) -> str:
+    async def _statement(self) -> str:
+        """The SELECT of a batch, made again only when the schema changed."""
+        if self._select is None or self._select[0] != self._schema_version or self._schema_version is None:
+            self._select = self._schema_version, await self._made_statement()
+        return self._select[1]
+
+    async def _made_statement(self) -> str:
         relation = {relation.name: relation for relation in await self._reader.relations()}.get('hooks')
         if relation is None or 'id' not in relation.column_names:
             raise NotForwarded(f'{self.path} has no eyelet `hooks` table: nothing to forward until eyelet writes one.')

@@ -88,10 +88,6 @@ class LiveSql(RowWindow):
         if self._followers == 0:
             self._watcher.changed.unsubscribe(self._loop.request)
 
-    @property
-    def followed(self) -> bool:
-        return self._followers > 0
-
     def cancel(self) -> None:
         """Stop the run under way, if any: SQLite is interrupted at once (sources/reader.py)."""
         if self._running is not None:
