@@ -103,6 +103,11 @@ def parse(args: list[str]) -> Settings:
     except ValueError as error:
         raise UsageError(str(error)) from None
     options = build_parser().parse_args(args)
+    urls = [arg for arg in args if is_postgres_url(arg)]  # as typed: a Path would fold `//` into `/`
+    if urls:
+        raise UsageError(f'The dashboard does not read PostgreSQL yet ({shown_url(urls[0])}): '
+                         '`eyelet-gui forward --to URL` fills it with eyelet records, and any PostgreSQL tool reads '
+                         'them.')
     databases, roots = _databases_and_roots(options.paths)
     native = native_problem() if options.native else None
     if native:

@@ -55,6 +55,12 @@ def test_folder_without_database(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert_refused(capsys, [str(tmp_path)], f'{tmp_path} is a folder with no eyelet database (eyelet.db) in it.')
 
 
+def test_a_postgresql_address_is_said_to_be_for_forwarding(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_refused(capsys, ['postgresql://eyelet:secret@db.example.com/team'],
+                   'The dashboard does not read PostgreSQL yet (postgresql://eyelet@db.example.com/team): '
+                   '`eyelet-gui forward --to URL` fills it with eyelet records, and any PostgreSQL tool reads them.')
+
+
 def test_port_in_use(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     database = make_database(tmp_path / 'any.db', 'CREATE TABLE t (x);')
     with socket.socket() as listener:
