@@ -46,6 +46,7 @@ class Forwarder:
         """Records this process appended (a record appended before, by a forwarder killed before it knew, is
         counted again, and left out by PostgreSQL)."""
         self.problem: str | None = None
+        self._problem_key: str | None = None
         self._said = said
         self._reader = Reader(path)  # redacts every value it reads
         self._detector = ChangeDetector(path, poll_interval)
@@ -71,7 +72,8 @@ class Forwarder:
                 try:
                     await self.forward_new()
                 except PostgresProblem as problem:
-                    self._set_problem(str(problem))
+                    # A server that is down says so in other words at each try: it is one problem until it is back.
+                    self._set_problem(str(problem), same_as=None if problem.lasting else 'unreachable')
                 except (DatabaseProblem, NotForwarded) as problem:
                     self._set_problem(str(problem))
                     break  # the database itself: looked at again at its next change
@@ -126,11 +128,13 @@ class Forwarder:
         shown = ', '.join(quote_identifier(name) if name in present else f'NULL AS {name}' for name in COLUMNS)
         return f'SELECT {shown} FROM hooks WHERE id > ? ORDER BY id LIMIT ?'
 
-    def _set_problem(self, problem: str | None) -> None:
-        if problem == self.problem:
+    def _set_problem(self, problem: str | None, same_as: str | None = None) -> None:
+        """Say a new problem, and when it is over; `same_as` names a problem whose sentence varies."""
+        key = same_as or problem
+        if key == self._problem_key:
             return
         if problem is not None:
             self._said(problem)  # each names what it is about
         elif self.problem is not None:
             self._said(f'{self.path}: forwarding again.')
-        self.problem = problem
+        self.problem, self._problem_key = problem, key

@@ -50,16 +50,28 @@ class PostgresServer:
         password_file.write_text(SUPERUSER_PASSWORD)
         if as_owner:
             shutil.chown(password_file, 'postgres', 'postgres')
-        data = self.folder / 'data'
-        subprocess.run([*as_owner, str(binaries / 'initdb'), '-D', str(data), '-U', 'postgres', '--no-sync',
-                        '--auth=scram-sha-256', f'--pwfile={password_file}', '--encoding=UTF8', '--locale=C'],
-                       check=True, capture_output=True)
-        with (self.folder / 'log').open('wb') as log:  # the child keeps its own copy
-            self.process = subprocess.Popen(
-                [*as_owner, str(binaries / 'postgres'), '-D', str(data), '-p', str(self.port), '-k',
-                 str(self.folder), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off'],
-                stdout=subprocess.DEVNULL, stderr=log)
+        subprocess.run([*as_owner, str(binaries / 'initdb'), '-D', str(self.folder / 'data'), '-U', 'postgres',
+                        '--no-sync', '--auth=scram-sha-256', f'--pwfile={password_file}', '--encoding=UTF8',
+                        '--locale=C'], check=True, capture_output=True)
+        self._command = [*as_owner, str(binaries / 'postgres'), '-D', str(self.folder / 'data'), '-p', str(self.port),
+                         '-k', str(self.folder), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off',
+                         '-c', 'full_page_writes=off']
+        self.start()
+
+    def start(self) -> None:
+        """Start the server (again), and wait until it answers."""
+        with (self.folder / 'log').open('ab') as log:  # the child keeps its own copy
+            self.process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL, stderr=log)
         self._wait_until_serving()
+
+    def halt(self) -> None:
+        """Stop the server as an administrator does (a fast shutdown: open sessions are ended), keeping its data."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def url(self, user: str = 'postgres', password: str = SUPERUSER_PASSWORD, database: str = 'postgres') -> str:
         return f'postgresql://{user}:{password}@127.0.0.1:{self.port}/{database}'
@@ -77,12 +89,8 @@ class PostgresServer:
         return self.url(database=name)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        """Stop the server for good and remove its cluster."""
+        self.halt()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _wait_until_serving(self) -> None:

@@ -38,10 +38,15 @@ class Forward:
         self.printed += line
         return line
 
+    def said(self, beginning: str) -> str:
+        """The next line it prints that starts with `beginning` (pytest's timeout ends a wait for one never said)."""
+        while not (line := self.line()).startswith(beginning):
+            assert self.process.poll() is None, self.ended()
+        return line
+
     def started(self) -> Forward:
         """Once it says it forwards (before, Ctrl+C would stop Python itself as it starts)."""
-        while not self.line().startswith('Forwarding'):
-            assert self.process.poll() is None, self.ended()
+        self.said('Forwarding the eyelet records')
         return self
 
     def stop(self) -> str:
@@ -177,3 +182,26 @@ def test_a_nul_character_arrives_replaced(postgres: PostgresServer, tmp_path: Pa
         forward.stop()
     assert postgres.execute("SELECT data->'input_data'->>'prompt' FROM eyelet_hooks", database='nul') == [
         ('before\ufffdafter',)]
+
+
+def test_records_wait_through_a_server_restart(tmp_path: Path) -> None:
+    """The server goes down while forwarding (a restart, an upgrade): it is said once, and what eyelet logged
+    meanwhile arrives when the server is back."""
+    server = PostgresServer()  # its own: the session's server must not go down under other tests
+    try:
+        url = server.database('restarted')
+        acme = log_event(tmp_path / 'acme', cc.session_start)
+        forward = Forward(str(acme), '--to', url).started()
+        try:
+            wait_for(lambda: len(forwarded(server, 'restarted')) == 1, what='the first record')
+            server.halt()
+            log_event(tmp_path / 'acme', cc.stop)  # while the server is down
+            forward.said('Cannot reach PostgreSQL at ')
+            server.start()
+            wait_for(lambda: len(forwarded(server, 'restarted')) == 2, timeout=60, what='the record logged meanwhile')
+            assert forward.line() == f'{acme}: forwarding again.\n'
+        finally:
+            output = forward.stop()
+        assert output.count('Cannot reach PostgreSQL') == 1, output
+    finally:
+        server.stop()
