@@ -22,7 +22,7 @@ from eyelet_gui import __version__
 from eyelet_gui.native_window import linux_toolkit
 from eyelet_gui.settings import DEFAULT_SQL_TIME_LIMIT, ForwardSettings, Settings, env_defaults, is_loopback
 from eyelet_gui.sources.discovery import default_roots, resolve_paths
-from eyelet_gui.sources.postgres import is_postgres_url, missing_driver, shown_url
+from eyelet_gui.sources.postgres import address_problem, is_postgres_url, missing_driver, shown_url
 from eyelet_gui.sources.sqlite_files import PathProblem
 
 PROGRAM = 'eyelet-gui'
@@ -166,9 +166,9 @@ def parse_forward(args: list[str]) -> ForwardSettings:
                          'postgresql://user:password@host:port/database.')
     if not options.machine.strip():
         raise UsageError('--machine needs a name: the records of this machine are told apart by it.')
-    missing = missing_driver()
-    if missing:
-        raise UsageError(missing)
+    problem = missing_driver() or address_problem(options.to)
+    if problem:
+        raise UsageError(problem)
     databases, roots = _databases_and_roots(options.paths)
     return ForwardSettings(databases=databases, search_roots=roots, target=options.to,
                            machine=options.machine.strip(), poll_interval=env.poll_interval)

@@ -32,15 +32,13 @@ def is_postgres_url(text: str) -> bool:
 
 
 def shown_url(url: str) -> str:
-    """The URL as it may be printed: without its password."""
+    """The URL as it may be printed: without a password, in its user part or its query (`?password=`). Taken apart
+    by hand: `urlsplit(…).port` raises on a port that is no number, and such a URL must be said, not crash."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ''
-    netloc = f'{parts.username}@{host}' if parts.username else host
-    if parts.port is not None:
-        netloc += f':{parts.port}'
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    user_info, at, host = parts.netloc.rpartition('@')
+    user = user_info.split(':', 1)[0] if at else ''
+    query = '&'.join(pair for pair in parts.query.split('&') if not pair.lower().startswith('password='))
+    return urlunsplit((parts.scheme, f'{user}@{host}' if user else host, parts.path, query, parts.fragment))
 
 
 def missing_driver() -> str | None:
@@ -49,6 +47,24 @@ def missing_driver() -> str | None:
         return ('PostgreSQL needs psycopg: install eyelet-gui with it, `uv tool install "eyelet-gui[postgres]"` or '
                 '`pip install "eyelet-gui[postgres]"`.')
     return None
+
+
+def address_problem(url: str) -> str | None:
+    """What is wrong with `url` itself, in a sentence, or None: libpq would say it only at each connection try,
+    where it looks like a server that is down."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        port = str(conninfo_to_dict(url).get('port') or '0')
+    except psycopg.ProgrammingError:
+        reason = 'it cannot be taken apart'  # psycopg's own words may repeat the password
+    else:
+        if all(part.isdigit() for part in port.split(',')):  # a port for each host, when there are several
+            return None
+        reason = f'the port "{port}" is not a number'
+    return (f'{shown_url(url)} is not a PostgreSQL address psycopg understands ({reason}); write it as '
+            'postgresql://user:password@host:port/database.')
 
 
 async def connect(url: str, *, application_name: str) -> psycopg.AsyncConnection[tuple[object, ...]]:

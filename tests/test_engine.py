@@ -93,8 +93,10 @@ async def test_insert_update_delete_by_another_process(tmp_path: Path, journal: 
         write(path, "INSERT INTO items (name, qty) VALUES ('kiwi', 5)")
         await converges(live, expected)
         await eventually(lambda: live.total == 5)
-        assert deltas[0].added == ((0, '5', (5, 'kiwi', 5)),)
-        assert (deltas[0].updated, deltas[0].removed) == ((), ())
+        # Counts and window are two reads: a refresh already under way may count the new row before it shows it,
+        # so the row may come in a second delta, after one that moved only the counts.
+        assert [added for delta in deltas for added in delta.added] == [(0, '5', (5, 'kiwi', 5))]
+        assert {(delta.updated, delta.removed) for delta in deltas} == {((), ())}
 
         deltas.clear()
         write(path, "UPDATE items SET qty = 70 WHERE name = 'pear'")
@@ -105,7 +107,7 @@ async def test_insert_update_delete_by_another_process(tmp_path: Path, journal: 
         write(path, "DELETE FROM items WHERE name = 'plum'")
         await converges(live, expected)
         await eventually(lambda: live.total == 4)
-        assert deltas[0].removed == ('3',)
+        assert [removed for delta in deltas for removed in delta.removed] == ['3']
 
 
 async def test_burst_of_5000_commits_coalesces_and_ends_exact(tmp_path: Path) -> None:

@@ -144,6 +144,8 @@ def test_each_refusal_is_one_sentence(postgres: PostgresServer, tmp_path: Path) 
     cases = {
         'mysql://root@localhost/team': '--to mysql://root@localhost/team is not a PostgreSQL address: write it as '
                                        'postgresql://user:password@host:port/database.',
+        'postgresql://postgres:wrong@127.0.0.1:abc/postgres': 'postgresql://postgres@127.0.0.1:abc/postgres is not '
+                                                              'a PostgreSQL address psycopg understands',
         postgres.url(password='wrong'): 'PostgreSQL refused the user or password of '
                                         f'postgresql://postgres@127.0.0.1:{postgres.port}/postgres',
         postgres.url(database='nowhere'): f'postgresql://postgres@127.0.0.1:{postgres.port}/nowhere names a database '
