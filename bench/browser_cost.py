@@ -1,6 +1,6 @@
 """What one open eyelet-gui tab costs the browser: main-thread time, commit → text in the DOM, first rows.
 
-    uv run --group dev python bench/browser_cost.py [--only cost|latency|first-rows] [--pages overview table
+    uv run --group dev python bench/browser_cost.py [--only cost|latency|first-rows] [--pages overview table sql
         sessions session] [--rates 0 10 100] [--seconds 15] [--tabs 5] [--rows 1000000] [--loads 5]
 
 cost: an eyelet database of `--live-rows` real-shaped records (`--live-rows` of them fresh, 3,600 in the last
@@ -38,6 +38,7 @@ from typing import Any
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
 from eyelet_gui.pages.sessions import session_path
+from eyelet_gui.pages.sql import sql_path
 from eyelet_gui.sources.eyelet_schema import connect_writer
 from eyelet_gui.state.catalog import database_id
 from eyelet_gui.state.query_url import table_path
@@ -64,9 +65,12 @@ GRID_ROW = '.eyelet-grid .ag-center-cols-container .ag-row'
 FIRST_ROW = '#eyelet-first-rows tbody tr, ' + GRID_ROW
 """The rows a fresh tab shows first: the page's plain table (components/first_rows.py) or, failing it, the grid's."""
 READY = {name: f'document.querySelector({json.dumps(selector)}) !== null' for name, selector in
-         {'overview': GRID_ROW, 'table': GRID_ROW, 'sessions': GRID_ROW, 'session': '.js-plotly-plot'}.items()}
+         {'overview': GRID_ROW, 'table': GRID_ROW, 'sql': GRID_ROW, 'sessions': GRID_ROW,
+          'session': '.js-plotly-plot'}.items()}
 METRICS = {'busy': 'TaskDuration', 'style': 'RecalcStyleDuration', 'script': 'ScriptDuration',
            'layout': 'LayoutDuration'}
+LIVE_SQL = 'SELECT id, hook_type, tool_name, timestamp_iso, session_id FROM hooks ORDER BY id DESC LIMIT 100'
+"""The SQL page's statement, run live: the newest records, as a person following them in SQL would write it."""
 MARKERS = itertools.count(1_000_000, 1_000_000)  # each writer's first number: markers never repeat
 # Installed before the page loads, so that a page that reloads itself keeps reporting; `markerSeen` is a binding
 # to this process, which keeps the stamps across reloads.
@@ -198,8 +202,8 @@ def page_paths(path: Path) -> dict[str, str]:
     connection = sqlite3.connect(f'file:{path}?mode=ro', uri=True)
     session = connection.execute('SELECT session_id FROM hooks ORDER BY id DESC LIMIT 1').fetchone()[0]
     connection.close()
-    return {'overview': '/', 'table': table_path(identity, 'hooks'), 'sessions': '/sessions',
-            'session': session_path(f'{identity}:{session}')}
+    return {'overview': '/', 'table': table_path(identity, 'hooks'), 'sql': sql_path(identity, LIVE_SQL, live=True),
+            'sessions': '/sessions', 'session': session_path(f'{identity}:{session}')}
 
 
 async def cost(browser: Browser, url: str, server: int, path: Path, args: argparse.Namespace) -> None:

@@ -3,6 +3,7 @@ each commit. The statement and the switch live in the URL, so that a link shows 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -14,6 +15,8 @@ from eyelet_gui.components.row_panel import row_fields
 from eyelet_gui.sources.sql_sandbox import MAX_ROWS
 from eyelet_gui.state.live_sql import LiveSql, SqlFeeds, SqlStatement, live_sql
 
+SHOW_RUNNING_AFTER = 0.3
+"""Seconds a run takes before the page says it is running and offers Cancel."""
 SqlUrl = Callable[[str, bool], str]
 """The page's URL for a statement and whether it runs live."""
 
@@ -52,6 +55,9 @@ class _Result:
         lifetime.subscribe(self.live.runs_changed, self._show_status)
         self.grid.on_change.append(self._show_status)
         self._problem_shown = False
+        self._running_shown = False
+        self._running_timer: asyncio.TimerHandle | None = None
+        lifetime.on_end(self._forget_running)
         self._show_status()
 
     def follow(self, following: bool) -> None:
@@ -60,11 +66,32 @@ class _Result:
             (self.live.follow if following else self.live.unfollow)()
 
     def _show_status(self) -> None:
-        self.status.set_text(status_text(self.live))
+        """Runs at each start and end of a run, and each change: it touches only what differs, and a run says it
+        is running only once it has taken SHOW_RUNNING_AFTER (a live statement's short runs would flicker, and
+        each change of the line costs the browser a layout)."""
+        if self.live.running and not self._running_shown:
+            if self._running_timer is None:  # a plain timer: a ui.timer per run would be an element per run
+                self._running_timer = asyncio.get_running_loop().call_later(SHOW_RUNNING_AFTER, self._show_running)
+            return
+        self._running_shown = self.live.running
+        text = status_text(self.live)
+        if self.status.text != text:
+            self.status.set_text(text)
         if self._problem_shown != (self.live.problem is not None and not self.live.running):
             self._problem_shown = not self._problem_shown
             self.status.classes(toggle='text-negative')
-        self.cancel.set_visibility(self.live.running)
+        if self.cancel.visible != self.live.running:
+            self.cancel.set_visibility(self.live.running)
+
+    def _forget_running(self) -> None:
+        if self._running_timer is not None:
+            self._running_timer.cancel()
+
+    def _show_running(self) -> None:
+        self._running_timer = None
+        if self.live.running:
+            self._running_shown = True
+            self._show_status()
 
     def _select(self, key: str | None) -> None:
         """The row's every value, whole. A result's rows are keyed by their content, so the row shown is exact
