@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
@@ -15,6 +16,28 @@ from eyelet_gui.state.values import cell_text, parse_json
 
 FULL_TEXT = 100_000
 """Characters of one value shown in the panel; copying takes the whole value."""
+
+
+class BesideGrid:
+    """A grid's place and its detail panel: side by side on a wide screen, the panel below on a phone. The grid
+    is built `with beside.main:`; `show` fills the panel."""
+
+    def __init__(self) -> None:
+        with ui.row().classes('w-full items-start gap-4 flex-col md:flex-row md:flex-nowrap'):
+            self.main = ui.column().classes('grow min-w-0 w-full')
+            self._panel = ui.column().classes('w-full md:w-96 shrink-0 max-h-[70vh] overflow-auto row-detail')
+        self._panel.set_visibility(False)
+
+    def show(self, content: Callable[[], Any] | None) -> None:
+        """What `content` builds, under a close button; None closes the panel (what it held lets go)."""
+        self._panel.clear()
+        self._panel.set_visibility(content is not None)
+        if content is None:
+            return
+        with self._panel:
+            with ui.row().classes('w-full justify-end'):
+                ui.button(icon='close', on_click=lambda: self.show(None)).props('flat dense round')
+            content()
 
 
 def _plain(value: Any) -> Any:

@@ -11,7 +11,7 @@ from nicegui import events, ui
 
 from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.components.live_grid import LiveGrid
-from eyelet_gui.components.row_panel import row_fields
+from eyelet_gui.components.row_panel import BesideGrid, row_fields
 from eyelet_gui.sources.sql_sandbox import MAX_ROWS
 from eyelet_gui.state.live_sql import LiveSql, SqlFeeds, SqlStatement, live_sql
 
@@ -42,11 +42,9 @@ class _Result:
             with ui.row().classes('w-full items-center gap-2 min-h-8'):
                 self.status = ui.label().classes('text-sm sql-status')
                 self.cancel = ui.button('Cancel', icon='stop').props('dense flat color=negative').classes('sql-cancel')
-            with ui.row().classes('w-full items-start gap-4 flex-col md:flex-row md:flex-nowrap'):
-                with ui.column().classes('grow min-w-0 w-full'):
-                    self.grid = LiveGrid(feeds, statement, on_select=self._select, on_sort=lambda _: None)
-                self.panel = ui.column().classes('w-full md:w-96 shrink-0 max-h-[70vh] overflow-auto')
-                self.panel.set_visibility(False)
+            self.detail = BesideGrid()
+            with self.detail.main:
+                self.grid = LiveGrid(feeds, statement, on_select=self._select, on_sort=lambda _: None)
         self.live = live_sql(self.grid.feed)
         self.cancel.on_click(self.live.cancel)
         self.following = False
@@ -96,15 +94,9 @@ class _Result:
     def _select(self, key: str | None) -> None:
         """The row's every value, whole. A result's rows are keyed by their content, so the row shown is exact
         for as long as its key is in the result."""
-        self.panel.clear()
         values = dict(self.live.rows).get(key) if key is not None else None
-        self.panel.set_visibility(values is not None)
-        if values is None:
-            return
-        with self.panel:
-            with ui.row().classes('w-full justify-end'):
-                ui.button(icon='close', on_click=lambda: self._select(None)).props('flat dense round')
-            row_fields(self.live.columns, values)
+        columns = self.live.columns
+        self.detail.show(None if values is None else lambda: row_fields(columns, values))
 
 
 class SqlView:

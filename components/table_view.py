@@ -9,7 +9,7 @@ from typing import Any
 from nicegui import ui
 
 from eyelet_gui.components.live_grid import ColumnOptions, LiveGrid
-from eyelet_gui.components.row_panel import row_panel
+from eyelet_gui.components.row_panel import BesideGrid, row_panel
 from eyelet_gui.sources.query import OPERATORS, Filter, Operator, Query, Sort
 from eyelet_gui.state.event_rows import DERIVED_COLUMNS
 from eyelet_gui.state.grid_feed import FeedProvider
@@ -65,13 +65,10 @@ class TableView:
                     ui.menu_item('CSV', on_click=lambda: on_export('csv'))
                     ui.menu_item('JSON', on_click=lambda: on_export('json'))
         self.chips = ui.row().classes('gap-1')
-        # Side by side on a wide screen; on a phone the detail panel goes below the grid.
-        with ui.row().classes('w-full items-start gap-4 flex-col md:flex-row md:flex-nowrap'):
-            with ui.column().classes('grow min-w-0 w-full'):
-                self.grid = LiveGrid(feeds, query, on_select=self._select, on_sort=self._sort,
-                                     column_options=column_options, compact=compact)
-            self.panel = ui.column().classes('w-full md:w-96 shrink-0 max-h-[70vh] overflow-auto')
-            self.panel.set_visibility(False)
+        self.detail = BesideGrid()
+        with self.detail.main:
+            self.grid = LiveGrid(feeds, query, on_select=self._select, on_sort=self._sort,
+                                 column_options=column_options, compact=compact)
         self.follow.on_value_change(lambda e: setattr(self.grid, 'follow', e.value))
         self.grid.on_change.append(self._refresh_controls)
         self._problem_shown = False
@@ -159,14 +156,8 @@ class TableView:
         self._refresh_controls()
 
     def _select(self, key: str | None) -> None:
-        self.panel.clear()  # the row panel in it closes its detail
-        self.panel.set_visibility(key is not None)
-        if key is None:
-            return
-        with self.panel:
-            with ui.row().classes('w-full justify-end'):
-                ui.button(icon='close', on_click=lambda: self._select(None)).props('flat dense round')
-            row_panel(self.feeds.detail(self.grid.feed, key))
+        # The row panel shown before closes its detail as the panel is cleared.
+        self.detail.show(None if key is None else lambda: row_panel(self.feeds.detail(self.grid.feed, key)))
 
 
 def view_url(base: str) -> Callable[[Query], str]:

@@ -73,6 +73,14 @@ async def test_a_shared_live_link_shows_each_new_record_as_a_row_of_its_own(
     assert (await page.evaluate(ROW_IDS))[1:] == ids, 'the rows shown stay as they are: only the new one is added'
     assert (await page.locator('.sql-live').get_attribute('aria-checked')) == 'true'
 
+    await page.locator('.ag-center-cols-container .ag-row[row-index="0"] [col-id="c1"]').click()
+    detail = page.locator('.row-detail')
+    await detail.get_by_text('Copy row as JSON').wait_for(timeout=WAIT_MS)
+    shown = [line for line in (await detail.inner_text()).split('\n') if line not in ('', 'close', 'content_copy')]
+    assert shown == ['COPY ROW AS JSON', 'id', '7', 'hook_type', 'Stop', 'tool_name', 'NULL']
+    await detail.locator('button').first.click()  # close
+    await detail.wait_for(state='hidden', timeout=WAIT_MS)
+
     await page.goto(sql_url(app, path, 'SELECT data FROM hooks'))
     assert len(await grid_rows(page, 7)) == 7
     assert leaks([await page.content()], random_parts(secret)) == []

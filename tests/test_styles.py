@@ -13,7 +13,8 @@ import nicegui
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = Path(nicegui.__file__).parent / 'static'
-MARKERS = {'eyelet-grid', 'sql-editor', 'sql-run', 'sql-live', 'sql-json', 'sql-status', 'sql-cancel', 'sql-page'}
+MARKERS = {'eyelet-grid', 'sql-editor', 'sql-run', 'sql-live', 'sql-json', 'sql-status', 'sql-cancel', 'sql-page',
+           'row-detail'}
 """Classes that only name an element for our scripts and tests."""
 
 
