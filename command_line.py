@@ -20,7 +20,14 @@ from typing import NoReturn
 
 from eyelet_gui import __version__
 from eyelet_gui.native_window import linux_toolkit
-from eyelet_gui.settings import DEFAULT_SQL_TIME_LIMIT, ForwardSettings, Settings, env_defaults, is_loopback
+from eyelet_gui.settings import (
+    DEFAULT_SQL_TIME_LIMIT,
+    EnvDefaults,
+    ForwardSettings,
+    Settings,
+    env_defaults,
+    is_loopback,
+)
 from eyelet_gui.sources.discovery import default_roots, resolve_paths
 from eyelet_gui.sources.postgres import address_problem, is_postgres_url, missing_driver, shown_url
 from eyelet_gui.sources.sqlite_files import PathProblem
@@ -96,12 +103,17 @@ def _port(text: str) -> int:
     return port
 
 
-def parse(args: list[str]) -> Settings:
-    """Settings from the command line and environment, or UsageError in one sentence."""
+def _env() -> EnvDefaults:
+    """The `EYELET_GUI_*` defaults, or UsageError in one sentence."""
     try:
-        env = env_defaults()
+        return env_defaults()
     except ValueError as error:
         raise UsageError(str(error)) from None
+
+
+def parse(args: list[str]) -> Settings:
+    """Settings from the command line and environment, or UsageError in one sentence."""
+    env = _env()
     options = build_parser().parse_args(args)
     urls = [arg for arg in args if is_postgres_url(arg)]  # as typed: a Path would fold `//` into `/`
     if urls:
@@ -156,10 +168,7 @@ def build_forward_parser() -> argparse.ArgumentParser:
 
 def parse_forward(args: list[str]) -> ForwardSettings:
     """Settings of `eyelet-gui forward` from its arguments, or UsageError in one sentence."""
-    try:
-        env = env_defaults()
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    env = _env()
     options = build_forward_parser().parse_args(args)
     if not is_postgres_url(options.to):
         raise UsageError(f'--to {shown_url(options.to)} is not a PostgreSQL address: write it as '

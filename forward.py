@@ -12,22 +12,23 @@ from eyelet_gui.command_line import PROGRAM, USAGE_ERROR, UsageError, fail, pars
 from eyelet_gui.settings import ForwardSettings
 from eyelet_gui.sources.events import stop_each
 from eyelet_gui.sources.postgres import PostgresProblem, shown_url
-from eyelet_gui.sources.team_hooks import TABLE, TeamHooks
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
 from eyelet_gui.state.discovery import Discovery
-from eyelet_gui.state.forwarder import Forwarder
 
 COMMAND = f'{PROGRAM} forward'
 
 
-_last_said: list[str] = []
+class Terminal:
+    """Where the forwarder speaks: a line unless it is the one said last (a server that is down is the same news
+    for every database)."""
 
+    def __init__(self) -> None:
+        self._last: str | None = None
 
-def say(line: str) -> None:
-    """Print a line, unless it is the one printed last: a server that is down is the same news for every database."""
-    if _last_said != [line]:
-        _last_said[:] = [line]
-        print(line, flush=True)
+    def say(self, line: str) -> None:
+        if line != self._last:
+            self._last = line
+            print(line, flush=True)
 
 
 def cli(args: list[str]) -> None:
@@ -40,10 +41,15 @@ def cli(args: list[str]) -> None:
 
 async def run(settings: ForwardSettings) -> int:
     """Forward until asked to stop; the exit status."""
+    # psycopg's modules: imported once parse_forward has found it, so that without it the sentence says so.
+    from eyelet_gui.sources.team_hooks import TABLE, TeamHooks
+    from eyelet_gui.state.forwarder import Forwarder
+
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stopping.set)
+    say = Terminal().say
     target = TeamHooks(settings.target)
     try:
         await target.prepare()

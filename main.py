@@ -8,7 +8,7 @@ import sys
 
 from nicegui import app, ui
 
-from eyelet_gui import forward, lan, native_window, quiet_disconnects
+from eyelet_gui import lan, native_window, quiet_disconnects
 from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.components import styles
 from eyelet_gui.installation import config_folder, installation_secret
@@ -53,6 +53,8 @@ def cli(*args: str) -> None:
     """Entry point of `eyelet-gui` and `python -m eyelet_gui`; tests call it with arguments."""
     arguments = list(args) if args else sys.argv[1:]
     if arguments[:1] == ['forward']:  # a folder named `forward` is `./forward`
+        from eyelet_gui import forward  # psycopg and the forwarder: nothing the dashboard loads
+
         forward.cli(arguments[1:])
         return
     try:

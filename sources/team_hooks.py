@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import psycopg  # the `postgres` extra: only `eyelet-gui forward` imports this module, once it has checked
+from psycopg.types.json import Jsonb
 
 from eyelet_gui.sources.postgres import PostgresProblem, connect, explain
-
-if TYPE_CHECKING:
-    import psycopg
 
 TABLE = 'eyelet_hooks'
 MARKS = 'eyelet_forwarded'
@@ -72,10 +72,8 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def jsonb(data: Any) -> Any:
+def jsonb(data: Any) -> Jsonb | None:
     """eyelet's `data` (JSON text in a BLOB) as a jsonb value; text that is no JSON is kept as a JSON string."""
-    from psycopg.types.json import Jsonb
-
     if data is None:
         return None
     text = data.decode('utf-8', 'replace') if isinstance(data, bytes) else str(data)
@@ -108,7 +106,7 @@ class TeamHooks:
                 cursor = await connection.execute(f'SELECT last_id FROM {MARKS} WHERE machine = %s AND source = %s',
                                                   (machine, source))
                 row = await cursor.fetchone()
-            except Exception as error:
+            except psycopg.Error as error:
                 raise await self._failed(error) from None
             return int(row[0]) if row else 0  # type: ignore[call-overload]
 
@@ -124,7 +122,7 @@ class TeamHooks:
                     async with connection.cursor() as cursor:
                         await cursor.executemany(INSERT, [row_values(machine, source, record) for record in records])
                     await connection.execute(MARK, (machine, source, records[-1][0]))
-            except Exception as error:
+            except psycopg.Error as error:
                 raise await self._failed(error) from None
 
     async def prepare(self) -> None:
@@ -144,22 +142,13 @@ class TeamHooks:
                 async with connection.transaction():
                     await connection.execute('SELECT pg_advisory_xact_lock(%s)', (SCHEMA_LOCK,))
                     await connection.execute(SCHEMA)  # no parameters: several statements in one call
-            except Exception as error:
+            except psycopg.Error as error:
                 await connection.close()
-                raise self._problem(error) from None
+                raise explain(error, self.url) from None
             self._connection = connection
         return self._connection
 
-    async def _failed(self, error: Exception) -> PostgresProblem:
+    async def _failed(self, error: psycopg.Error) -> PostgresProblem:
         """The sentence for a failed statement; the connection is made anew next time."""
         await self.close()
-        return self._problem(error)
-
-    def _problem(self, error: Exception) -> PostgresProblem:
-        import psycopg
-
-        if isinstance(error, PostgresProblem):
-            return error
-        if isinstance(error, psycopg.Error):
-            return explain(error, self.url)
-        raise error
+        return explain(error, self.url)

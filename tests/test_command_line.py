@@ -170,3 +170,15 @@ def test_show_secrets_only_on_loopback(capsys: pytest.CaptureFixture[str]) -> No
                    '0.0.0.0: secrets would reach every device on the network.')
     assert parse(['--show-secrets', '--port', str(free_port())]).show_secrets
     assert not parse(['--port', str(free_port())]).show_secrets
+
+
+def test_forward_without_psycopg_says_how_to_install_it(tmp_path: Path) -> None:
+    """The `postgres` extra left out: a sentence, not an ImportError."""
+    database = make_database(tmp_path / 'eyelet.db', 'CREATE TABLE hooks (id INTEGER PRIMARY KEY);')
+    without = "import sys; sys.modules['psycopg'] = None; from eyelet_gui.main import cli; cli()"
+    done = subprocess.run([sys.executable, '-c', without, 'forward', str(database), '--to', 'postgresql://u@h/db'],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (2, '', (
+        'eyelet-gui forward: PostgreSQL needs psycopg: install eyelet-gui with it, `uv tool install '
+        '"eyelet-gui[postgres]"` or `pip install "eyelet-gui[postgres]"`.\n'
+        'Run `eyelet-gui forward --help` for the options.\n'))
