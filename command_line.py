@@ -51,15 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     env = env_defaults()
     parser = _Parser(
         prog=PROGRAM,
-        description='Watch SQLite databases live: every commit appears on screen within milliseconds. '
-                    'Built for eyelet hook logs; works with any SQLite file.',
+        description='Watch SQLite and PostgreSQL databases live: every commit appears on screen within '
+                    'milliseconds. Built for eyelet hook logs; works with any SQLite file or PostgreSQL database.',
         epilog='Environment: EYELET_GUI_HOST, EYELET_GUI_PORT, EYELET_GUI_TOKEN, EYELET_GUI_POLL_INTERVAL and '
                'EYELET_GUI_MAX_PUSH_RATE set defaults for the options of the same meaning.',
     )
     parser.add_argument('paths', nargs='*', type=Path, metavar='PATH',
                         help='SQLite files to watch, or folders to search (and keep watching) for eyelet databases '
                              '(default: ~/.eyelet, ~/.claude and ~/.local/share/eyelet, where eyelet keeps its global '
-                             'logs, the current folder and ~/code, ~/src, ~/projects …).')
+                             'logs, the current folder and ~/code, ~/src, ~/projects …), or PostgreSQL databases as '
+                             'postgresql://user:password@host:port/database (needs the [postgres] extra).')
     parser.add_argument('--demo', action='store_true',
                         help='Also watch a generated eyelet database that simulated Claude Code agents write to '
                              'live, as eyelet logs them.')
@@ -115,12 +116,14 @@ def parse(args: list[str]) -> Settings:
     """Settings from the command line and environment, or UsageError in one sentence."""
     env = _env()
     options = build_parser().parse_args(args)
-    urls = [arg for arg in args if is_postgres_url(arg)]  # as typed: a Path would fold `//` into `/`
-    if urls:
-        raise UsageError(f'The dashboard does not read PostgreSQL yet ({shown_url(urls[0])}): '
-                         '`eyelet-gui forward --to URL` fills it with eyelet records, and any PostgreSQL tool reads '
-                         'them.')
-    databases, roots = _databases_and_roots(options.paths)
+    urls = tuple(arg for arg in args if is_postgres_url(arg))  # as typed: a Path would fold `//` into `/`
+    for url in urls:
+        problem = missing_driver() or address_problem(url)
+        if problem:
+            raise UsageError(problem)
+    paths = [path for path in options.paths if not is_postgres_url(str(path))]
+    # PostgreSQL alone: no search for SQLite files in the default places.
+    databases, roots = _databases_and_roots(paths) if paths or not urls else ((), ())
     native = native_problem() if options.native else None
     if native:
         raise UsageError(native)
@@ -129,7 +132,7 @@ def parse(args: list[str]) -> Settings:
                          f'not on {options.host}: secrets would reach every device on the network.')
     check_port_free(options.host, options.port)
     token = options.token or (None if is_loopback(options.host) else secrets.token_urlsafe(16))
-    return Settings(databases=databases, demo=options.demo, host=options.host, port=options.port,
+    return Settings(databases=databases, postgres=urls, demo=options.demo, host=options.host, port=options.port,
                     show=options.show, native=options.native, token=token,
                     poll_interval=env.poll_interval, max_push_rate=env.max_push_rate,
                     read_time_limit=env.read_time_limit, sql_time_limit=options.sql_time_limit,

@@ -36,6 +36,8 @@ class Settings:
 
     databases: tuple[Path, ...] = ()
     """SQLite files to watch, already resolved from the command line's paths."""
+    postgres: tuple[str, ...] = ()
+    """PostgreSQL databases to watch, as postgresql:// addresses (with their passwords: never shown)."""
     demo: bool = False
     """Whether to create the demo database and run its simulated writer."""
     host: str = DEFAULT_HOST

@@ -45,7 +45,7 @@ def _entry(lifetime: Lifetime, records: NewestRecords) -> Callable[[], None]:
             badge = ui.badge().props('rounded')
         with ui.item_section().classes('min-w-[14rem]'):
             ui.item_label(database.label).classes('text-weight-medium')
-            ui.item_label(str(database.path)).props('caption').classes('break-all')
+            ui.item_label(database.place).props('caption').classes('break-all')
         with ui.item_section().props('side').classes('w-full sm:w-auto items-start sm:items-end pl-14 sm:pl-4'):
             status = ui.item_label().classes('sm:text-right')
             with ui.row().classes('items-center gap-2 no-wrap'):

@@ -11,7 +11,7 @@ from eyelet_gui.state.grid_feed import GridFeeds
 from eyelet_gui.state.newest_records import NewestRecords
 from eyelet_gui.state.query_url import table_path
 
-SHOWN_KINDS = ('SQLite', 'eyelet (legacy)')
+SHOWN_KINDS = ('SQLite', 'PostgreSQL', 'eyelet (legacy)')
 TITLES = {'eyelet (legacy)': "eyelet's own hook runs, newest first (status, duration)"}
 
 

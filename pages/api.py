@@ -164,7 +164,7 @@ async def _databases(dashboard: Dashboard) -> dict[str, Any]:
             kind: str | None = await watcher.schema_kind()
         except DatabaseProblem:
             kind = None
-        listed.append({'id': database.id, 'name': database.label, 'kind': kind, 'path': str(database.path),
+        listed.append({'id': database.id, 'name': database.label, 'kind': kind, 'path': database.place,
                        'status': health.status, 'problem': health.problem, 'last_commit_at': health.last_commit_at,
                        'changes_per_minute': health.changes_per_minute, 'file_size': health.file_size,
                        'wal_size': health.wal_size, 'page': f'/db/{database.id}',

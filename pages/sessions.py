@@ -67,5 +67,5 @@ def register(dashboard: Dashboard) -> None:
                 problem_card('No such database', 'This link names a database that eyelet-gui is not watching.')
                 return
             breadcrumbs(('Databases', '/'), ('Sessions', '/sessions'), (session_id, None))
-            ui.label(f'{watcher.database.label} · {watcher.database.path}').classes('text-caption break-all')
+            ui.label(f'{watcher.database.label} · {watcher.database.place}').classes('text-caption break-all')
             session_view(dashboard.session_timelines, database_id, session_id)

@@ -23,7 +23,7 @@ from typing import Any
 
 from eyelet_gui.sources.keyset import Bound, bound_column, newest_statement, page_order, page_statement
 from eyelet_gui.sources.query import Query, window_statement
-from eyelet_gui.sources.reader import Reader
+from eyelet_gui.sources.reader import Reads
 from eyelet_gui.sources.schema import Relation
 
 CHUNK_ROWS = 2000
@@ -67,7 +67,7 @@ def serialised_rows(kind: str, columns: Sequence[str], rows: Sequence[Sequence[A
     return buffer.getvalue()
 
 
-async def keyset_pages(reader: Reader, relation: Relation, query: Query,
+async def keyset_pages(reader: Reads, relation: Relation, query: Query,
                        chunk_rows: int = CHUNK_ROWS) -> AsyncIterator[Page]:
     """The rows of a table's view, `chunk_rows` at a time, each chunk after the last row of the one before."""
     column = bound_column(relation)
@@ -82,7 +82,7 @@ async def keyset_pages(reader: Reader, relation: Relation, query: Query,
         after = result.rows[-1][:len(order)]
 
 
-async def offset_pages(reader: Reader, relation: Relation, query: Query,
+async def offset_pages(reader: Reads, relation: Relation, query: Query,
                        chunk_rows: int = CHUNK_ROWS) -> AsyncIterator[Page]:
     """The rows of a view without a key, `chunk_rows` at a time, at increasing offsets."""
     width, offset = len(relation.key), 0
@@ -106,8 +106,9 @@ async def export_text(pages: AsyncIterator[Page], kind: str, progress: Callable[
     yield '\n]\n' if kind == 'json' else ''
 
 
-def export_chunks(reader: Reader, relation: Relation, query: Query, kind: str,
+def export_chunks(reader: Reads, relation: Relation, query: Query, kind: str,
                   progress: Callable[[int], Any], *, chunk_rows: int = CHUNK_ROWS) -> AsyncIterator[str]:
     """Yield the view as text in `kind` ('csv' or 'json'); `progress(rows so far)` after each chunk."""
-    paging = keyset_pages if relation.key else offset_pages
+    # PostgreSQL pages by offset: keyset pages rest on SQLite's NULL order and rowid (sources/keyset.py).
+    paging = keyset_pages if relation.key and relation.engine == 'sqlite' else offset_pages
     return export_text(paging(reader, relation, query, chunk_rows), kind, progress)

@@ -41,6 +41,12 @@ def shown_url(url: str) -> str:
     return urlunsplit((parts.scheme, f'{user}@{host}' if user else host, parts.path, query, parts.fragment))
 
 
+def postgres_label(url: str) -> str:
+    """What a person calls the database at `url`: its name on its host (`team on db.example.com`)."""
+    host = urlsplit(url).netloc.rpartition('@')[2] or 'localhost'
+    return f"{urlsplit(url).path.strip('/') or 'postgres'} on {host}"
+
+
 def missing_driver() -> str | None:
     """Why PostgreSQL cannot be used from this installation, in a sentence, or None when it can."""
     if importlib.util.find_spec('psycopg') is None:
@@ -67,12 +73,16 @@ def address_problem(url: str) -> str | None:
             'postgresql://user:password@host:port/database.')
 
 
-async def connect(url: str, *, application_name: str) -> psycopg.AsyncConnection[tuple[object, ...]]:
-    """An autocommit connection to `url`, or PostgresProblem in words."""
+async def connect(url: str, *, application_name: str, options: str | None = None
+                  ) -> psycopg.AsyncConnection[tuple[object, ...]]:
+    """An autocommit connection to `url` (with the server settings `options`, `-c name=value …`), or
+    PostgresProblem in words."""
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
     try:
-        return await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+        conninfo = make_conninfo(url, options=options) if options else url
+        return await psycopg.AsyncConnection.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
                                                      application_name=application_name)
     except psycopg.ProgrammingError as error:  # the URL itself cannot be parsed
         raise PostgresProblem(f'{shown_url(url)} is not a PostgreSQL address psycopg understands ({error}); write '

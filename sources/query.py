@@ -52,9 +52,27 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
+class Shown:
+    """A condition on what the browser sees of a row, for an engine that cannot call `visible` (PostgreSQL): one
+    of `columns`' redacted text contains `text` (case-insensitively) or starts with it, or the column shows as
+    stored. The SQL beside it keeps the rows that match the stored text: a superset, narrowed by the reader."""
+
+    columns: tuple[str, ...]
+    test: Literal['contains', 'starts with', 'as stored']
+    text: str = ''
+
+
+@dataclass(frozen=True, slots=True)
 class Statement:
     sql: str
     parameters: tuple[Any, ...] = field(default_factory=tuple)
+    shown: tuple[Shown, ...] = ()
+    """Conditions the reader checks on each row before it counts (PostgreSQL only; SQLite calls `visible`)."""
+    limit: int | None = None
+    offset: int = 0
+    """With `shown`: the window of the rows that pass, taken by the reader (the SQL has no LIMIT then)."""
+    counting: bool = False
+    """With `shown`: the result is one row, the number of rows that pass."""
 
 
 def _escape_like(text: str) -> str:
@@ -73,11 +91,50 @@ def _like(name: str) -> str:
     return f"({text} LIKE ? ESCAPE '\\' AND {_visible(name, text)} LIKE ? ESCAPE '\\')"
 
 
+class _Conditions:
+    """A WHERE clause being built, in the relation's engine: SQLite checks the visible text with `visible()`;
+    PostgreSQL matches the stored text and leaves the visible text to the reader (`Shown`)."""
+
+    def __init__(self, relation: Relation) -> None:
+        self.on_postgres = relation.engine == 'postgresql'
+        self.sql: list[str] = []
+        self.parameters: list[Any] = []
+        self.shown: list[Shown] = []
+
+    def like(self, columns: Sequence[str], pattern: str, test: Literal['contains', 'starts with'], text: str) -> None:
+        """One of `columns`' text matches the LIKE `pattern`, as the browser sees it."""
+        if self.on_postgres:
+            self.sql.append('(' + ' OR '.join(f"CAST({quote_identifier(name)} AS TEXT) ILIKE ? ESCAPE '\\'"
+                                              for name in columns) + ')')
+            self.parameters.extend([pattern] * len(columns))
+            self.shown.append(Shown(tuple(columns), test, text))
+        else:
+            self.sql.append('(' + ' OR '.join(_like(name) for name in columns) + ')')
+            self.parameters.extend([pattern] * 2 * len(columns))
+
+    def compare(self, name: str, operator: str, value: Any) -> None:
+        """`name operator value`, where a text value holds only where the column shows as stored: comparing text
+        with a secret would tell its characters one by one (`> 'sk-ant-a'`)."""
+        column = quote_identifier(name)
+        if not isinstance(value, str):
+            self.sql.append(f'{column} {operator} ?')
+        elif self.on_postgres:
+            self.sql.append(f'{column} {operator} ?')
+            self.shown.append(Shown((name,), 'as stored'))
+        else:
+            self.sql.append(f'({column} {operator} ? AND {_visible(name, column)} IS {column})')
+        self.parameters.append(value)
+
+    def statement(self) -> Statement:
+        return Statement(' WHERE ' + ' AND '.join(self.sql) if self.sql else '', tuple(self.parameters),
+                         tuple(self.shown))
+
+
 def where_clause(relation: Relation, query: Query) -> Statement:
     """` WHERE …` for the query's filters and search (empty when there are none), with bound parameters."""
     known = set(relation.column_names) | set(relation.key)
-    conditions: list[str] = []
-    parameters: list[Any] = []
+    where = _Conditions(relation)
+    conditions = where.sql
     for condition in query.filters:
         if condition.column not in known:
             raise QueryProblem(f'{relation.name} has no column named {condition.column!r}.')
@@ -87,17 +144,13 @@ def where_clause(relation: Relation, query: Query) -> Statement:
         elif condition.operator == 'is not null':
             conditions.append(f'{column} IS NOT NULL')
         elif condition.operator == 'contains':
-            conditions.append(_like(condition.column))
-            parameters.extend([f'%{_escape_like(str(condition.value))}%'] * 2)
+            text = str(condition.value)
+            where.like((condition.column,), f'%{_escape_like(text)}%', 'contains', text)
         elif condition.operator == 'starts with':
-            conditions.append(_like(condition.column))
-            parameters.extend([f'{_escape_like(str(condition.value))}%'] * 2)
+            text = str(condition.value)
+            where.like((condition.column,), f'{_escape_like(text)}%', 'starts with', text)
         elif condition.operator in ('=', '!=', '<', '<=', '>', '>='):
-            # Compared as stored, and only where the value shows as stored: comparing text with a secret would
-            # tell its characters one by one (`> 'sk-ant-a'`).
-            shown = f' AND {_visible(condition.column, column)} IS {column}' if isinstance(condition.value, str) else ''
-            conditions.append(f'({column} {condition.operator} ?{shown})')
-            parameters.append(condition.value)
+            where.compare(condition.column, condition.operator, condition.value)
         else:
             raise QueryProblem(f'{condition.operator!r} is not a filter operator.')
     if query.search:
@@ -105,12 +158,10 @@ def where_clause(relation: Relation, query: Query) -> Statement:
                         if any(kind in column.declared_type.upper() for kind in TEXT_TYPES)
                         or column.declared_type == '']
         if text_columns:
-            pattern = f'%{_escape_like(query.search)}%'
-            conditions.append('(' + ' OR '.join(_like(name) for name in text_columns) + ')')
-            parameters.extend([pattern] * 2 * len(text_columns))
+            where.like(text_columns, f'%{_escape_like(query.search)}%', 'contains', query.search)
         else:
-            conditions.append('0')  # nothing to search in: nothing matches
-    return Statement(' WHERE ' + ' AND '.join(conditions) if conditions else '', tuple(parameters))
+            conditions.append('1 = 0')  # nothing to search in: nothing matches
+    return where.statement()
 
 
 def effective_sort(relation: Relation, query: Query) -> tuple[Sort, ...]:
@@ -127,9 +178,12 @@ def effective_sort(relation: Relation, query: Query) -> tuple[Sort, ...]:
     return sorts + tuple(Sort(name, descending) for name in relation.key if name not in {s.column for s in sorts})
 
 
-def order_clause(sorts: Sequence[Sort]) -> str:
+def order_clause(sorts: Sequence[Sort], relation: Relation | None = None) -> str:
+    """` ORDER BY …`; on PostgreSQL with NULLs where SQLite puts them (first ascending), so both engines show a
+    table in one order."""
+    nulls = {False: ' NULLS FIRST', True: ' NULLS LAST'} if relation and relation.engine == 'postgresql' else {}
     return ' ORDER BY ' + ', '.join(f'{quote_identifier(s.column)}{" DESC" if s.descending else ""}'
-                                    for s in sorts) if sorts else ''
+                                    f'{nulls.get(s.descending, "")}' for s in sorts) if sorts else ''
 
 
 def window_statement(relation: Relation, query: Query) -> Statement:
@@ -137,7 +191,10 @@ def window_statement(relation: Relation, query: Query) -> Statement:
     where = where_clause(relation, query)
     keys = ', '.join(f'{quote_identifier(name)} AS {KEY_PREFIX}{i}' for i, name in enumerate(relation.key))
     select = f'SELECT {keys + ", " if keys else ""}* FROM {quote_identifier(relation.name)}'
-    order = order_clause(effective_sort(relation, query))
+    order = order_clause(effective_sort(relation, query), relation)
+    if where.shown:  # the reader takes the window from the rows that pass
+        return Statement(f'{select}{where.sql}{order}', where.parameters, where.shown, int(query.limit),
+                         int(query.offset))
     return Statement(f'{select}{where.sql}{order} LIMIT ? OFFSET ?',
                      (*where.parameters, int(query.limit), int(query.offset)))
 
@@ -151,6 +208,9 @@ def count_statement(relation: Relation, query: Query | None = None, *, after_key
         assert key is not None
         sql = f'{sql} AND {quote_identifier(key)} > ?' if sql else f' WHERE {quote_identifier(key)} > ?'
         parameters.append(after_key)
+    if where.shown:  # the reader counts the rows that pass
+        return Statement(f'SELECT * FROM {quote_identifier(relation.name)}{sql}', tuple(parameters), where.shown,
+                         counting=True)
     return Statement(f'SELECT count(*) FROM {quote_identifier(relation.name)}{sql}', tuple(parameters))
 
 
@@ -164,7 +224,8 @@ def max_key_statement(relation: Relation) -> Statement:
 def row_statement(relation: Relation, key: tuple[Any, ...]) -> Statement:
     """SELECT of the one row with this key (the key columns first, as in `window_statement`)."""
     keys = ', '.join(f'{quote_identifier(name)} AS {KEY_PREFIX}{i}' for i, name in enumerate(relation.key))
-    where = ' AND '.join(f'{quote_identifier(name)} IS ?' for name in relation.key)
+    same = 'IS NOT DISTINCT FROM' if relation.engine == 'postgresql' else 'IS'  # equal, NULL to NULL too
+    where = ' AND '.join(f'{quote_identifier(name)} {same} ?' for name in relation.key)
     return Statement(f'SELECT {keys}, * FROM {quote_identifier(relation.name)} WHERE {where}', tuple(key))
 
 

@@ -22,7 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import aiosqlite
 
@@ -54,6 +54,22 @@ class Result:
 
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
+
+
+class Reads(Protocol):
+    """What the views read through: a Reader for an SQLite file, a PostgresReader (sources/postgres_reader.py)."""
+
+    generation: int
+    """Changes when the connections are opened anew (a replaced file, a lost server)."""
+    time_limit: float | None
+
+    async def fetch(self, statement: Statement) -> Result: ...
+
+    async def value(self, statement: Statement) -> Any: ...
+
+    async def relations(self) -> tuple[Relation, ...]: ...
+
+    async def close(self) -> None: ...
 
 
 class _Replaced(Exception):

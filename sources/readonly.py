@@ -28,7 +28,8 @@ _CONNECTION_PRAGMAS = frozenset({'busy_timeout'})  # `query_only` is set before 
 _DENIED_FUNCTIONS = frozenset({'load_extension', 'writefile', 'readfile', 'edit', 'fts3_tokenizer'})
 
 
-ProblemKind = Literal['missing', 'not a database', 'corrupt', 'locked', 'no shm', 'unreadable', 'too slow', 'closed']
+ProblemKind = Literal['missing', 'not a database', 'corrupt', 'locked', 'no shm', 'unreadable', 'too slow', 'closed',
+                      'unreachable']
 
 
 class DatabaseProblem(Exception):

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 RelationKind = Literal['table', 'view']
+Engine = Literal['sqlite', 'postgresql']
 ROWID_ALIASES = ('rowid', '_rowid_', 'oid')
 # eyelet's own tables come first when a database has them; otherwise its first table by name.
-PREFERRED_TABLES = ('hooks', 'executions')
+PREFERRED_TABLES = ('hooks', 'executions', 'eyelet_hooks')  # the last: what `eyelet-gui forward` fills
 
 
 def quote_identifier(name: str) -> str:
@@ -26,6 +27,8 @@ class Column:
     generated: bool
     not_null: bool = False
     """Declared NOT NULL: an export sorted by it can seek straight to where its next page starts."""
+    increasing: bool = False
+    """Filled by an identity or a sequence (PostgreSQL): the newest rows have the largest values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,8 @@ class Relation:
     without_rowid: bool
     key: tuple[str, ...]
     """Declared primary key, else a rowid alias for rowid tables; empty for views (rows keyed by content)."""
+    engine: Engine = 'sqlite'
+    """Whose SQL reads it: the statements differ where the engines do (sources/query.py)."""
 
     @property
     def has_rowid_key(self) -> bool:
@@ -50,7 +55,10 @@ class Relation:
 
     @property
     def increasing_key(self) -> str | None:
-        """The key column that grows with each insert (INTEGER PRIMARY KEY or rowid), if there is one."""
+        """The key column that grows with each insert (INTEGER PRIMARY KEY or rowid), if there is one; on
+        PostgreSQL, the first column an identity or a sequence fills."""
+        if self.engine == 'postgresql':
+            return next((column.name for column in self.columns if column.increasing), None)
         if self.has_rowid_key:
             return self.key[0]
         if len(self.key) == 1 and not self.without_rowid:
@@ -108,11 +116,13 @@ def main_relation(relations: tuple[Relation, ...]) -> Relation | None:
     return next(iter(tables or relations), None)
 
 
-SchemaKind = Literal['eyelet', 'eyelet (legacy)', 'SQLite']
+SchemaKind = Literal['eyelet', 'eyelet (legacy)', 'SQLite', 'PostgreSQL']
 
 
 def schema_kind(relations: tuple[Relation, ...]) -> SchemaKind:
     """eyelet's modern schema (a `hooks` table with `hook_type`), its legacy one (`executions`), or any other."""
+    if any(relation.engine == 'postgresql' for relation in relations):
+        return 'PostgreSQL'
     tables = {relation.name: relation for relation in relations if relation.kind == 'table'}
     if 'hooks' in tables and 'hook_type' in tables['hooks'].column_names:
         return 'eyelet'

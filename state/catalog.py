@@ -11,6 +11,7 @@ from nicegui import Event, run
 
 from eyelet_gui.sources.demo import DemoDatabase
 from eyelet_gui.sources.discovery import GLOBAL_LOG_FOLDERS
+from eyelet_gui.sources.postgres import postgres_label, shown_url
 
 EYELET_PROJECT_FOLDER = '.eyelet-logging'
 GLOBAL_PLACES = tuple(Path(place) for place in GLOBAL_LOG_FOLDERS)
@@ -23,9 +24,16 @@ class WatchedDatabase:
     path: Path
     label: str
     """What a person calls it: the project's name for eyelet's per-project logs, else the file's name."""
+    url: str | None = None
+    """A PostgreSQL database's address, password included: never shown (`place` is); None for an SQLite file."""
+
+    @property
+    def place(self) -> str:
+        """Where it is, as it may be shown: the file's path, or the address without its password."""
+        return str(self.path) if self.url is None else shown_url(self.url)
 
 
-def database_id(path: Path) -> str:
+def database_id(path: Path | str) -> str:
     return hashlib.sha256(str(path).encode()).hexdigest()[:10]
 
 
@@ -41,7 +49,7 @@ def database_label(path: Path) -> str:
 class Catalog:
     """Which databases are watched; the demo database joins when the demo starts."""
 
-    def __init__(self, paths: Iterable[Path] = ()) -> None:
+    def __init__(self, paths: Iterable[Path] = (), urls: Iterable[str] = ()) -> None:
         self.databases: list[WatchedDatabase] = []
         """In the order they were added; each path once."""
         self.added: Event[WatchedDatabase] = Event()
@@ -49,6 +57,8 @@ class Catalog:
         self._demo = DemoDatabase()
         for path in paths:
             self.add(path)
+        for url in urls:
+            self.add_postgres(url)
 
     def add(self, path: Path) -> WatchedDatabase:
         """Watch `path` (once) and return its entry."""
@@ -56,6 +66,18 @@ class Catalog:
         if found is not None:
             return found
         database = WatchedDatabase(id=database_id(path), path=path, label=database_label(path))
+        self.databases.append(database)
+        self.added.emit(database)
+        return database
+
+    def add_postgres(self, url: str) -> WatchedDatabase:
+        """Watch the PostgreSQL database at `url` (once) and return its entry."""
+        shown = shown_url(url)
+        found = self.find(database_id(shown))
+        if found is not None:
+            return found
+        # `path` holds the shown address only for its id and its logs: nothing opens it as a file.
+        database = WatchedDatabase(id=database_id(shown), path=Path(shown), label=postgres_label(url), url=url)
         self.databases.append(database)
         self.added.emit(database)
         return database

@@ -24,7 +24,7 @@ class Dashboard:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.catalog = Catalog(settings.databases)
+        self.catalog = Catalog(settings.databases, settings.postgres)
         self.watchers: dict[str, Watcher] = {}
         """One watcher per database, by database id."""
         self.records: dict[str, NewestRecords] = {}
@@ -84,6 +84,6 @@ class Dashboard:
         """Stop discovery, the charts and every watcher (closing its connections), then the demo writer: each
         part even when another failed to stop, so that Ctrl+C always ends the process and removes the demo."""
         await stop_each((('discovery', self.discovery.stop), ('charts', self.charts.loop.stop),
-                         *((f'watching {watcher.database.path}', watcher.stop) for watcher in self.watchers.values()),
+                         *((f'watching {watcher.database.place}', watcher.stop) for watcher in self.watchers.values()),
                          ('SQL pages', self.sql_feeds.close), ('SQL statements', self.sql.close),
                          ('the demo', self.catalog.stop)))

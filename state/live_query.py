@@ -18,7 +18,7 @@ from eyelet_gui.sources.query import (
     max_key_statement,
     window_statement,
 )
-from eyelet_gui.sources.reader import Reader, Result
+from eyelet_gui.sources.reader import Reads, Result
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.state.diff import Row
@@ -70,7 +70,7 @@ class LiveQuery(RowWindow):
     `total` counts the relation's rows, `matching` those the filters and search match (equals `total` without
     them)."""
 
-    def __init__(self, query: Query, reader: Reader, relations: RelationsLookup, max_push_rate: float) -> None:
+    def __init__(self, query: Query, reader: Reads, relations: RelationsLookup, max_push_rate: float) -> None:
         super().__init__()
         self.query = query
         self.key_values: dict[str, tuple[Any, ...]] = {}
@@ -141,7 +141,9 @@ class LiveQuery(RowWindow):
         filtered = bool(self.query.filters or self.query.search)
         if self._counted != (relation, self._reader.generation):  # another table, or the file was replaced
             self._counted, self._max_key = (relation, self._reader.generation), None
-        tail = relation.increasing_key is not None
+        # Not on PostgreSQL: transactions commit in another order than their sequence gives ids, so a row can
+        # arrive below the largest key already counted.
+        tail = relation.increasing_key is not None and relation.engine == 'sqlite'
         since_exact = time.monotonic() - self._exact_count_at
         if tail and self._max_key is not None and since_exact < EXACT_COUNT_INTERVAL:
             new_total = await self._count(count_statement(relation, after_key=self._max_key))

@@ -28,6 +28,11 @@ class SqlQueries:
     async def run(self, database: WatchedDatabase, sql: str) -> SqlResult:
         """The statement's columns and first rows; SqlProblem in one sentence when it cannot run or ran too long,
         DatabaseProblem when the file cannot be read."""
+        if database.url is not None:
+            # SQLite's authorizer is what keeps a statement from reading a secret in a WHERE, unseen; PostgreSQL has
+            # none that a read-only role could install.
+            raise SqlProblem(f'The SQL page reads SQLite databases only; {database.place} is PostgreSQL, which psql '
+                             'reads with your own role.')
         reader = self._readers.get(database.id)
         if reader is None:
             reader = self._readers[database.id] = Reader(database.path, time_limit=self.time_limit,

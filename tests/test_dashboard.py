@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from eyelet_gui.settings import Settings
+from eyelet_gui.sources.reader import Reader
 from eyelet_gui.state.dashboard import Dashboard
 
 from .conftest import ServedApp, make_database, wait_for
@@ -35,6 +36,7 @@ async def test_stopping_stops_every_part_when_one_fails(tmp_path: Path, caplog: 
 
     broken.stop = fail  # type: ignore[method-assign]
     await dashboard.stop()
+    assert isinstance(other.reader, Reader)
     assert other.reader.connections == 0  # closed after the first watcher failed to stop
     assert not demo_folder.exists()
     assert not dashboard.catalog.demo_running
