@@ -33,7 +33,7 @@ def build(settings: Settings, secret: str) -> Dashboard:
     async def start() -> None:
         await dashboard.start()
         for watched in dashboard.catalog.databases:
-            print(f'Watching {watched.path}', flush=True)
+            print(f'Watching {watched.place}', flush=True)
 
     def searched() -> None:
         if dashboard.discovery.problem:  # the terminal says it too: `/` may never be opened

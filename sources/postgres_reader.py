@@ -117,8 +117,7 @@ class PostgresReader:
         kept: list[tuple[Any, ...]] = []
         passed = 0
         wanted = None if statement.counting or statement.limit is None else statement.offset + statement.limit
-        async with connection.transaction():
-            cursor = connection.cursor(name='eyelet_gui_checked')
+        async with connection.transaction(), connection.cursor(name='eyelet_gui_checked') as cursor:
             await cursor.execute(psycopg_sql(statement.sql), statement.parameters)
             columns = tuple(column.name for column in cursor.description or ())
             passes = self._test(columns, statement.shown)
@@ -133,7 +132,6 @@ class PostgresReader:
                             return Result(columns, kept)
                 if deadline is not None and time.monotonic() > deadline:
                     raise self._too_slow()
-            await cursor.close()
         return Result(('count',), [(passed,)]) if statement.counting else Result(columns, kept)
 
     def _test(self, columns: tuple[str, ...], conditions: Sequence[Shown]) -> Any:

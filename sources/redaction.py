@@ -68,7 +68,7 @@ _PATTERNS = {
     # NAME=value in commands and URLs, the name ending in a secret word: `AWS_SECRET_ACCESS_KEY=…`, `?token=…`.
     # The value may be quoted, also inside JSON text (`--password=\"…\"`).
     'pair': (r'(?P<pair>=(?:' + '|'.join(f'(?<={word}=)' for word in _PAIR_ENDS) + r')(?:\\?["\'])?)(?![$…])'
-             r'[^\s"\'\\&;,<>]{3,}'),
+             r'(?![^\s"\'\\&;,<>]*…\[redacted, )[^\s"\'\\&;,<>]{3,}'),  # a key redacted already keeps its mark whole
 }
 _TRIGGERS = {'pem': ('PRIVATE KEY',), 'anthropic': ('sk-ant-',), 'openai': ('sk-',), 'github': ('gh',),
              'aws': ('AKIA', 'ASIA'), 'slack': ('xox',), 'google': ('AIza',), 'jwt': ('eyJ',),

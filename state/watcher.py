@@ -130,7 +130,7 @@ class Watcher:
         elif problem is not None:
             status = 'error'
         else:
-            age = now - last if last is not None else STALE_AFTER
+            age = now - last if last is not None else LIVE_WINDOW  # not known (PostgreSQL keeps no such time)
             status = 'live' if age < LIVE_WINDOW else 'idle' if age < STALE_AFTER else 'stale'
         return Health(status=status, problem=problem, last_commit_at=last,
                       changes_per_minute=self.activity.last_minute(now), file_size=facts.size, wal_size=facts.wal_size)

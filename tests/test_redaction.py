@@ -46,6 +46,9 @@ PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7Zq9\nbXc1xV9=\n-----END
     ('{"command": "mysql --password=\\"s3cret\\" -u root"}',
      '{"command": "mysql --password=\\"…[redacted, 6 chars]\\" -u root"}'),
     ('Authorization: Basic dXNlcjpwYXNzd29yZA==', 'Authorization: Basic …[redacted, 20 chars]'),
+    # A key after NAME=: one mark, whole (not a mark of the mark), and a typed `…` does not stop the rule.
+    (f'ANTHROPIC_API_KEY={ANTHROPIC}', 'ANTHROPIC_API_KEY=sk-ant-…[redacted, 93 chars]'),
+    ('TOKEN="xyz123…"', 'TOKEN="…[redacted, 7 chars]"'),
 ])
 def test_credential_shaped_text_is_redacted(text: str, redacted: str) -> None:
     assert redact_text(text) == redacted

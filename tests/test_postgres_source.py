@@ -1,0 +1,217 @@
+"""PostgreSQL as a source of the dashboard, against a real server: a table live in Chromium through a role that may
+only SELECT, beside an SQLite file; the team's eyelet records forwarded into it; read-only sessions, the time
+limit, redaction that no search gets round, and a server that goes away and comes back."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.sources.postgres import shown_url
+from eyelet_gui.sources.postgres_reader import PostgresReader
+from eyelet_gui.sources.query import Filter, Query, Statement, count_statement, row_statement, window_statement
+from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.state.catalog import database_id
+
+from .conftest import GRID_API, ServedApp, make_database, wait_for
+from .eyelet_logger import log_event
+from .postgres_server import PostgresServer
+from .test_forward import Forward, forwarded
+from .test_live_table import open_table, row
+from .test_no_secret_leaves import leaks, log_secrets, planted, random_parts
+
+ORDERS = """
+CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer text, note jsonb,
+                     placed timestamptz NOT NULL DEFAULT '2026-12-01 10:00:00+00', total numeric(8, 2));
+INSERT INTO orders (customer, note, total)
+SELECT 'customer ' || g, jsonb_build_object('n', g), g * 1.5 FROM generate_series(1, 30) AS g;
+CREATE TABLE unkeyed (label text, amount integer);
+INSERT INTO unkeyed VALUES ('one', 1), ('two', 2);
+CREATE VIEW big_orders AS SELECT id, customer, total FROM orders WHERE total > 30;
+"""
+VIEWER = 'viewer'
+VIEWER_PASSWORD = 'viewer-password-1'
+
+
+def shop(postgres: PostgresServer, name: str, secret: str) -> str:
+    """A database with ORDERS, one order carrying `secret` in its note, and a role that may only read it: its URL."""
+    postgres.database(name)
+    postgres.execute(ORDERS, database=name)
+    postgres.execute("INSERT INTO orders (customer, note, total) VALUES ('secretive', %s, 1)",
+                     (json.dumps({'api_key': secret, 'comment': f'ANTHROPIC_API_KEY={secret}'}),), database=name)
+    postgres.execute(f"DO $$ BEGIN CREATE ROLE {VIEWER} LOGIN PASSWORD '{VIEWER_PASSWORD}'; "
+                     'EXCEPTION WHEN duplicate_object THEN NULL; END $$')
+    postgres.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO {VIEWER}', database=name)
+    return postgres.url(VIEWER, VIEWER_PASSWORD, name)
+
+
+async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
+        postgres: PostgresServer, served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+    secret = planted()['anthropic']
+    url = shop(postgres, 'shop', secret)
+    local = make_database(tmp_path / 'local.db', 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);')
+    app = served_app(url, str(local))
+    listed = httpx.get(f'{app.url}/api/v1/databases').json()['databases']
+    assert [(database['name'], database['kind'], database['path']) for database in listed] == [
+        ('local.db', 'SQLite', str(local.resolve())),
+        (f'shop on 127.0.0.1:{postgres.port}', 'PostgreSQL', f'postgresql://viewer@127.0.0.1:{postgres.port}/shop')]
+    pg = database_id(shown_url(url))
+
+    page = await open_table(browser, f'{app.url}/db/{pg}/table/orders')
+    await page.get_by_text('31 rows').wait_for(timeout=15_000)
+    assert await row(page, '30').locator('.ag-cell').all_inner_texts() == [
+        '30', 'customer 30', '{"n": 30}', '2026-12-01T10:00:00+00:00', '45.0']
+    ids_before = await page.evaluate(f'(() => {{ const ids = []; {GRID_API}.forEachNode(n => ids.push(n.id)); '
+                                     'return ids; })()')
+    postgres.execute("INSERT INTO orders (customer, total) VALUES ('grace', 7.25)", database='shop')
+    await row(page, '32').wait_for(timeout=15_000)  # commit → row: p50/p95 in docs/benchmarks.md
+    assert await row(page, '32').locator('.ag-cell').all_inner_texts() == [
+        '32', 'grace', '', '2026-12-01T10:00:00+00:00', '7.25']
+    ids_after = await page.evaluate(f'(() => {{ const ids = []; {GRID_API}.forEachNode(n => ids.push(n.id)); '
+                                    'return ids; })()')
+    assert sorted(ids_after, key=int) == sorted([*ids_before, '32'], key=int)  # one row added, the rest kept
+    postgres.execute("UPDATE orders SET customer = 'grace hopper' WHERE id = 32", database='shop')
+    await row(page, '32').get_by_text('grace hopper').wait_for(timeout=15_000)
+    postgres.execute('DELETE FROM orders WHERE id = 32', database='shop')
+    await row(page, '32').wait_for(state='detached', timeout=15_000)
+    await page.get_by_text('31 rows').wait_for(timeout=15_000)
+
+    # A search matches what the browser sees: the note's key name, never the redacted key itself.
+    await page.get_by_placeholder('Search text columns').fill(secret[7:19])
+    await page.get_by_text('0 of 31 rows match').wait_for(timeout=15_000)
+    await page.get_by_placeholder('Search text columns').fill('api_key')
+    await page.get_by_text('1 of 31 rows match').wait_for(timeout=15_000)
+    assert leaks([await page.content()], [secret[7:]]) == []
+
+    unkeyed = await open_table(browser, f'{app.url}/db/{pg}/table/unkeyed')  # no primary key: keyed by content
+    await unkeyed.get_by_text('2 rows').wait_for(timeout=15_000)
+    postgres.execute("INSERT INTO unkeyed VALUES ('three', 3)", database='shop')
+    await unkeyed.get_by_text('3 rows').wait_for(timeout=15_000)
+    assert sorted(await unkeyed.locator('.ag-center-cols-container [col-id="c0"]').all_inner_texts()) == [
+        'one', 'three', 'two']
+
+    api = httpx.get(f'{app.url}/api/v1/db/{pg}/table/big_orders',
+                    params={'q': 'customer 2', 'sort': json.dumps([['total', 'desc']])})
+    assert api.json()['rows'][:3] == [{'id': 29, 'customer': 'customer 29', 'total': 43.5},
+                                      {'id': 28, 'customer': 'customer 28', 'total': 42.0},
+                                      {'id': 27, 'customer': 'customer 27', 'total': 40.5}]
+    exported = httpx.get(f'{app.url}/export/{pg}/csv/orders').text
+    assert exported.splitlines()[:2] == ['id,customer,note,placed,total', '31,secretive,"{""api_key"": ""…' +
+                                         f'[redacted, {len(secret)} chars]"", ""comment"": ""ANTHROPIC_API_KEY=sk-ant-…' +
+                                         f'[redacted, {len(secret)} chars]""}}",2026-12-01T10:00:00+00:00,1.0']
+    assert len(exported.splitlines()) == 32
+    output = app.stop()
+    assert VIEWER_PASSWORD not in output
+
+
+async def test_the_teams_eyelet_records_arrive_live_from_the_forwarder(
+        postgres: PostgresServer, served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+    url = postgres.database('team')
+    secret = planted()
+    acme = log_secrets(tmp_path / 'acme', secret)  # eyelet's own code writes the records, secrets and all
+    forward = Forward(str(acme), '--to', url, '--machine', 'laptop-a').started()
+    try:
+        wait_for(lambda: len(forwarded(postgres, 'team')) == 6, what='the six records forwarded')
+        app = served_app(url)
+        page = await open_table(browser, f'{app.url}/db/{database_id(shown_url(url))}/table/eyelet_hooks')
+        await page.get_by_text('6 rows').wait_for(timeout=15_000)
+        log_event(tmp_path / 'acme', cc.session_start)  # eyelet logs a seventh while both run
+        await page.get_by_text('7 rows').wait_for(timeout=15_000)
+        newest = await page.evaluate(f'{GRID_API}.eyeletTopRow()?.data')
+        # Newest first, by arrival (seq); keyed by (machine, source, id).
+        assert (newest['__key'], newest['c0'], newest['c7']) == (json.dumps(['laptop-a', str(acme), 7]), '7',
+                                                                 'SessionStart')
+        overview = await browser.new_page()
+        await overview.goto(app.url)
+        await overview.get_by_text('eyelet_hooks: 7 rows').wait_for(timeout=15_000)
+        assert leaks([await page.content(), await overview.content()], random_parts(secret)) == []
+    finally:
+        forward.stop()
+
+
+async def test_reads_are_read_only_timed_and_redacted(postgres: PostgresServer) -> None:
+    secret = planted()['anthropic']
+    shop(postgres, 'rules', secret)
+    reader = PostgresReader(postgres.url(database='rules'), time_limit=0.5)  # the superuser: only the session stops it
+    try:
+        with pytest.raises(DatabaseProblem) as refused:
+            await reader.fetch(Statement("INSERT INTO orders (customer) VALUES ('intruder')"))
+        assert str(refused.value) == (f'PostgreSQL at postgresql://postgres@127.0.0.1:{postgres.port}/rules refused a '
+                                      'statement: cannot execute INSERT in a read-only transaction.')
+        with pytest.raises(DatabaseProblem) as slow:
+            await reader.fetch(Statement('SELECT pg_sleep(5)'))
+        assert (slow.value.kind, str(slow.value)) == ('too slow', (
+            f'Reading postgresql://postgres@127.0.0.1:{postgres.port}/rules took longer than 0.5 s and was stopped: '
+            'add an index for the sort, or narrow the filter.'))
+        assert await reader.value(Statement("SELECT count(*) FROM orders WHERE customer = 'intruder'")) == 0
+
+        relations = {relation.name: relation for relation in await reader.relations()}
+        assert [(name, relation.kind, relation.key, relation.increasing_key) for name, relation in relations.items()] \
+            == [('orders', 'table', ('id',), 'id'), ('big_orders', 'view', (), None), ('unkeyed', 'table', (), None)]
+        orders = relations['orders']
+        stored = await reader.value(Statement('SELECT count(*) FROM orders WHERE note::text LIKE ?', (f'%{secret}%',)))
+        assert stored == 1  # the key is there, stored; no search or filter finds it
+        for query in (Query(relation='orders', search=secret[7:]),
+                      Query(relation='orders', filters=(Filter('note', 'contains', secret),)),
+                      Query(relation='orders', filters=(Filter('note', '=', json.dumps(
+                          {'api_key': secret, 'comment': f'ANTHROPIC_API_KEY={secret}'})),)),
+                      Query(relation='orders', filters=(Filter('customer', '=', 'secretive'),
+                                                        Filter('note', 'starts with', '{"api_key": "sk'),))):
+            assert await reader.value(count_statement(orders, query)) == 0, query
+            assert (await reader.fetch(window_statement(orders, query))).rows == [], query
+        found = await reader.fetch(window_statement(orders, Query(relation='orders', search='SECRETIVE', limit=5)))
+        assert [row[:3] for row in found.rows] == [(31, 31, 'secretive')]
+        second_page = Query(relation='orders', search='customer 1', limit=3, offset=3)
+        assert [row[0] for row in (await reader.fetch(window_statement(orders, second_page))).rows] == [16, 15, 14]
+        assert await reader.value(count_statement(orders, second_page)) == 11
+        assert (await reader.fetch(row_statement(orders, (31,)))).rows[0][-3:-1] == (
+            json.dumps({'api_key': f'…[redacted, {len(secret)} chars]',
+                        'comment': f'ANTHROPIC_API_KEY=sk-ant-…[redacted, {len(secret)} chars]'}, ensure_ascii=False),
+            '2026-12-01T10:00:00+00:00')
+    finally:
+        await reader.close()
+
+
+async def test_a_server_that_goes_away_is_said_and_read_again_when_back() -> None:
+    server = PostgresServer()  # a cluster of its own: it is stopped midway
+    try:
+        url = server.database('flaky')
+        server.execute('CREATE TABLE t (id int PRIMARY KEY)', database='flaky')
+        reader = PostgresReader(url)
+        first = reader.generation
+        assert await reader.value(Statement('SELECT count(*) FROM t')) == 0
+        server.halt()
+        with pytest.raises(DatabaseProblem) as gone:
+            await reader.value(Statement('SELECT count(*) FROM t'))
+        assert gone.value.kind == 'unreachable'
+        assert str(gone.value).startswith(f'Cannot reach PostgreSQL at {shown_url(url)}: ')
+        assert 'postgres-for-tests' not in str(gone.value)
+        server.start()
+        server.execute('INSERT INTO t VALUES (1)', database='flaky')
+        assert await reader.value(Statement('SELECT count(*) FROM t')) == 1
+        assert reader.generation > first
+        await reader.close()
+    finally:
+        await asyncio.to_thread(server.stop)
+
+
+async def test_hostile_names_and_values_stay_names_and_values(postgres: PostgresServer) -> None:
+    """A hostile value or name is a value or a name: `?` and `%` in them are not placeholders."""
+    postgres.database('hostile')
+    postgres.execute('CREATE TABLE "we?ird%%name" ("co?l%%" text PRIMARY KEY)', database='hostile')  # psycopg: %%
+    postgres.execute("""INSERT INTO "we?ird%%name" VALUES ('50%% off?'), ('''; DROP TABLE x; --')""",
+                     database='hostile')
+    reader = PostgresReader(postgres.url(database='hostile'))
+    try:
+        (relation,) = await reader.relations()
+        query = Query(relation=relation.name, filters=(Filter('co?l%', 'contains', '% off?'),))
+        assert (await reader.fetch(window_statement(relation, query))).rows == [('50% off?', '50% off?')]
+    finally:
+        await reader.close()
