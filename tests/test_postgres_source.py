@@ -20,7 +20,7 @@ from eyelet_gui.sources.query import Filter, Query, Statement, count_statement, 
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.catalog import database_id
 
-from .conftest import GRID_API, ServedApp, make_database, wait_for
+from .conftest import DEADLINE, GRID_API, ServedApp, make_database, wait_for
 from .eyelet_logger import log_event
 from .postgres_server import PostgresServer
 from .test_forward import Forward, forwarded
@@ -58,7 +58,8 @@ async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
     url = shop(postgres, 'shop', secret)
     local = make_database(tmp_path / 'local.db', 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);')
     app = served_app(url, str(local))
-    listed = httpx.get(f'{app.url}/api/v1/databases').json()['databases']
+    client = httpx.AsyncClient(base_url=app.url, timeout=DEADLINE)
+    listed = (await client.get('/api/v1/databases')).json()['databases']
     assert [(database['name'], database['kind'], database['path']) for database in listed] == [
         ('local.db', 'SQLite', str(local.resolve())),
         (f'shop on 127.0.0.1:{postgres.port}', 'PostgreSQL', f'postgresql://viewer@127.0.0.1:{postgres.port}/shop')]
@@ -97,15 +98,18 @@ async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
     assert sorted(await unkeyed.locator('.ag-center-cols-container [col-id="c0"]').all_inner_texts()) == [
         'one', 'three', 'two']
 
-    api = httpx.get(f'{app.url}/api/v1/db/{pg}/table/big_orders',
-                    params={'q': 'customer 2', 'sort': json.dumps([['total', 'desc']])})
+    api = await client.get(f'/api/v1/db/{pg}/table/big_orders',
+                           params={'q': 'customer 2', 'sort': json.dumps([['total', 'desc']])})
     assert api.json()['rows'][:3] == [{'id': 29, 'customer': 'customer 29', 'total': 43.5},
                                       {'id': 28, 'customer': 'customer 28', 'total': 42.0},
                                       {'id': 27, 'customer': 'customer 27', 'total': 40.5}]
-    exported = httpx.get(f'{app.url}/export/{pg}/csv/orders').text
-    assert exported.splitlines()[:2] == ['id,customer,note,placed,total', '31,secretive,"{""api_key"": ""…' +
-                                         f'[redacted, {len(secret)} chars]"", ""comment"": ""ANTHROPIC_API_KEY=sk-ant-…' +
-                                         f'[redacted, {len(secret)} chars]""}}",2026-12-01T10:00:00+00:00,1.0']
+    exported = (await client.get(f'/export/{pg}/csv/orders')).text
+    await client.aclose()
+    mark = f'…[redacted, {len(secret)} chars]'
+    assert exported.splitlines()[:2] == [
+        'id,customer,note,placed,total',
+        f'31,secretive,"{{""api_key"": ""{mark}"", ""comment"": ""ANTHROPIC_API_KEY=sk-ant-{mark}""}}",'
+        '2026-12-01T10:00:00+00:00,1.0']
     assert len(exported.splitlines()) == 32
     output = app.stop()
     assert VIEWER_PASSWORD not in output
