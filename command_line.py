@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--show-secrets', action='store_true',
                         help='Show API keys, tokens and passwords in records as they are stored (by default they are '
                              'redacted before anything leaves the server); only when serving on loopback.')
+    parser.add_argument('--pg-listen', metavar='CHANNEL',
+                        help='For PostgreSQL databases that already send a notification on commit (a trigger calling '
+                             'pg_notify): its channel. Each notification wakes the views at once, instead of the poll '
+                             'of 20 a second.')
     parser.add_argument('--version', action='version', version=f'%(prog)s {__version__}',
                         help='Print the version and exit.')
     return parser
@@ -132,7 +136,11 @@ def parse(args: list[str]) -> Settings:
                          f'not on {options.host}: secrets would reach every device on the network.')
     check_port_free(options.host, options.port)
     token = options.token or (None if is_loopback(options.host) else secrets.token_urlsafe(16))
-    return Settings(databases=databases, postgres=urls, demo=options.demo, host=options.host, port=options.port,
+    if options.pg_listen is not None and not urls:
+        raise UsageError('--pg-listen is for PostgreSQL databases: name one, as postgresql://user:password@host/db.')
+    if options.pg_listen is not None and not options.pg_listen.strip():
+        raise UsageError('--pg-listen needs the name of a notification channel.')
+    return Settings(databases=databases, postgres=urls, pg_listen=options.pg_listen, demo=options.demo, host=options.host, port=options.port,
                     show=options.show, native=options.native, token=token,
                     poll_interval=env.poll_interval, max_push_rate=env.max_push_rate,
                     read_time_limit=env.read_time_limit, sql_time_limit=options.sql_time_limit,

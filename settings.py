@@ -38,6 +38,8 @@ class Settings:
     """SQLite files to watch, already resolved from the command line's paths."""
     postgres: tuple[str, ...] = ()
     """PostgreSQL databases to watch, as postgresql:// addresses (with their passwords: never shown)."""
+    pg_listen: str | None = None
+    """The channel on which the PostgreSQL databases notify their commits, if they do."""
     demo: bool = False
     """Whether to create the demo database and run its simulated writer."""
     host: str = DEFAULT_HOST

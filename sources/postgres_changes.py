@@ -7,20 +7,28 @@ the server, and never for a read. (Our own reads, which all end in a commit, mov
 late; the WAL position moves with checkpoints and hint bits too.) When the snapshot moved, the schema's catalog
 rows say whether a table changed (sources/postgres_schema.py). A server that cannot be reached is asked again
 after a pause that doubles, from one second to half a minute.
+
+Where the database already sends notifications on commits (a trigger calling `pg_notify`), `listen` names their
+channel: a connection of its own LISTENs, each notification wakes the check at once, and the poll slows to
+`backup_interval`, so that a notification that never comes costs at most that, never a change.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 
 from eyelet_gui.sources.change_detector import Observation
+from eyelet_gui.sources.events import cancel_and_wait, wait_event
 from eyelet_gui.sources.file_facts import NO_FACTS
-from eyelet_gui.sources.postgres_reader import PostgresReader
+from eyelet_gui.sources.postgres import PostgresProblem, connect
+from eyelet_gui.sources.postgres_reader import APPLICATION_NAME, PostgresReader
 from eyelet_gui.sources.postgres_schema import SCHEMA_VERSION
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.sources.schema import quote_identifier
 
 SNAPSHOT = Statement('SELECT pg_current_snapshot()::text')
 POLL_INTERVAL = 0.05
@@ -33,8 +41,10 @@ RETRY_AFTER = (1.0, 30.0)
 class PostgresChangeDetector:
     """Watches one PostgreSQL database and yields an Observation for each batch of commits or change of state."""
 
-    def __init__(self, url: str, poll_interval: float = POLL_INTERVAL) -> None:
-        self.poll_interval = poll_interval
+    def __init__(self, url: str, *, listen: str | None = None, backup_interval: float = 1.0) -> None:
+        self.url = url
+        self.listen = listen
+        self.poll_interval = POLL_INTERVAL if listen is None else backup_interval
         self.checks = 0
         """How many times the snapshot was read: a measure of the work done while idle."""
         self.files = NO_FACTS
@@ -46,20 +56,46 @@ class PostgresChangeDetector:
         """Yield the first state at once, then one Observation per change; ends when the consumer stops."""
         last: Observation | None = None
         pause = RETRY_AFTER[0]
+        hint = asyncio.Event()
+        listening = asyncio.create_task(self._listen(hint)) if self.listen else None
         try:
             while True:
+                hint.clear()
                 observation = await self._check()
                 if last is None or (observation.version, observation.problem) != (last.version, last.problem):
                     yield observation
                 last = observation
                 if observation.problem is None:
                     pause = RETRY_AFTER[0]
-                    await asyncio.sleep(self.poll_interval)
+                    await wait_event(hint, self.poll_interval)
                 else:
                     await asyncio.sleep(pause)
                     pause = min(pause * 2, RETRY_AFTER[1])
         finally:
+            await cancel_and_wait(listening)
             await self._reader.close()
+
+    async def _listen(self, hint: asyncio.Event) -> None:
+        """Set `hint` at each notification on the `listen` channel, on a connection of its own, connecting again
+        after a pause when it is lost (the poll says why meanwhile)."""
+        import psycopg
+
+        assert self.listen is not None
+        pause = RETRY_AFTER[0]
+        while True:
+            with contextlib.suppress(PostgresProblem, psycopg.Error):
+                connection = await connect(self.url, application_name=APPLICATION_NAME,
+                                           options='-c default_transaction_read_only=on')
+                try:
+                    await connection.execute(f'LISTEN {quote_identifier(self.listen)}')
+                    pause = RETRY_AFTER[0]
+                    hint.set()  # whatever was committed while not listening
+                    async for _ in connection.notifies():
+                        hint.set()
+                finally:
+                    await connection.close()
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RETRY_AFTER[1])
 
     async def _check(self) -> Observation:
         self.checks += 1

@@ -60,7 +60,7 @@ class Dashboard:
     def _track(self, database: WatchedDatabase) -> None:
         if database.id in self.watchers:
             return
-        watcher = Watcher(database, poll_interval=self.settings.poll_interval,
+        watcher = Watcher(database, poll_interval=self.settings.poll_interval, pg_listen=self.settings.pg_listen,
                           max_push_rate=self.settings.max_push_rate, read_time_limit=self.settings.read_time_limit,
                           show_secrets=self.settings.show_secrets)
         self.watchers[database.id] = watcher

@@ -55,12 +55,13 @@ class Watcher:
     """Watches one database for all viewers; identical queries share one LiveQuery (one read, one diff)."""
 
     def __init__(self, database: WatchedDatabase, *, poll_interval: float, max_push_rate: float,
+                 pg_listen: str | None = None,
                  read_time_limit: float | None = DEFAULT_READ_TIME_LIMIT, show_secrets: bool = False) -> None:
         self.database = database
         self.max_push_rate = max_push_rate
         self.detector: ChangeDetector | PostgresChangeDetector = (
             ChangeDetector(database.path, poll_interval) if database.url is None
-            else PostgresChangeDetector(database.url))
+            else PostgresChangeDetector(database.url, listen=pg_listen, backup_interval=poll_interval))
         self.reader = open_reader(database, time_limit=read_time_limit, show_secrets=show_secrets)
         """What every view of the database reads through: a few connections, each read within the time limit."""
         self.changed: Event[[]] = Event()

@@ -55,10 +55,16 @@ def test_folder_without_database(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert_refused(capsys, [str(tmp_path)], f'{tmp_path} is a folder with no eyelet database (eyelet.db) in it.')
 
 
-def test_a_postgresql_address_is_said_to_be_for_forwarding(capsys: pytest.CaptureFixture[str]) -> None:
-    assert_refused(capsys, ['postgresql://eyelet:secret@db.example.com/team'],
-                   'The dashboard does not read PostgreSQL yet (postgresql://eyelet@db.example.com/team): '
-                   '`eyelet-gui forward --to URL` fills it with eyelet records, and any PostgreSQL tool reads them.')
+@pytest.mark.parametrize(('args', 'sentence'), [
+    (['postgresql://eyelet:secret@db.example.com:port/team'],
+     'postgresql://eyelet@db.example.com:port/team is not a PostgreSQL address psycopg understands (the port "port" '
+     'is not a number); write it as postgresql://user:password@host:port/database.'),
+    (['--pg-listen', 'commits'],
+     '--pg-listen is for PostgreSQL databases: name one, as postgresql://user:password@host/db.'),
+    (['postgresql://u@h/db', '--pg-listen', ' '], '--pg-listen needs the name of a notification channel.'),
+])
+def test_postgresql_refusals(capsys: pytest.CaptureFixture[str], args: list[str], sentence: str) -> None:
+    assert_refused(capsys, args, sentence)
 
 
 def test_port_in_use(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -172,13 +178,17 @@ def test_show_secrets_only_on_loopback(capsys: pytest.CaptureFixture[str]) -> No
     assert not parse(['--port', str(free_port())]).show_secrets
 
 
-def test_forward_without_psycopg_says_how_to_install_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize('command', [['forward', 'DATABASE', '--to', 'postgresql://u@h/db'],
+                                     ['DATABASE', 'postgresql://u@h/db']])
+def test_postgresql_without_psycopg_says_how_to_install_it(tmp_path: Path, command: list[str]) -> None:
     """The `postgres` extra left out: a sentence, not an ImportError."""
     database = make_database(tmp_path / 'eyelet.db', 'CREATE TABLE hooks (id INTEGER PRIMARY KEY);')
     without = "import sys; sys.modules['psycopg'] = None; from eyelet_gui.main import cli; cli()"
-    done = subprocess.run([sys.executable, '-c', without, 'forward', str(database), '--to', 'postgresql://u@h/db'],
-                          capture_output=True, text=True, timeout=60, check=False)
+    args = [str(database) if arg == 'DATABASE' else arg for arg in command]
+    done = subprocess.run([sys.executable, '-c', without, *args], capture_output=True, text=True, timeout=60,
+                          check=False)
+    program = 'eyelet-gui forward' if command[0] == 'forward' else 'eyelet-gui'
     assert (done.returncode, done.stdout, done.stderr) == (2, '', (
-        'eyelet-gui forward: PostgreSQL needs psycopg: install eyelet-gui with it, `uv tool install '
+        f'{program}: PostgreSQL needs psycopg: install eyelet-gui with it, `uv tool install '
         '"eyelet-gui[postgres]"` or `pip install "eyelet-gui[postgres]"`.\n'
-        'Run `eyelet-gui forward --help` for the options.\n'))
+        f'Run `{program} --help` for the options.\n'))

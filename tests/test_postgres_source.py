@@ -15,6 +15,7 @@ import pytest
 
 from eyelet_gui.sources import claude_code as cc
 from eyelet_gui.sources.postgres import shown_url
+from eyelet_gui.sources.postgres_changes import PostgresChangeDetector
 from eyelet_gui.sources.postgres_reader import PostgresReader
 from eyelet_gui.sources.query import Filter, Query, Statement, count_statement, row_statement, window_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
@@ -219,3 +220,24 @@ async def test_hostile_names_and_values_stay_names_and_values(postgres: Postgres
         assert (await reader.fetch(window_statement(relation, query))).rows == [('50% off?', '50% off?')]
     finally:
         await reader.close()
+
+
+async def test_a_notification_wakes_the_views_at_once(postgres: PostgresServer) -> None:
+    """With `--pg-listen`, the poll waits a minute here: only the notification can tell of the commit in time."""
+    url = postgres.database('notifying')
+    postgres.execute('CREATE TABLE t (id int PRIMARY KEY)', database='notifying')
+    postgres.execute("CREATE FUNCTION tell() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                     "PERFORM pg_notify('Commits', ''); RETURN NULL; END $$", database='notifying')
+    postgres.execute('CREATE TRIGGER tell AFTER INSERT ON t EXECUTE FUNCTION tell()', database='notifying')
+    detector = PostgresChangeDetector(url, listen='Commits', backup_interval=60)
+    observations = detector.observe()
+    first = await anext(observations)
+    assert (first.problem, first.version is not None) == (None, True)
+    await asyncio.sleep(0.5)  # listening by then, and the poll asleep for a minute
+    postgres.execute('INSERT INTO t VALUES (1)', database='notifying')
+    try:
+        changed = await asyncio.wait_for(anext(observations), DEADLINE)
+        assert changed.version != first.version
+        assert detector.checks <= 4  # the first, the commit's (perhaps one as it began), none of the poll's
+    finally:
+        await observations.aclose()
