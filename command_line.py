@@ -140,8 +140,8 @@ def parse(args: list[str]) -> Settings:
         raise UsageError('--pg-listen is for PostgreSQL databases: name one, as postgresql://user:password@host/db.')
     if options.pg_listen is not None and not options.pg_listen.strip():
         raise UsageError('--pg-listen needs the name of a notification channel.')
-    return Settings(databases=databases, postgres=urls, pg_listen=options.pg_listen, demo=options.demo, host=options.host, port=options.port,
-                    show=options.show, native=options.native, token=token,
+    return Settings(databases=databases, postgres=urls, pg_listen=options.pg_listen, demo=options.demo,
+                    host=options.host, port=options.port, show=options.show, native=options.native, token=token,
                     poll_interval=env.poll_interval, max_push_rate=env.max_push_rate,
                     read_time_limit=env.read_time_limit, sql_time_limit=options.sql_time_limit,
                     show_secrets=options.show_secrets, search_roots=roots)

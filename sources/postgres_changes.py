@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from eyelet_gui.sources.change_detector import Observation
 from eyelet_gui.sources.events import cancel_and_wait, wait_event
@@ -52,7 +52,7 @@ class PostgresChangeDetector:
         self._reader = PostgresReader(url, connections=1, show_secrets=True)
         self._last: tuple[int, str, int] | None = None
 
-    async def observe(self) -> AsyncIterator[Observation]:
+    async def observe(self) -> AsyncGenerator[Observation, None]:
         """Yield the first state at once, then one Observation per change; ends when the consumer stops."""
         last: Observation | None = None
         pause = RETRY_AFTER[0]
