@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scrip
 from common import (
     CHROMIUM_ARGS,
     cached_hooks,
+    cpu_seconds,
     create_hooks,
     free_port,
     insert,
@@ -137,12 +138,6 @@ async def writing(path: Path, rate: float) -> AsyncIterator[dict[str, float]]:
 
 def share(values: list[float]) -> str:
     return f'median {statistics.median(values):.1f} %, p95 {percentile(values, 0.95):.1f} %'
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time a process has had so far (Linux)."""
-    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 async def metrics(cdp: Any) -> dict[str, float]:

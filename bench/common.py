@@ -38,6 +38,12 @@ def print_conditions(bench: str, setting: str) -> None:
           f'Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; {setting}')
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has had so far (Linux, from /proc)."""
+    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]

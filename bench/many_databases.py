@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from eyelet_gui.sources.query import Query
 from eyelet_gui.state.diff import Delta
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import free_port, print_conditions, serving, summary
+from common import cpu_seconds, free_port, print_conditions, serving, summary
 from engine import watcher_for
 
 WRITER = '''
@@ -89,12 +88,6 @@ async def engine_figures(paths: list[Path], commits: int, idle_seconds: float) -
     for watcher in watchers:
         await watcher.stop()
     return idle, seen
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU of a process, from /proc."""
-    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def app_idle_share(root: Path, expected: int, seconds: float) -> float:

@@ -49,7 +49,7 @@ async def open_view(browser: Any, url: str, rows: int) -> tuple[Page, Frames]:
     return page, frames
 
 
-async def wait_seen(pages: list[Page], key: int) -> list[float]:
+async def wait_seen(pages: list[Page], key: int | str) -> list[float]:
     times = []
     for page in pages:
         await page.wait_for_function('k => k in window.seenAt', arg=str(key), timeout=10_000)

@@ -116,13 +116,12 @@ class _Conditions:
         """`name operator value`, where a text value holds only where the column shows as stored: comparing text
         with a secret would tell its characters one by one (`> 'sk-ant-a'`)."""
         column = quote_identifier(name)
-        if not isinstance(value, str):
-            self.sql.append(f'{column} {operator} ?')
-        elif self.on_postgres:
-            self.sql.append(f'{column} {operator} ?')
-            self.shown.append(Shown((name,), 'as stored'))
-        else:
+        if isinstance(value, str) and not self.on_postgres:
             self.sql.append(f'({column} {operator} ? AND {_visible(name, column)} IS {column})')
+        else:
+            self.sql.append(f'{column} {operator} ?')
+            if isinstance(value, str):
+                self.shown.append(Shown((name,), 'as stored'))
         self.parameters.append(value)
 
     def statement(self) -> Statement:
@@ -134,15 +133,14 @@ def where_clause(relation: Relation, query: Query) -> Statement:
     """` WHERE …` for the query's filters and search (empty when there are none), with bound parameters."""
     known = set(relation.column_names) | set(relation.key)
     where = _Conditions(relation)
-    conditions = where.sql
     for condition in query.filters:
         if condition.column not in known:
             raise QueryProblem(f'{relation.name} has no column named {condition.column!r}.')
         column = quote_identifier(condition.column)
         if condition.operator == 'is null':
-            conditions.append(f'{column} IS NULL')
+            where.sql.append(f'{column} IS NULL')
         elif condition.operator == 'is not null':
-            conditions.append(f'{column} IS NOT NULL')
+            where.sql.append(f'{column} IS NOT NULL')
         elif condition.operator == 'contains':
             text = str(condition.value)
             where.like((condition.column,), f'%{_escape_like(text)}%', 'contains', text)
@@ -160,7 +158,7 @@ def where_clause(relation: Relation, query: Query) -> Statement:
         if text_columns:
             where.like(text_columns, f'%{_escape_like(query.search)}%', 'contains', query.search)
         else:
-            conditions.append('1 = 0')  # nothing to search in: nothing matches
+            where.sql.append('1 = 0')  # nothing to search in: nothing matches
     return where.statement()
 
 
@@ -178,10 +176,10 @@ def effective_sort(relation: Relation, query: Query) -> tuple[Sort, ...]:
     return sorts + tuple(Sort(name, descending) for name in relation.key if name not in {s.column for s in sorts})
 
 
-def order_clause(sorts: Sequence[Sort], relation: Relation | None = None) -> str:
+def order_clause(sorts: Sequence[Sort], relation: Relation) -> str:
     """` ORDER BY …`; on PostgreSQL with NULLs where SQLite puts them (first ascending), so both engines show a
     table in one order."""
-    nulls = {False: ' NULLS FIRST', True: ' NULLS LAST'} if relation and relation.engine == 'postgresql' else {}
+    nulls = {False: ' NULLS FIRST', True: ' NULLS LAST'} if relation.engine == 'postgresql' else {}
     return ' ORDER BY ' + ', '.join(f'{quote_identifier(s.column)}{" DESC" if s.descending else ""}'
                                     f'{nulls.get(s.descending, "")}' for s in sorts) if sorts else ''
 

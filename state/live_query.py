@@ -103,6 +103,7 @@ class LiveQuery(RowWindow):
     async def refresh(self) -> None:
         """Re-read the window and counts, diff against the last snapshot and emit the delta, if any."""
         self.refreshes += 1
+        limit = self._reader.time_limit  # as the reads below run under it, whatever it becomes meanwhile
         try:
             relation = (await self._relations()).get(self.query.relation)
             if relation is None:
@@ -111,8 +112,8 @@ class LiveQuery(RowWindow):
             total, matching = await self._counts(relation)
         except DatabaseProblem as problem:
             if problem.kind == 'too slow':
-                self.set_problem(too_slow_sentence(self.query, self._reader.time_limit))
-                self._loop.count_at_least(self._reader.time_limit or 0.0)  # then rest as after any costly read
+                self.set_problem(too_slow_sentence(self.query, limit))
+                self._loop.count_at_least(limit or 0.0)  # then rest as after any costly read
             else:
                 self.set_problem(str(problem))
             return

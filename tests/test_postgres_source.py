@@ -118,12 +118,12 @@ async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
 
 async def test_the_teams_eyelet_records_arrive_live_from_the_forwarder(
         postgres: PostgresServer, served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
-    url = postgres.database('team')
+    url = postgres.database('team_view')
     secret = planted()
     acme = log_secrets(tmp_path / 'acme', secret)  # eyelet's own code writes the records, secrets and all
     forward = Forward(str(acme), '--to', url, '--machine', 'laptop-a').started()
     try:
-        wait_for(lambda: len(forwarded(postgres, 'team')) == 6, what='the six records forwarded')
+        wait_for(lambda: len(forwarded(postgres, 'team_view')) == 6, what='the six records forwarded')
         app = served_app(url)
         page = await open_table(browser, f'{app.url}/db/{database_id(shown_url(url))}/table/eyelet_hooks')
         await page.get_by_text('6 rows').wait_for(timeout=15_000)

@@ -1,0 +1,155 @@
+"""A PostgreSQL database as a source: commit → row in the browser, and what watching one costs while idle.
+
+    uv run --group dev python bench/postgres_source.py [--changes 100] [--idle 30] [--rows 20000]
+
+A throw-away cluster from Debian's package (tests/postgres_server.py). Its `eyelet_hooks` holds `--rows` real-shaped
+eyelet records, as `eyelet-gui forward` appends them, and a trigger notifies channel `eyelet_commits` after each
+INSERT statement (what `--pg-listen` listens for).
+
+1. Latency: `python -m eyelet_gui URL` serves the live table of `eyelet_hooks` to Chromium. This process commits one
+   record at a time, a random 0.1 to 0.5 s apart, and the page notes when each row appears in its DOM (a
+   MutationObserver, Date.now()). Commit → row: median and p95, with the snapshot poll (the default) and with
+   `--pg-listen eyelet_commits`.
+2. Idle: the CPU the dashboard process and its PostgreSQL sessions (their backends, from /proc) use over `--idle`
+   seconds with no tab open and nothing committed, beside the dashboard on an SQLite file of the same records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from common import (
+    CHROMIUM_ARGS,
+    cpu_seconds,
+    create_hooks,
+    free_port,
+    percentile,
+    print_conditions,
+    real_records,
+    serving,
+)
+from playwright.async_api import async_playwright
+from wire import open_view, wait_seen
+
+from eyelet_gui.sources.postgres import shown_url
+from eyelet_gui.sources.team_hooks import SCHEMA
+from eyelet_gui.state.catalog import database_id
+from eyelet_gui.tests.postgres_server import PostgresServer
+
+MACHINE, SOURCE = 'bench', '/bench/project/.eyelet-logging/eyelet.db'
+INSERT = ('INSERT INTO eyelet_hooks (machine, source, id, timestamp, timestamp_iso, session_id, hook_type, tool_name, '
+          'status, duration_ms, hostname, ip_address, project_dir, data) VALUES (%(machine)s, %(source)s, %(id)s, '
+          '%(timestamp)s, %(timestamp_iso)s, %(session_id)s, %(hook_type)s, %(tool_name)s, %(status)s, '
+          '%(duration_ms)s, %(hostname)s, %(ip_address)s, %(project_dir)s, %(data)s)')
+NOTIFY = '''
+CREATE FUNCTION notify_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_notify('eyelet_commits', ''); RETURN NULL; END $$;
+CREATE TRIGGER notify_commit AFTER INSERT ON eyelet_hooks EXECUTE FUNCTION notify_commit();
+'''
+
+
+def fill(server: PostgresServer, rows: int) -> str:
+    """A database with `rows` records in eyelet_hooks and the notifying trigger: its URL."""
+    url = server.database('team')
+    with psycopg.connect(url) as connection:
+        connection.execute(SCHEMA)
+        connection.execute(NOTIFY)
+        with connection.cursor() as cursor:
+            cursor.executemany(INSERT, [{**record, 'machine': MACHINE, 'source': SOURCE, 'id': number}
+                                        for number, record in enumerate(real_records(rows, now=time.time()), 1)])
+    return url
+
+
+def dashboard(*targets: str) -> list[str]:
+    return [sys.executable, '-m', 'eyelet_gui', *targets, '--no-show']
+
+
+async def latencies(url: str, extra: list[str], changes: int, first: int) -> list[float]:
+    """Commit → row in the DOM for `changes` one-record commits, ids from `first`."""
+    port = free_port()
+    with serving([*dashboard(url, *extra), '--port', str(port)], port, probe='/favicon.ico'):
+        view = f'http://127.0.0.1:{port}/db/{database_id(shown_url(url))}/table/eyelet_hooks'
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
+            page, _ = await open_view(browser, view, 100)
+            measured = []
+            with psycopg.connect(url, autocommit=True) as writer:
+                for number in range(first, first + changes):
+                    await asyncio.sleep(random.uniform(0.1, 0.5))
+                    record = {**next(iter(real_records(1, now=time.time(), seed=number))), 'machine': MACHINE,
+                              'source': SOURCE, 'id': number}
+                    committed = time.time()
+                    writer.execute(INSERT, record)
+                    (seen,) = await wait_seen([page], json.dumps([MACHINE, SOURCE, number]))
+                    measured.append(seen - committed)
+            await browser.close()
+    return measured
+
+
+def backend_pids(server: PostgresServer) -> list[int]:
+    rows = server.execute("SELECT pid FROM pg_stat_activity WHERE application_name = 'eyelet-gui'")
+    return [int(row[0]) for row in rows]  # type: ignore[call-overload]
+
+
+async def idle_cost(command: list[str], seconds: float, server: PostgresServer | None) -> tuple[float, float]:
+    """CPU share of one core used by the dashboard, and by its PostgreSQL backends, over `seconds` of quiet."""
+    port = free_port()
+    with serving([*command, '--port', str(port)], port, probe='/favicon.ico') as app:
+        await asyncio.sleep(5)  # started, connected, first reads done
+        pids = backend_pids(server) if server else []
+        before = cpu_seconds(app.pid), sum(map(cpu_seconds, pids))
+        await asyncio.sleep(seconds)
+        after = cpu_seconds(app.pid), sum(map(cpu_seconds, pids))
+    return (after[0] - before[0]) / seconds, (after[1] - before[1]) / seconds
+
+
+def shown(values: list[float]) -> str:
+    ordered = sorted(values)
+    return (f'median {ordered[len(ordered) // 2] * 1000:.0f} ms, p95 {percentile(values, 0.95) * 1000:.0f} ms, '
+            f'max {max(values) * 1000:.0f} ms (n={len(values)})')
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--changes', type=int, default=100, help='one-record commits measured per condition')
+    parser.add_argument('--idle', type=float, default=30.0, help='seconds of quiet measured per source')
+    parser.add_argument('--rows', type=int, default=20_000, help='records in eyelet_hooks (and the SQLite file)')
+    args = parser.parse_args()
+    server = PostgresServer()
+    try:
+        version = server.execute('SHOW server_version')[0][0]
+        print_conditions('PostgreSQL source', f'PostgreSQL {version} on this machine (fsync off); Debian Chromium '
+                         f'headless; {args.rows:,} records in eyelet_hooks')
+        url = fill(server, args.rows)
+        results: dict[str, Any] = {}
+        first = args.rows + 1
+        for name, extra in (('snapshot poll (default)', []), ('--pg-listen eyelet_commits', ['--pg-listen',
+                                                                                              'eyelet_commits'])):
+            results[name] = await latencies(url, extra, args.changes, first)
+            first += args.changes
+            print(f'commit in PostgreSQL → row in the DOM, {name}: {shown(results[name])}', flush=True)
+        with tempfile.TemporaryDirectory(prefix='eyelet-gui-bench-') as folder:
+            sqlite = Path(folder) / 'eyelet.db'
+            create_hooks(sqlite, args.rows)
+            for name, command, watched in (('PostgreSQL, snapshot poll', dashboard(url), server),
+                                           ('PostgreSQL, --pg-listen', dashboard(url, '--pg-listen', 'eyelet_commits'),
+                                            server),
+                                           ('SQLite file', dashboard(str(sqlite)), None)):
+                app, backends = await idle_cost(command, args.idle, watched)
+                print(f'idle, no tab, {args.idle:g} s: {name}: dashboard {app * 100:.2f} % of a core'
+                      + (f', its PostgreSQL sessions {backends * 100:.2f} %' if watched else ''), flush=True)
+    finally:
+        server.stop()
+
+
+if __name__ == '__main__':
+    asyncio.run(main())
