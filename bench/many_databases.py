@@ -105,7 +105,7 @@ def app_idle_share(root: Path, expected: int, seconds: float) -> float:
         time.sleep(10)  # the search ends; the page asked for stays a tab for a minute, as one just closed does
         before = cpu_seconds(app.pid)
         time.sleep(seconds)
-        return (cpu_seconds(app.pid) - before) / seconds
+        return float(cpu_seconds(app.pid) - before) / seconds
 
 
 async def main() -> None:
