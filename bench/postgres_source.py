@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import json
 import random
 import sys
@@ -77,7 +78,7 @@ async def latencies(url: str, extra: list[str], changes: int, first: int) -> lis
     """Commit → row in the DOM for `changes` one-record commits, ids from `first`."""
     port = free_port()
     with serving([*dashboard(url, *extra), '--port', str(port)], port, probe='/favicon.ico'):
-        view = f'http://127.0.0.1:{port}/db/{database_id(shown_url(url))}/table/eyelet_hooks'
+        view = f'http://127.0.0.1:{port}/db/{database_id(shown_url(url))}/table/eyelet_hooks?limit=100'
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
             page, _ = await open_view(browser, view, 100)
@@ -89,7 +90,8 @@ async def latencies(url: str, extra: list[str], changes: int, first: int) -> lis
                               'source': SOURCE, 'id': number}
                     committed = time.time()
                     writer.execute(INSERT, record)
-                    (seen,) = await wait_seen([page], json.dumps([MACHINE, SOURCE, number]))
+                    # AG Grid writes the row id (the key as JSON) into its `row-id` attribute HTML-escaped.
+                    (seen,) = await wait_seen([page], html.escape(json.dumps([MACHINE, SOURCE, number])))
                     measured.append(seen - committed)
             await browser.close()
     return measured

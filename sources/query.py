@@ -178,10 +178,14 @@ def effective_sort(relation: Relation, query: Query) -> tuple[Sort, ...]:
 
 def order_clause(sorts: Sequence[Sort], relation: Relation) -> str:
     """` ORDER BY …`; on PostgreSQL with NULLs where SQLite puts them (first ascending), so both engines show a
-    table in one order."""
-    nulls = {False: ' NULLS FIRST', True: ' NULLS LAST'} if relation.engine == 'postgresql' else {}
+    table in one order. Not for a NOT NULL column: PostgreSQL would not read its index backwards for `DESC NULLS
+    LAST`, and would sort the whole table for the newest hundred rows."""
+    nullable = ({column.name for column in relation.columns if not column.not_null}
+                if relation.engine == 'postgresql' else set())
+    nulls = {False: ' NULLS FIRST', True: ' NULLS LAST'}
     return ' ORDER BY ' + ', '.join(f'{quote_identifier(s.column)}{" DESC" if s.descending else ""}'
-                                    f'{nulls.get(s.descending, "")}' for s in sorts) if sorts else ''
+                                    f'{nulls[s.descending] if s.column in nullable else ""}'
+                                    for s in sorts) if sorts else ''
 
 
 def window_statement(relation: Relation, query: Query) -> Statement:

@@ -17,7 +17,7 @@ from eyelet_gui.sources import claude_code as cc
 from eyelet_gui.sources.postgres import shown_url
 from eyelet_gui.sources.postgres_changes import PostgresChangeDetector
 from eyelet_gui.sources.postgres_reader import PostgresReader
-from eyelet_gui.sources.query import Filter, Query, Statement, count_statement, row_statement, window_statement
+from eyelet_gui.sources.query import Filter, Query, Sort, Statement, count_statement, row_statement, window_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.state.catalog import database_id
 
@@ -161,6 +161,9 @@ async def test_reads_are_read_only_timed_and_redacted(postgres: PostgresServer) 
         assert [(name, relation.kind, relation.key, relation.increasing_key) for name, relation in relations.items()] \
             == [('orders', 'table', ('id',), 'id'), ('big_orders', 'view', (), None), ('unkeyed', 'table', (), None)]
         orders = relations['orders']
+        # NULLs where SQLite puts them, said only for a nullable column: `id DESC NULLS LAST` would not use its index.
+        assert window_statement(orders, Query(relation='orders', sort=(Sort('customer', descending=True),))).sql == (
+            'SELECT "id" AS __key0, * FROM "orders" ORDER BY "customer" DESC NULLS LAST, "id" DESC LIMIT ? OFFSET ?')
         stored = await reader.value(Statement('SELECT count(*) FROM orders WHERE note::text LIKE ?', (f'%{secret}%',)))
         assert stored == 1  # the key is there, stored; no search or filter finds it
         for query in (Query(relation='orders', search=secret[7:]),
