@@ -24,6 +24,7 @@ from eyelet_gui.state.catalog import database_id
 from .conftest import DEADLINE, GRID_API, ServedApp, make_database, wait_for
 from .eyelet_logger import log_event
 from .postgres_server import PostgresServer
+from .test_api import events
 from .test_forward import Forward, forwarded
 from .test_live_table import open_table, row
 from .test_no_secret_leaves import leaks, log_secrets, planted, random_parts
@@ -104,14 +105,27 @@ async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
     assert api.json()['rows'][:3] == [{'id': 29, 'customer': 'customer 29', 'total': 43.5},
                                       {'id': 28, 'customer': 'customer 28', 'total': 42.0},
                                       {'id': 27, 'customer': 'customer 27', 'total': 40.5}]
+    async with client.stream('GET', f'/api/v1/db/{pg}/table/orders/changes?limit=2') as response:
+        stream = events(response)
+        _, name, snapshot = await anext(stream)
+        assert (name, [row['key'] for row in snapshot['rows']], snapshot['total']) == ('snapshot', ['31', '30'], 31)
+        postgres.execute("INSERT INTO orders (customer, total) VALUES ('ada', 2)", database='shop')
+        _, name, change = await anext(stream)
+        assert (name, [(row['index'], row['key'], row['row']['customer']) for row in change['added']],
+                change['removed'], change['total']) == ('change', [(0, '33', 'ada')], ['30'], 32)
+    refused = await client.get(f'/api/v1/db/{pg}/sql', params={'sql': 'SELECT 1'})
+    assert (refused.status_code, refused.json()) == (400, {'error': (
+        f'The SQL page reads SQLite databases only; postgresql://viewer@127.0.0.1:{postgres.port}/shop is '
+        'PostgreSQL, which psql reads with your own role.')})
     exported = (await client.get(f'/export/{pg}/csv/orders')).text
     await client.aclose()
     mark = f'…[redacted, {len(secret)} chars]'
-    assert exported.splitlines()[:2] == [
+    assert exported.splitlines()[:3] == [
         'id,customer,note,placed,total',
+        '33,ada,,2026-12-01T10:00:00+00:00,2.0',
         f'31,secretive,"{{""api_key"": ""{mark}"", ""comment"": ""ANTHROPIC_API_KEY=sk-ant-{mark}""}}",'
         '2026-12-01T10:00:00+00:00,1.0']
-    assert len(exported.splitlines()) == 32
+    assert len(exported.splitlines()) == 33
     output = app.stop()
     assert VIEWER_PASSWORD not in output
 
