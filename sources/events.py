@@ -1,11 +1,12 @@
-"""Waiting for an asyncio.Event with a timeout, and ending tasks and parts, without losing a cancellation."""
+"""Waiting for an asyncio.Event with a timeout, giving up on a block, and ending tasks and parts, without losing a
+cancellation."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,32 @@ async def wait_event(event: asyncio.Event, timeout: float) -> bool:
     finally:
         waiter.cancel()  # not awaited: awaiting it here could swallow our own cancellation in turn
     return event.is_set()
+
+
+@contextlib.asynccontextmanager
+async def time_limit(seconds: float) -> AsyncIterator[None]:
+    """The block, cancelled after `seconds` and then raising TimeoutError (`asyncio.timeout` is Python 3.11's).
+    A cancellation from elsewhere stays a cancellation."""
+    task = asyncio.current_task()
+    assert task is not None
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        expired = True
+        task.cancel()
+
+    timer = asyncio.get_running_loop().call_later(seconds, expire)
+    try:
+        yield
+    except asyncio.CancelledError:
+        # Python 3.11+ counts cancellations: another one besides ours is not ours to turn into a timeout.
+        uncancel = getattr(task, 'uncancel', None)
+        if not expired or (uncancel is not None and uncancel() > 0):
+            raise
+        raise TimeoutError from None
+    finally:
+        timer.cancel()
 
 
 async def cancel_and_wait(task: asyncio.Task[None] | None) -> None:

@@ -7,11 +7,16 @@ of it, and its binary wheel brings its own libpq.
 from __future__ import annotations
 
 import importlib.util
+import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import psycopg
+
+# psycopg logs, as warnings, each step of giving up on a server that stopped answering; the page says it in one
+# sentence (sources/postgres_reader.py), and the terminal shows eyelet-gui's own lines only.
+logging.getLogger('psycopg').setLevel(logging.ERROR)
 
 SCHEMES = ('postgresql', 'postgres')
 CONNECT_TIMEOUT = 10

@@ -22,6 +22,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from eyelet_gui.sources.events import time_limit
 from eyelet_gui.sources.postgres import PostgresProblem, connect, explain, shown_url
 from eyelet_gui.sources.postgres_schema import RELATIONS, relations_from_rows
 from eyelet_gui.sources.query import Shown, Statement
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     import psycopg
 
 APPLICATION_NAME = 'eyelet-gui'
+ANSWER_GRACE = 10.0
+"""Seconds past its time limit a read waits for PostgreSQL's answer: a server that stopped answering (stopped, or
+cut off without a word, which TCP may take hours to notice) is then said to be, not watched in silence."""
 BATCH_ROWS = 500
 """Rows fetched at a time when a search's rows are checked here."""
 _PLACEHOLDER = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'|\?')
@@ -81,7 +85,7 @@ class PostgresReader:
 
     async def fetch(self, statement: Statement) -> Result:
         """Run one SELECT and return every row, redacted; DatabaseProblem in words on failure."""
-        async with self._connection() as connection:
+        async with self._connection() as connection, self._answered():
             if statement.shown:
                 result = await self._checked(connection, statement)
             else:
@@ -98,7 +102,7 @@ class PostgresReader:
 
     async def relations(self) -> tuple[Relation, ...]:
         """The tables and views of the current schema that the role may read."""
-        async with self._connection() as connection:
+        async with self._connection() as connection, self._answered():
             cursor = await connection.execute(psycopg_sql(RELATIONS.sql))
             return relations_from_rows(await cursor.fetchall())
 
@@ -156,6 +160,17 @@ class PostgresReader:
             return False
 
         return lambda values: all(holds(condition, values) for condition in conditions)
+
+    @contextlib.asynccontextmanager
+    async def _answered(self) -> AsyncIterator[None]:
+        """The block, given up when PostgreSQL has not answered ANSWER_GRACE seconds past the time limit."""
+        waited = (self.time_limit or 0.0) + ANSWER_GRACE
+        try:
+            async with time_limit(waited):
+                yield
+        except TimeoutError:
+            raise DatabaseProblem(f'PostgreSQL at {self.where} has not answered for {waited:g} s: what is shown may '
+                                  'be out of date. Trying again.', 'unreachable') from None
 
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:

@@ -210,9 +210,11 @@ def count_statement(relation: Relation, query: Query | None = None, *, after_key
         assert key is not None
         sql = f'{sql} AND {quote_identifier(key)} > ?' if sql else f' WHERE {quote_identifier(key)} > ?'
         parameters.append(after_key)
-    if where.shown:  # the reader counts the rows that pass
-        return Statement(f'SELECT * FROM {quote_identifier(relation.name)}{sql}', tuple(parameters), where.shown,
-                         counting=True)
+    if where.shown:  # the reader counts the rows that pass, reading only the columns it checks
+        checked = ', '.join(quote_identifier(name) for name in dict.fromkeys(
+            name for condition in where.shown for name in condition.columns))
+        return Statement(f'SELECT {checked} FROM {quote_identifier(relation.name)}{sql}', tuple(parameters),
+                         where.shown, counting=True)
     return Statement(f'SELECT count(*) FROM {quote_identifier(relation.name)}{sql}', tuple(parameters))
 
 

@@ -62,22 +62,19 @@ class Catalog:
 
     def add(self, path: Path) -> WatchedDatabase:
         """Watch `path` (once) and return its entry."""
-        found = self.find(database_id(path))
-        if found is not None:
-            return found
-        database = WatchedDatabase(id=database_id(path), path=path, label=database_label(path))
-        self.databases.append(database)
-        self.added.emit(database)
-        return database
+        return self._watch(WatchedDatabase(id=database_id(path), path=path, label=database_label(path)))
 
     def add_postgres(self, url: str) -> WatchedDatabase:
         """Watch the PostgreSQL database at `url` (once) and return its entry."""
         shown = shown_url(url)
-        found = self.find(database_id(shown))
+        # Not a file: `path` only keeps the type whole; the watcher reads `url`, and pages show `place`.
+        return self._watch(WatchedDatabase(id=database_id(shown), path=Path(shown), label=postgres_label(url),
+                                           url=url))
+
+    def _watch(self, database: WatchedDatabase) -> WatchedDatabase:
+        found = self.find(database.id)
         if found is not None:
             return found
-        # `path` holds the shown address only for its id and its logs: nothing opens it as a file.
-        database = WatchedDatabase(id=database_id(shown), path=Path(shown), label=postgres_label(url), url=url)
         self.databases.append(database)
         self.added.emit(database)
         return database

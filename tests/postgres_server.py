@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -66,7 +67,7 @@ class PostgresServer:
 
     def halt(self) -> None:
         """Stop the server as an administrator does (a fast shutdown: open sessions are ended), keeping its data."""
-        self.process.terminate()
+        self.process.send_signal(signal.SIGINT)  # SIGTERM is PostgreSQL's smart shutdown: it waits for every client
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:

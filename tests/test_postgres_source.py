@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -219,6 +222,21 @@ async def test_a_server_that_goes_away_is_said_and_read_again_when_back() -> Non
         server.execute('INSERT INTO t VALUES (1)', database='flaky')
         assert await reader.value(Statement('SELECT count(*) FROM t')) == 1
         assert reader.generation > first
+
+        frozen = [server.process.pid, *map(int, subprocess.run(  # the server and its backends stop answering
+            ['pgrep', '-P', str(server.process.pid)], capture_output=True, text=True, check=True).stdout.split())]
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(DatabaseProblem) as silent:
+                await reader.value(Statement('SELECT count(*) FROM t'))
+        finally:
+            for pid in frozen:
+                os.kill(pid, signal.SIGCONT)
+        assert (silent.value.kind, str(silent.value)) == ('unreachable', (
+            f'PostgreSQL at {shown_url(url)} has not answered for 10 s: what is shown may be out of date. '
+            'Trying again.'))
+        assert await reader.value(Statement('SELECT count(*) FROM t')) == 1
         await reader.close()
     finally:
         await asyncio.to_thread(server.stop)
