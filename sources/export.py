@@ -9,6 +9,9 @@ export has reached either way (read twice, or not at all), as with any paging th
 A view has no key to page by, so its chunks are read at an OFFSET, and rows its tables gain during the export
 may shift a row into two chunks or out of both. Reading it in one statement instead would hold its snapshot, and
 every row in memory, for as long as the whole view takes to read.
+
+A PostgreSQL table or view is read in one statement, through a server-side cursor, chunk by chunk: one snapshot,
+so every row once, as it was when the export started, and no writer held back.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from eyelet_gui.sources.keyset import Bound, bound_column, newest_statement, page_order, page_statement
-from eyelet_gui.sources.query import Query, window_statement
+from eyelet_gui.sources.postgres_reader import PostgresReader
+from eyelet_gui.sources.query import Query, rows_statement, window_statement
 from eyelet_gui.sources.reader import Reads
 from eyelet_gui.sources.schema import Relation
 
@@ -95,6 +99,14 @@ async def offset_pages(reader: Reads, relation: Relation, query: Query,
         offset += chunk_rows
 
 
+async def cursor_pages(reader: PostgresReader, relation: Relation, query: Query,
+                       chunk_rows: int = CHUNK_ROWS) -> AsyncIterator[Page]:
+    """The rows of a PostgreSQL table's or view's view, `chunk_rows` at a time, from one cursor."""
+    width = len(relation.key)
+    async for result in reader.pages(rows_statement(relation, query), chunk_rows):
+        yield result.columns[width:], [row[width:] for row in result.rows]
+
+
 async def export_text(pages: AsyncIterator[Page], kind: str, progress: Callable[[int], Any]) -> AsyncIterator[str]:
     """`pages` as text in `kind` ('csv' or 'json'); `progress(rows so far)` after each chunk."""
     sent = 0
@@ -109,6 +121,7 @@ async def export_text(pages: AsyncIterator[Page], kind: str, progress: Callable[
 def export_chunks(reader: Reads, relation: Relation, query: Query, kind: str,
                   progress: Callable[[int], Any], *, chunk_rows: int = CHUNK_ROWS) -> AsyncIterator[str]:
     """Yield the view as text in `kind` ('csv' or 'json'); `progress(rows so far)` after each chunk."""
-    # PostgreSQL pages by offset: keyset pages rest on SQLite's NULL order and rowid (sources/keyset.py).
-    paging = keyset_pages if relation.key and relation.engine == 'sqlite' else offset_pages
+    if isinstance(reader, PostgresReader):
+        return export_text(cursor_pages(reader, relation, query, chunk_rows), kind, progress)
+    paging = keyset_pages if relation.key else offset_pages
     return export_text(paging(reader, relation, query, chunk_rows), kind, progress)

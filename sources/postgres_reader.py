@@ -19,7 +19,7 @@ import decimal
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eyelet_gui.sources.events import time_limit
@@ -92,9 +92,7 @@ class PostgresReader:
                 cursor = await connection.execute(psycopg_sql(statement.sql), statement.parameters)
                 columns = tuple(column.name for column in cursor.description or ())
                 result = Result(columns, [tuple(map(plain, row)) for row in await cursor.fetchall()])
-        if self._redactor is None or statement.counting:
-            return result
-        return Result(result.columns, await asyncio.to_thread(self._redactor.rows, result.columns, result.rows))
+        return result if statement.counting else await self._redacted(result)
 
     async def value(self, statement: Statement) -> Any:
         """The first column of the first row of a query that returns exactly one."""
@@ -113,30 +111,55 @@ class PostgresReader:
         for _, connection in idle:
             await _close(connection)
 
+    async def pages(self, statement: Statement, rows: int) -> AsyncIterator[Result]:
+        """Every row of `statement` that passes its `Shown` conditions, redacted, about `rows` at a time (at least
+        one page, for the column names): one cursor, so one snapshot, however long it takes to read them all. (On
+        SQLite an export reads in short reads, to let the writer's checkpoint through; PostgreSQL's readers hold no
+        writer back.)"""
+        async with self._connection() as connection, contextlib.aclosing(
+                self._passing(connection, statement, rows)) as passing:
+            async for page in passing:
+                yield await self._redacted(page)
+
     async def _checked(self, connection: psycopg.AsyncConnection[Any], statement: Statement) -> Result:
         """The rows of `statement` that pass its `Shown` conditions on their visible text: their number when it is
-        counting, else its window of them. They stream through a server-side cursor, BATCH_ROWS at a time, in a
-        transaction of their own (read-only, as every one here)."""
+        counting, else its window of them, read within the time limit."""
         deadline = None if self.time_limit is None else time.monotonic() + self.time_limit
         kept: list[tuple[Any, ...]] = []
         passed = 0
         wanted = None if statement.counting or statement.limit is None else statement.offset + statement.limit
-        async with connection.transaction(), connection.cursor(name='eyelet_gui_checked') as cursor:
+        async with contextlib.aclosing(self._passing(connection, statement, BATCH_ROWS)) as passing:
+            async for page in passing:
+                for values in page.rows:
+                    passed += 1
+                    if not statement.counting and passed > statement.offset:
+                        kept.append(values)
+                    if wanted is not None and passed >= wanted:
+                        return Result(page.columns, kept)
+                if deadline is not None and time.monotonic() > deadline:
+                    raise self._too_slow()
+        return Result(('count',), [(passed,)]) if statement.counting else Result(page.columns, kept)
+
+    async def _passing(self, connection: psycopg.AsyncConnection[Any], statement: Statement,
+                       batch: int) -> AsyncGenerator[Result, None]:
+        """The rows of `statement` that pass its `Shown` conditions, as stored, `batch` read at a time through a
+        server-side cursor, in a transaction of their own (read-only, as every one here); at least one page."""
+        async with connection.transaction(), connection.cursor(name='eyelet_gui_rows') as cursor:
             await cursor.execute(psycopg_sql(statement.sql), statement.parameters)
             columns = tuple(column.name for column in cursor.description or ())
             passes = self._test(columns, statement.shown)
-            async for rows in _batches(cursor):
-                for row in rows:
-                    values = tuple(map(plain, row))
-                    if passes(values):
-                        passed += 1
-                        if not statement.counting and passed > statement.offset:
-                            kept.append(values)
-                        if wanted is not None and passed >= wanted:
-                            return Result(columns, kept)
-                if deadline is not None and time.monotonic() > deadline:
-                    raise self._too_slow()
-        return Result(('count',), [(passed,)]) if statement.counting else Result(columns, kept)
+            first = True
+            while (rows := await cursor.fetchmany(batch)) or first:
+                first = False
+                yield Result(columns, [values for values in (tuple(map(plain, row)) for row in rows)
+                                       if passes(values)])
+                if len(rows) < batch:
+                    return
+
+    async def _redacted(self, result: Result) -> Result:
+        if self._redactor is None:
+            return result
+        return Result(result.columns, await asyncio.to_thread(self._redactor.rows, result.columns, result.rows))
 
     def _test(self, columns: tuple[str, ...], conditions: Sequence[Shown]) -> Any:
         """Whether a row's values pass every condition, as the browser sees them."""
@@ -159,7 +182,7 @@ class PostgresReader:
                     return True
             return False
 
-        return lambda values: all(holds(condition, values) for condition in conditions)
+        return lambda values: all(holds(condition, values) for condition in conditions)  # none: every row passes
 
     @contextlib.asynccontextmanager
     async def _answered(self) -> AsyncIterator[None]:
@@ -234,11 +257,6 @@ class PostgresReader:
     def _too_slow(self) -> DatabaseProblem:
         return DatabaseProblem(f'Reading {self.where} took longer than {self.time_limit:g} s and was stopped: add an '
                                'index for the sort, or narrow the filter.', 'too slow')
-
-
-async def _batches(cursor: psycopg.AsyncServerCursor[Any]) -> AsyncIterator[list[Any]]:
-    while rows := await cursor.fetchmany(BATCH_ROWS):
-        yield rows
 
 
 async def _close(connection: psycopg.AsyncConnection[Any]) -> None:

@@ -6,6 +6,7 @@ pasted into a statement, so a filter value like `'; DROP TABLE hooks; --` is jus
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -188,17 +189,21 @@ def order_clause(sorts: Sequence[Sort], relation: Relation) -> str:
                                     for s in sorts) if sorts else ''
 
 
-def window_statement(relation: Relation, query: Query) -> Statement:
-    """SELECT of the query's window: key columns first (as `__key0`, …), then every column."""
+def rows_statement(relation: Relation, query: Query) -> Statement:
+    """SELECT of every row the query matches, in its order: key columns first (as `__key0`, …), then every column."""
     where = where_clause(relation, query)
     keys = ', '.join(f'{quote_identifier(name)} AS {KEY_PREFIX}{i}' for i, name in enumerate(relation.key))
     select = f'SELECT {keys + ", " if keys else ""}* FROM {quote_identifier(relation.name)}'
     order = order_clause(effective_sort(relation, query), relation)
-    if where.shown:  # the reader takes the window from the rows that pass
-        return Statement(f'{select}{where.sql}{order}', where.parameters, where.shown, int(query.limit),
-                         int(query.offset))
-    return Statement(f'{select}{where.sql}{order} LIMIT ? OFFSET ?',
-                     (*where.parameters, int(query.limit), int(query.offset)))
+    return Statement(f'{select}{where.sql}{order}', where.parameters, where.shown)
+
+
+def window_statement(relation: Relation, query: Query) -> Statement:
+    """SELECT of the query's window (`rows_statement` from `offset`, `limit` rows)."""
+    every = rows_statement(relation, query)
+    if every.shown:  # the reader takes the window from the rows that pass
+        return dataclasses.replace(every, limit=int(query.limit), offset=int(query.offset))
+    return Statement(f'{every.sql} LIMIT ? OFFSET ?', (*every.parameters, int(query.limit), int(query.offset)))
 
 
 def count_statement(relation: Relation, query: Query | None = None, *, after_key: Any = None) -> Statement:

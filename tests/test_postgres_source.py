@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.sources.export import export_chunks
 from eyelet_gui.sources.postgres import shown_url
 from eyelet_gui.sources.postgres_changes import PostgresChangeDetector
 from eyelet_gui.sources.postgres_reader import PostgresReader
@@ -276,3 +277,27 @@ async def test_a_notification_wakes_the_views_at_once(postgres: PostgresServer) 
         assert detector.checks <= 4  # the first, the commit's (perhaps one as it began), none of the poll's
     finally:
         await observations.aclose()
+
+
+async def test_an_export_reads_one_snapshot_in_chunks(postgres: PostgresServer) -> None:
+    """Every row once, as it was when the export began, through a row committed half way; a search's rows only."""
+    secret = planted()['anthropic']
+    shop(postgres, 'exported', secret)
+    reader = PostgresReader(postgres.url(database='exported'))
+    try:
+        orders = {relation.name: relation for relation in await reader.relations()}['orders']
+        chunks = export_chunks(reader, orders, Query(relation='orders', sort=(Sort('id'),)), 'csv', lambda rows: None,
+                               chunk_rows=7)
+        text = [await anext(chunks), await anext(chunks)]  # the start, then the first chunk: the cursor is open
+        assert text[1].count('\n') == 8
+        postgres.execute("INSERT INTO orders (customer, total) VALUES ('late', 1)", database='exported')
+        text.extend([chunk async for chunk in chunks])
+        lines = ''.join(text).splitlines()
+        assert [line.split(',')[0] for line in lines] == ['id', *map(str, range(1, 32))]
+        assert lines[31].endswith(f'ANTHROPIC_API_KEY=sk-ant-…[redacted, {len(secret)} chars]""}}",'
+                                  '2026-12-01T10:00:00+00:00,1.0')
+        by_secret = Query(relation='orders', search=secret[7:20])
+        searched = export_chunks(reader, orders, by_secret, 'json', lambda rows: None)
+        assert json.loads(''.join([chunk async for chunk in searched])) == []
+    finally:
+        await reader.close()
