@@ -11,6 +11,8 @@ Engine = Literal['sqlite', 'postgresql']
 ROWID_ALIASES = ('rowid', '_rowid_', 'oid')
 # eyelet's own tables come first when a database has them; otherwise its first table by name.
 PREFERRED_TABLES = ('hooks', 'executions', 'eyelet_hooks')  # the last: what `eyelet-gui forward` fills
+EVENT_TABLES: dict[Engine, str] = {'sqlite': 'hooks', 'postgresql': 'eyelet_hooks'}
+"""Where eyelet's records are: its own table in SQLite, the one `eyelet-gui forward` fills in PostgreSQL."""
 
 
 def quote_identifier(name: str) -> str:
@@ -116,14 +118,16 @@ def main_relation(relations: tuple[Relation, ...]) -> Relation | None:
     return next(iter(tables or relations), None)
 
 
-SchemaKind = Literal['eyelet', 'eyelet (legacy)', 'SQLite', 'PostgreSQL']
+SchemaKind = Literal['eyelet', 'eyelet (legacy)', 'eyelet (team)', 'SQLite', 'PostgreSQL']
 
 
 def schema_kind(relations: tuple[Relation, ...]) -> SchemaKind:
-    """eyelet's modern schema (a `hooks` table with `hook_type`), its legacy one (`executions`), or any other."""
-    if any(relation.engine == 'postgresql' for relation in relations):
-        return 'PostgreSQL'
+    """eyelet's modern schema (a `hooks` table with `hook_type`), its legacy one (`executions`), a team's records
+    forwarded into PostgreSQL (`eyelet_hooks`), or any other."""
     tables = {relation.name: relation for relation in relations if relation.kind == 'table'}
+    if any(relation.engine == 'postgresql' for relation in relations):
+        team = tables.get(EVENT_TABLES['postgresql'])
+        return 'eyelet (team)' if team and 'hook_type' in team.column_names else 'PostgreSQL'
     if 'hooks' in tables and 'hook_type' in tables['hooks'].column_names:
         return 'eyelet'
     if 'executions' in tables and 'hook_type' in tables['executions'].column_names:

@@ -17,8 +17,9 @@ import psycopg  # the `postgres` extra: only `eyelet-gui forward` imports this m
 from psycopg.types.json import Jsonb
 
 from eyelet_gui.sources.postgres import PostgresProblem, connect, explain
+from eyelet_gui.sources.schema import EVENT_TABLES
 
-TABLE = 'eyelet_hooks'
+TABLE = EVENT_TABLES['postgresql']
 MARKS = 'eyelet_forwarded'
 COLUMNS = ('id', 'timestamp', 'timestamp_iso', 'session_id', 'hook_type', 'tool_name', 'status', 'duration_ms',
            'hostname', 'ip_address', 'project_dir', 'data', 'error_code', 'git_branch')

@@ -12,6 +12,7 @@ from nicegui import Event, run
 from eyelet_gui.sources.demo import DemoDatabase
 from eyelet_gui.sources.discovery import GLOBAL_LOG_FOLDERS
 from eyelet_gui.sources.postgres import postgres_label, shown_url
+from eyelet_gui.sources.schema import Engine
 
 EYELET_PROJECT_FOLDER = '.eyelet-logging'
 GLOBAL_PLACES = tuple(Path(place) for place in GLOBAL_LOG_FOLDERS)
@@ -26,6 +27,10 @@ class WatchedDatabase:
     """What a person calls it: the project's name for eyelet's per-project logs, else the file's name."""
     url: str | None = None
     """A PostgreSQL database's address, password included: never shown (`place` is); None for an SQLite file."""
+
+    @property
+    def engine(self) -> Engine:
+        return 'sqlite' if self.url is None else 'postgresql'
 
     @property
     def place(self) -> str:

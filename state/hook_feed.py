@@ -1,8 +1,9 @@
 """The live hook feed: the newest hook events of every eyelet database, merged newest first by time.
 
-Each database keeps its own live query (the same filters, run in its own SQL); the feed merges their windows
-by `timestamp` and diffs the merged window like any other, so the grid, the detail panel and the controls
-work on it unchanged. A database that gains a `hooks` table later joins by itself.
+Each database keeps its own live query (the same filters, run in its own SQL, on its own table of eyelet records:
+`hooks`, or a PostgreSQL database's `eyelet_hooks`, every machine's); the feed merges their windows by
+`timestamp` and diffs the merged window like any other, so the grid, the detail panel and the controls work on it
+unchanged. A database that gains that table later joins by itself.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from eyelet_gui.sources.query import Query
+from eyelet_gui.sources.schema import EVENT_TABLES
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
 from eyelet_gui.state.diff import Row
 from eyelet_gui.state.event_rows import FactsCache, RecordFacts, is_event_table, outcome_cells, pair_window
@@ -24,8 +26,8 @@ FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_nam
 """What the feed shows, in order. eyelet 0.3.5 leaves `status` and `duration_ms` unknown and NULL: the outcome
 and duration come from pairing each tool call's two records (or from those columns, when a writer fills them)."""
 FEED_LIMIT = 300
-DEFAULT_FEED = Query(relation='hooks', limit=FEED_LIMIT)
-"""What `/` shows without filters."""
+DEFAULT_FEED = Query(relation=EVENT_TABLES['sqlite'], limit=FEED_LIMIT)
+"""What `/` shows without filters (each database reads its own table of records: `HookFeed.add_source`)."""
 
 
 class HookFeed(MergedRows):
@@ -39,7 +41,7 @@ class HookFeed(MergedRows):
         self._facts: dict[str, FactsCache] = {}
 
     def add_source(self, watcher: Watcher) -> None:
-        live = watcher.subscribe(self.query)
+        live = watcher.subscribe(dataclasses.replace(self.query, relation=EVENT_TABLES[watcher.database.engine]))
         self.sources[watcher.database.id] = (watcher, live)
         self._facts[watcher.database.id] = FactsCache()
         live.delta.subscribe(self.merge, unsubscribe_on_delete=False)
@@ -49,7 +51,7 @@ class HookFeed(MergedRows):
         for watcher, live in self.sources.values():
             live.delta.unsubscribe(self.merge)
             live.problem_changed.unsubscribe(self.merge)
-            await watcher.release(self.query)
+            await watcher.release(live.query)
         self.sources.clear()
 
     def merge(self) -> None:

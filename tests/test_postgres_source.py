@@ -29,6 +29,7 @@ from .conftest import DEADLINE, GRID_API, ServedApp, make_database, wait_for
 from .eyelet_logger import log_event
 from .postgres_server import PostgresServer
 from .test_api import events
+from .test_feed_records import ROWS, cells
 from .test_forward import Forward, forwarded
 from .test_live_table import open_table, row
 from .test_no_secret_leaves import leaks, log_secrets, planted, random_parts
@@ -147,13 +148,28 @@ async def test_the_teams_eyelet_records_arrive_live_from_the_forwarder(
         await page.get_by_text('6 rows').wait_for(timeout=15_000)
         log_event(tmp_path / 'acme', cc.session_start)  # eyelet logs a seventh while both run
         await page.get_by_text('7 rows').wait_for(timeout=15_000)
+        # Newest first, by arrival (seq); keyed by (machine, source, id). (The count can show before the row.)
+        key = json.dumps(['laptop-a', str(acme), 7])
+        await page.wait_for_function(f'{GRID_API}.eyeletTopRow()?.data.__key === {json.dumps(key)}', timeout=15_000)
         newest = await page.evaluate(f'{GRID_API}.eyeletTopRow()?.data')
-        # Newest first, by arrival (seq); keyed by (machine, source, id).
-        assert (newest['__key'], newest['c0'], newest['c7']) == (json.dumps(['laptop-a', str(acme), 7]), '7',
-                                                                 'SessionStart')
+        assert (newest['c0'], newest['c7']) == ('7', 'SessionStart')
         overview = await browser.new_page()
         await overview.goto(app.url)
         await overview.get_by_text('eyelet_hooks: 7 rows').wait_for(timeout=15_000)
+        # The hook feed reads eyelet_hooks as it reads a local `hooks`: what each record was about, calls paired.
+        await overview.wait_for_function(f'{GRID_API}?.getDisplayedRowCount() === 7', timeout=15_000)
+        # (A file's path is cut to fit its cell, where depends on the test's folder: shown as FILE.)
+        files = f'{tmp_path}/acme/.ssh/'
+        command = 'export AWS_SECRET_ACCESS_KEY=…[redacted, 40 chars] && aws s3 ls — List'
+        assert [tuple('FILE' if cell.startswith(files) else cell for cell in cells(row))
+                for row in await overview.evaluate(ROWS)] == [
+            ('SessionStart', '', 'startup', '', ''),
+            ('PostToolUse', 'Read', 'FILE', 'ok', '500'),
+            ('PreToolUse', 'Read', 'FILE', 'ok', '500'),
+            ('PostToolUse', 'Bash', command, 'ok', '500'),
+            ('PreToolUse', 'Bash', command, 'ok', '500'),
+            ('UserPromptSubmit', '', 'push with my token ghp_…[redacted, 40 chars] please', '', ''),
+            ('SessionStart', '', 'startup', '', '')]
         assert leaks([await page.content(), await overview.content()], random_parts(secret)) == []
     finally:
         forward.stop()
