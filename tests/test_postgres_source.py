@@ -1,6 +1,7 @@
 """PostgreSQL as a source of the dashboard, against a real server: a table live in Chromium through a role that may
-only SELECT, beside an SQLite file; the team's eyelet records forwarded into it; read-only sessions, the time
-limit, redaction that no search gets round, and a server that goes away and comes back."""
+only SELECT, beside an SQLite file; the team's eyelet records forwarded into it, in its table and the hook feed;
+read-only sessions, the time limit, redaction that no search gets round, exports on one snapshot, notifications,
+and a server that goes away, comes back, or stops answering."""
 
 from __future__ import annotations
 
