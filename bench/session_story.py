@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer
-from eyelet_gui.sources.query import session_tail_statement
+from eyelet_gui.sources.query import tail_statement
 from eyelet_gui.state.catalog import WatchedDatabase, database_id
 from eyelet_gui.state.session_story import SessionStory
 from eyelet_gui.state.session_timeline import SessionTimeline
@@ -57,7 +57,8 @@ async def measure(path: Path, size: int, commits: int) -> tuple[float, list[floa
             incremental.append(time.perf_counter() - started)
         for _ in range(commits):  # before: the whole session read and parsed again on each commit
             started = time.perf_counter()
-            SessionStory().add((await watcher.reader.fetch(session_tail_statement(SESSION, 0))).rows)
+            hooks = (await watcher.relations())['hooks']
+            SessionStory().add((await watcher.reader.fetch(tail_statement(hooks, 0, -1, session_id=SESSION))).rows)
             whole.append(time.perf_counter() - started)
         assert timeline.story.counts.events == size + commits
         return first, incremental, whole

@@ -240,33 +240,71 @@ def row_statement(relation: Relation, key: tuple[Any, ...]) -> Statement:
 
 # Claude Code's payload sits under `data.input_data`; SQLite parses a row's `data` once per statement and
 # answers every json_extract of it from that parse (its JSON cache), so the several paths cost one parse.
-_PAYLOAD = "json_extract(data, '$.input_data"
-FAILED_SQL = (
-    "(hook_type = 'PostToolUseFailure' OR status IN ('error', 'failed', 'failure') OR (hook_type = 'PostToolUse' AND ("
-    f"coalesce({_PAYLOAD}.error'), '') != '' OR json_type(data, '$.input_data.is_interrupt') = 'true' "
-    "OR json_type(data, '$.input_data.tool_response.interrupted') = 'true' "
-    "OR json_type(data, '$.input_data.tool_response.is_error') = 'true')))")
-"""Whether a record ends a tool call that failed: the same rule as `state.hook_events.failure_text`."""
 TAIL_COLUMNS = ('id', 'timestamp', 'session_id', 'hook_type', 'tool_name', 'project_dir', 'duration_ms',
                 'tool_use_id', 'failed', 'branch', 'prompt')
-_TAIL_SELECT = (
-    'SELECT id, timestamp, session_id, hook_type, tool_name, project_dir, duration_ms, '
-    f"{_PAYLOAD}.tool_use_id'), {FAILED_SQL}, json_extract(data, '$.metadata.git.branch'), "
-    f"CASE WHEN hook_type = 'UserPromptSubmit' THEN substr({_PAYLOAD}.prompt'), 1, 300) END FROM hooks")
+"""What the tail reads of each record; `id` is the table's increasing key (`seq` in PostgreSQL's eyelet_hooks)."""
 
 
-def first_id_since_statement(since: float) -> Statement:
-    """The id of the first record at or after `since` (idx_timestamp): where a tail starts reading."""
-    return Statement('SELECT id FROM hooks WHERE timestamp >= ? ORDER BY timestamp, id LIMIT 1', (since,))
+def _json_text(hooks: Relation, path: str) -> str:
+    """SQL for the value at `path` (`input_data.prompt`) in `data`, as text, in the relation's engine."""
+    if hooks.engine == 'postgresql':
+        return f"(data #>> '{{{path.replace('.', ',')}}}')"
+    return f"json_extract(data, '$.{path}')"
 
 
-def tail_statement(after_id: int, limit: int) -> Statement:
-    """TAIL_COLUMNS of the next `limit` records past `after_id`, in id order: a range on the rowid, O(change)."""
-    return Statement(f'{_TAIL_SELECT} WHERE id > ? ORDER BY id LIMIT ?', (after_id, int(limit)))
+def _json_true(hooks: Relation, path: str) -> str:
+    if hooks.engine == 'postgresql':
+        return f"(data #> '{{{path.replace('.', ',')}}}') = 'true'::jsonb"
+    return f"json_type(data, '$.{path}') = 'true'"
 
 
-def session_tail_statement(session_id: str, after_id: int, limit: int = -1) -> Statement:
-    """TAIL_COLUMNS plus `data` of one session's next `limit` records (-1: all) past `after_id`, in order: a range
-    of idx_session_id, whose entries are ordered by rowid within a session."""
-    select = _TAIL_SELECT.replace(' FROM hooks', ', data FROM hooks')
-    return Statement(f'{select} WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?', (session_id, after_id, limit))
+def failed_sql(hooks: Relation) -> str:
+    """Whether a record ends a tool call that failed: the same rule as `state.hook_events.failure_text`."""
+    interrupted = ' OR '.join(_json_true(hooks, path) for path in (
+        'input_data.is_interrupt', 'input_data.tool_response.interrupted', 'input_data.tool_response.is_error'))
+    return ("(hook_type = 'PostToolUseFailure' OR status IN ('error', 'failed', 'failure') OR (hook_type = "
+            f"'PostToolUse' AND (coalesce({_json_text(hooks, 'input_data.error')}, '') != '' OR {interrupted})))")
+
+
+def _tail_select(hooks: Relation, *, with_data: bool = False) -> str:
+    key = hooks.increasing_key
+    assert key is not None
+    prompt = _json_text(hooks, 'input_data.prompt')
+    return (f'SELECT {quote_identifier(key)}, timestamp, session_id, hook_type, tool_name, project_dir, duration_ms, '
+            f"{_json_text(hooks, 'input_data.tool_use_id')}, {failed_sql(hooks)}, "
+            f"{_json_text(hooks, 'metadata.git.branch')}, "
+            f"CASE WHEN hook_type = 'UserPromptSubmit' THEN substr({prompt}, 1, 300) END"
+            f"{', data' if with_data else ''} FROM {quote_identifier(hooks.name)}")
+
+
+def first_id_since_statement(hooks: Relation, since: float) -> Statement:
+    """The key of the first record at or after `since` (by its timestamp index): where a tail starts reading."""
+    key, table = quote_identifier(hooks.increasing_key or ''), quote_identifier(hooks.name)
+    if hooks.engine == 'postgresql':  # arrival order is not time order across machines: the least key of them all
+        return Statement(f'SELECT min({key}) FROM {table} WHERE timestamp >= ?', (since,))
+    return Statement(f'SELECT {key} FROM {table} WHERE timestamp >= ? ORDER BY timestamp, {key} LIMIT 1', (since,))
+
+
+def tail_statement(hooks: Relation, after_id: int, limit: int, *, session_id: str | None = None) -> Statement:
+    """TAIL_COLUMNS (and `data`, for one session's) of the next `limit` records past `after_id`, in key order: a
+    range on the key, O(change); one session's through its index, whose entries are ordered by key."""
+    key = quote_identifier(hooks.increasing_key or '')
+    if session_id is None:
+        return Statement(f'{_tail_select(hooks)} WHERE {key} > ? ORDER BY {key} LIMIT ?', (after_id, int(limit)))
+    return Statement(f'{_tail_select(hooks, with_data=True)} WHERE session_id = ? AND {key} > ? ORDER BY {key} '
+                     'LIMIT ?', (session_id, after_id, int(limit)))
+
+
+def tail_keys_statement(hooks: Relation, after_id: int, *, session_id: str | None = None) -> Statement:
+    """The keys past `after_id` (PostgreSQL: what a tail that may have missed some checks against what it read)."""
+    key = quote_identifier(hooks.increasing_key or '')
+    session = ' AND session_id = ?' if session_id is not None else ''
+    return Statement(f'SELECT {key} FROM {quote_identifier(hooks.name)} WHERE {key} > ?{session} ORDER BY {key}',
+                     (after_id, *(() if session_id is None else (session_id,))))
+
+
+def tail_rows_statement(hooks: Relation, keys: Sequence[int], *, session_id: str | None = None) -> Statement:
+    """TAIL_COLUMNS (and `data`, for a session's) of the records with these keys, in key order (PostgreSQL)."""
+    key = quote_identifier(hooks.increasing_key or '')
+    return Statement(f'{_tail_select(hooks, with_data=session_id is not None)} WHERE {key} = ANY(?) ORDER BY {key}',
+                     (list(keys),))

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from nicegui import Event
 
-from eyelet_gui.sources.query import max_key_statement, session_tail_statement
+from eyelet_gui.sources.query import max_key_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.sources.schema import EVENT_TABLES
+from eyelet_gui.state.event_tail import RecordsPast
 from eyelet_gui.state.refresh_loop import CommitLoop
 from eyelet_gui.state.session_story import SessionStory, StoryChange
 from eyelet_gui.state.shared import Shared
@@ -31,8 +33,8 @@ class SessionTimeline:
         self.watcher = watcher
         self.session_id = session_id
         self.story = SessionStory()
-        self.last_id = 0
-        """The id of the last record read."""
+        self.past = RecordsPast(0, session_id)
+        """What of the session was read."""
         self.read = False
         """Whether the story comes from a read yet."""
         self.problem: str | None = None
@@ -59,21 +61,17 @@ class SessionTimeline:
     async def _read(self, change: StoryChange) -> str | None:
         """Read what the session gained since the last read into the story, noting in `change` what changed;
         why it cannot, in words (or raise DatabaseProblem)."""
-        hooks = (await self.watcher.relations()).get('hooks')
+        hooks = (await self.watcher.relations()).get(EVENT_TABLES[self.watcher.database.engine])
         if hooks is None or hooks.increasing_key is None:
             return NOT_EYELET
         fetch = self.watcher.reader.fetch
-        if self.last_id:
+        if self.past.last:
             newest = (await fetch(max_key_statement(hooks))).rows[0][0]
-            if newest is None or newest < self.last_id:  # emptied or rewritten: tell the session again
-                self.story, self.last_id, change.reset = SessionStory(), 0, True
-        while True:
-            rows = (await fetch(session_tail_statement(self.session_id, self.last_id, BATCH))).rows
-            if rows:
-                change.add(self.story.add(rows))
-                self.last_id = rows[-1][0]
-            if len(rows) < BATCH:
-                return None
+            if newest is None or newest < self.past.last:  # emptied or rewritten: tell the session again
+                self.story, self.past, change.reset = SessionStory(), RecordsPast(0, self.session_id), True
+        async for rows in self.past.batches(fetch, hooks, BATCH):
+            change.add(self.story.add(rows))
+        return None
 
 
 class SessionTimelines:

@@ -10,11 +10,13 @@ import json
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from eyelet_gui.sources import claude_code as cc
@@ -24,16 +26,28 @@ from eyelet_gui.sources.postgres_changes import PostgresChangeDetector
 from eyelet_gui.sources.postgres_reader import PostgresReader
 from eyelet_gui.sources.query import Filter, Query, Sort, Statement, count_statement, row_statement, window_statement
 from eyelet_gui.sources.readonly import DatabaseProblem
-from eyelet_gui.state.catalog import database_id
+from eyelet_gui.sources.team_hooks import SCHEMA as TEAM_SCHEMA
+from eyelet_gui.state import event_tail
+from eyelet_gui.state.catalog import Catalog, database_id
+from eyelet_gui.state.event_tail import RecordsPast
+from eyelet_gui.state.session_story import StoryCounts
+from eyelet_gui.state.session_timeline import SessionTimeline
+from eyelet_gui.state.sessions import SessionList
+from eyelet_gui.state.watcher import Watcher
 
 from .conftest import DEADLINE, GRID_API, ServedApp, make_database, wait_for
-from .eyelet_logger import log_event
+from .eyelet_logger import log_event, log_payloads
 from .postgres_server import PostgresServer
+from .records import BASH, Session
 from .test_api import events
+from .test_charts import CHART, CHARTS_DRAWN
+from .test_engine import eventually
 from .test_feed_records import ROWS, cells
 from .test_forward import Forward, forwarded
 from .test_live_table import open_table, row
 from .test_no_secret_leaves import leaks, log_secrets, planted, random_parts
+from .test_real_records import git_project
+from .test_session_list import BRANCH
 
 ORDERS = """
 CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer text, note jsonb,
@@ -171,6 +185,9 @@ async def test_the_teams_eyelet_records_arrive_live_from_the_forwarder(
             ('PreToolUse', 'Bash', command, 'ok', '500'),
             ('UserPromptSubmit', '', 'push with my token ghp_…[redacted, 40 chars] please', '', ''),
             ('SessionStart', '', 'startup', '', '')]
+        calls = f"{CHART.format(index=1)}.$el.data[0].x"  # the charts count them too: calls per tool
+        await overview.wait_for_function(f'{CHARTS_DRAWN} && {calls}.length === 2', timeout=15_000)
+        assert sorted(await overview.evaluate(calls)) == ['Bash', 'Read']
         assert leaks([await page.content(), await overview.content()], random_parts(secret)) == []
     finally:
         forward.stop()
@@ -318,3 +335,69 @@ async def test_an_export_reads_one_snapshot_in_chunks(postgres: PostgresServer) 
         assert json.loads(''.join([chunk async for chunk in searched])) == []
     finally:
         await reader.close()
+
+
+async def test_a_record_committed_after_a_later_one_is_still_read(postgres: PostgresServer,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two forwarders at once: the transaction that took `seq` 1 commits after the one that took 2. A tail past the
+    largest key read would never read 1."""
+    url = postgres.database('out_of_order')
+    postgres.execute(TEAM_SCHEMA, database='out_of_order')
+    monkeypatch.setattr(event_tail, 'SETTLE', 0.5)
+    reader = PostgresReader(url)
+    hooks = {relation.name: relation for relation in await reader.relations()}['eyelet_hooks']
+    past = RecordsPast(0)
+
+    async def read() -> list[int]:
+        return [row[0] for rows in [rows async for rows in past.batches(reader.fetch, hooks, 2)] for row in rows]
+
+    def record(id_: int) -> str:
+        return ("INSERT INTO eyelet_hooks (machine, source, id, timestamp, session_id, hook_type, data) "
+                f"VALUES ('m', 's', {id_}, 1.0, 'one', 'SessionStart', '{{}}')")
+
+    try:
+        with psycopg.connect(url) as slow:
+            slow.execute(record(1))  # holds seq 1, not committed
+            postgres.execute(record(2), database='out_of_order')
+            assert await read() == [2]
+            slow.commit()
+        assert await read() == [1]
+        postgres.execute(f'{record(3)}; {record(4)}; {record(5)}', database='out_of_order')
+        assert await read() == [3, 4, 5]  # in batches of two
+        await asyncio.sleep(0.6)
+        assert (await read(), await read()) == ([], [])  # settled past 5: each once
+        assert past.last == 5
+    finally:
+        await reader.close()
+
+
+async def test_sessions_and_timelines_read_the_teams_records(postgres: PostgresServer, tmp_path: Path) -> None:
+    cwd, _ = git_project(tmp_path)
+    now = time.time()
+    alpha = (Session('alpha', str(cwd)).prompt(now - 100, 'Fix the flaky test')
+             .call(now - 90, now - 89, 'a1', 'Bash', BASH, error='Exit code 1').begin(now - 70, 'a3', 'Bash', BASH))
+    path = log_payloads(cwd, alpha.events)  # eyelet's own logger, on this machine
+    url = postgres.database('team_sessions')
+    forward = Forward(str(path), '--to', url, '--machine', 'laptop-a').started()
+    watcher = Watcher(Catalog(urls=[url]).databases[0], poll_interval=1.0, max_push_rate=10)  # another machine
+    watcher.start()
+    sessions = SessionList({watcher.database.id: watcher})
+    sessions.loop.start()
+    timeline = SessionTimeline(watcher, 'alpha')
+    try:
+        await eventually(lambda: len(sessions.rows) == 1)
+        # state, project, branch, session, last prompt, prompts, calls, failures, running, duration
+        assert [(key, row[:10]) for key, row in sessions.rows] == [
+            (f'{watcher.database.id}:alpha', ('running', str(cwd), BRANCH, 'alpha', 'Fix the flaky test', 1, 2, 1, 1,
+                                              30.0))]
+        log_payloads(cwd, Session('alpha', str(cwd)).end(now - 5, 'a3', 'Bash', BASH).finish(now).events)
+        await eventually(lambda: sessions.rows[0][1][0] == 'ended')
+        assert sessions.rows[0][1][:10] == ('ended', str(cwd), BRANCH, 'alpha', 'Fix the flaky test', 1, 2, 1, 0,
+                                            100.0)
+        await timeline.refresh()
+        assert (timeline.problem, timeline.story.counts) == (None, StoryCounts(events=6, prompts=1, calls=2,
+                                                                               failed=1, running=0, abandoned=0))
+    finally:
+        await sessions.loop.stop()
+        await watcher.stop()
+        forward.stop()

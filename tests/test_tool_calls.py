@@ -154,7 +154,7 @@ async def test_sql_and_python_find_the_same_failures(tmp_path: Path) -> None:
         connection.execute(INSERT_HOOK, eyelet_record(payload, NOW, environment={}, metadata={}))
     connection.close()
     async with watching(path) as watcher:
-        rows = (await watcher.reader.fetch(tail_statement(0, 100))).rows
+        rows = (await watcher.reader.fetch(tail_statement((await watcher.relations())['hooks'], 0, 100))).rows
         stored = (await watcher.reader.fetch(Statement('SELECT * FROM hooks ORDER BY id'))).rows
         columns = (await watcher.reader.fetch(Statement('SELECT * FROM hooks LIMIT 0'))).columns
     from_sql = [HookEvent.from_row(row).failed for row in rows]
