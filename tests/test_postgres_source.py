@@ -80,8 +80,8 @@ async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
     url = shop(postgres, 'shop', secret)
     local = make_database(tmp_path / 'local.db', 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);')
     app = served_app(url, str(local))
-    client = httpx.AsyncClient(base_url=app.url, timeout=DEADLINE)
-    listed = (await client.get('/api/v1/databases')).json()['databases']
+    async with httpx.AsyncClient(base_url=app.url, timeout=DEADLINE) as client:
+        listed = (await client.get('/api/v1/databases')).json()['databases']
     assert [(database['name'], database['kind'], database['path']) for database in listed] == [
         ('local.db', 'SQLite', str(local.resolve())),
         (f'shop on 127.0.0.1:{postgres.port}', 'PostgreSQL', f'postgresql://viewer@127.0.0.1:{postgres.port}/shop')]
@@ -106,6 +106,16 @@ async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
     await row(page, '32').wait_for(state='detached', timeout=15_000)
     await page.get_by_text('31 rows').wait_for(timeout=15_000)
 
+    await row(page, '31').locator('[col-id="c1"]').click()  # the row's every value, by its key
+    detail = page.locator('.row-detail')
+    await detail.get_by_text('Copy row as JSON').wait_for(timeout=15_000)
+    shown = [line for line in (await detail.inner_text()).split('\n') if line not in ('', 'close', 'content_copy')]
+    mark = f'…[redacted, {len(secret)} chars] '
+    assert shown == ['Row 31', 'COPY ROW AS JSON', 'id', '31', 'customer', 'secretive', 'note', '{', 'api_key', ':',
+                     mark, 'comment', ':', f'ANTHROPIC_API_KEY=sk-ant-{mark}', '}', 'placed',
+                     '2026-12-01T10:00:00+00:00', 'total', '1.0']  # JSON as a tree
+    await detail.locator('button').first.click()  # close
+
     # A search matches what the browser sees: the note's key name, never the redacted key itself.
     await page.get_by_placeholder('Search text columns').fill(secret[7:19])
     await page.get_by_text('0 of 31 rows match').wait_for(timeout=15_000)
@@ -120,6 +130,14 @@ async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
     assert sorted(await unkeyed.locator('.ag-center-cols-container [col-id="c0"]').all_inner_texts()) == [
         'one', 'three', 'two']
 
+    async with httpx.AsyncClient(base_url=app.url, timeout=DEADLINE) as client:
+        await api_and_exports(client, postgres, pg, secret)
+    output = app.stop()
+    assert VIEWER_PASSWORD not in output
+
+
+async def api_and_exports(client: httpx.AsyncClient, postgres: PostgresServer, pg: str, secret: str) -> None:
+    """The JSON API, its change stream and an export of the `shop` database, as a script gets them."""
     api = await client.get(f'/api/v1/db/{pg}/table/big_orders',
                            params={'q': 'customer 2', 'sort': json.dumps([['total', 'desc']])})
     assert api.json()['rows'][:3] == [{'id': 29, 'customer': 'customer 29', 'total': 43.5},
@@ -138,7 +156,6 @@ async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
         f'The SQL page reads SQLite databases only; postgresql://viewer@127.0.0.1:{postgres.port}/shop is '
         'PostgreSQL, which psql reads with your own role.')})
     exported = (await client.get(f'/export/{pg}/csv/orders')).text
-    await client.aclose()
     mark = f'…[redacted, {len(secret)} chars]'
     assert exported.splitlines()[:3] == [
         'id,customer,note,placed,total',
@@ -146,8 +163,6 @@ async def test_a_table_is_live_in_the_browser_through_a_select_only_role(
         f'31,secretive,"{{""api_key"": ""{mark}"", ""comment"": ""ANTHROPIC_API_KEY=sk-ant-{mark}""}}",'
         '2026-12-01T10:00:00+00:00,1.0']
     assert len(exported.splitlines()) == 33
-    output = app.stop()
-    assert VIEWER_PASSWORD not in output
 
 
 async def test_the_teams_eyelet_records_arrive_live_from_the_forwarder(
