@@ -12,27 +12,35 @@ INSERT statement (what `--pg-listen` listens for).
    `--pg-listen eyelet_commits`.
 2. Idle: the CPU the dashboard process and its PostgreSQL sessions (their backends, from /proc) use over `--idle`
    seconds with no tab open and nothing committed, beside the dashboard on an SQLite file of the same records.
+3. The browser: the renderer main thread's share of a core (Chrome DevTools Protocol `Performance.getMetrics`
+   TaskDuration) over `--seconds` while `--rate` records a second are committed, on the live table of
+   `eyelet_hooks` and, served by the same process, on the live table of an SQLite file's `hooks`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import html
 import json
 import random
+import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from browser_cost import busy, metrics
 from common import (
     CHROMIUM_ARGS,
     cpu_seconds,
     create_hooks,
     free_port,
+    insert,
     percentile,
     print_conditions,
     real_records,
@@ -114,10 +122,61 @@ async def idle_cost(command: list[str], seconds: float, server: PostgresServer |
     return (after[0] - before[0]) / seconds, (after[1] - before[1]) / seconds
 
 
+async def main_thread(view: str, commit: Callable[[int], None], rate: float, seconds: float) -> float:
+    """The renderer main thread's share of one core on `view` over `seconds`, while `commit(n)` runs `rate` times a
+    second."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
+        page, _ = await open_view(browser, view, 100)
+        cdp = await page.context.new_cdp_session(page)
+        await cdp.send('Performance.enable')
+        stop = asyncio.Event()
+
+        async def write() -> None:
+            number = 0
+            while not stop.is_set():
+                commit(number)
+                number += 1
+                await asyncio.sleep(1 / rate)
+
+        writer = asyncio.create_task(write())
+        await asyncio.sleep(2)  # settled at the rate
+        start = await metrics(cdp)
+        await asyncio.sleep(seconds)
+        end = await metrics(cdp)
+        stop.set()
+        await writer
+        await browser.close()
+    return float(busy('TaskDuration', [(start, end)]))
+
+
 def shown(values: list[float]) -> str:
     ordered = sorted(values)
     return (f'median {ordered[len(ordered) // 2] * 1000:.0f} ms, p95 {percentile(values, 0.95) * 1000:.0f} ms, '
             f'max {max(values) * 1000:.0f} ms (n={len(values)})')
+
+
+async def browser_cost(url: str, sqlite: Path, args: argparse.Namespace) -> None:
+    """The renderer's main thread on each engine's live table, both served by one dashboard process."""
+    port, sqlite = free_port(), await asyncio.to_thread(sqlite.resolve)  # as the dashboard names it, for its id
+    with serving([*dashboard(url, str(sqlite)), '--port', str(port)], port, probe='/favicon.ico'), \
+            psycopg.connect(url, autocommit=True) as to_postgres, \
+            contextlib.closing(sqlite3.connect(sqlite, isolation_level=None)) as to_sqlite:
+        base = f'http://127.0.0.1:{port}/db'
+        first = args.rows + 10 * args.changes  # past the latency runs' ids
+
+        def into_postgres(number: int) -> None:
+            record = next(iter(real_records(1, now=time.time(), seed=number)))
+            to_postgres.execute(INSERT, {**record, 'machine': MACHINE, 'source': SOURCE, 'id': first + number})
+
+        for name, view, commit in (
+                ('PostgreSQL eyelet_hooks', f'{base}/{database_id(shown_url(url))}/table/eyelet_hooks?limit=100',
+                 into_postgres),
+                ('SQLite hooks', f'{base}/{database_id(sqlite)}/table/hooks?limit=100',
+                 lambda number: insert(to_sqlite, number))):
+            share = await main_thread(view, commit, args.rate, args.seconds)
+            print(f'browser, live table at {args.rate:g} commits/s, {args.seconds:g} s: {name}: renderer main thread '
+                  f'{share:.1f} % of a core', flush=True)
 
 
 async def main() -> None:
@@ -125,6 +184,8 @@ async def main() -> None:
     parser.add_argument('--changes', type=int, default=100, help='one-record commits measured per condition')
     parser.add_argument('--idle', type=float, default=30.0, help='seconds of quiet measured per source')
     parser.add_argument('--rows', type=int, default=20_000, help='records in eyelet_hooks (and the SQLite file)')
+    parser.add_argument('--rate', type=float, default=10.0, help='commits a second while the browser is measured')
+    parser.add_argument('--seconds', type=float, default=10.0, help='seconds the browser is measured per page')
     args = parser.parse_args()
     server = PostgresServer()
     try:
@@ -149,6 +210,7 @@ async def main() -> None:
                 app, backends = await idle_cost(command, args.idle, watched)
                 print(f'idle, no tab, {args.idle:g} s: {name}: dashboard {app * 100:.2f} % of a core'
                       + (f', its PostgreSQL sessions {backends * 100:.2f} %' if watched else ''), flush=True)
+            await browser_cost(url, sqlite, args)
     finally:
         server.stop()
 
