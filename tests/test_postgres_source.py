@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -183,6 +184,9 @@ async def test_the_teams_eyelet_records_arrive_live_from_the_forwarder(
         await page.wait_for_function(f'{GRID_API}.eyeletTopRow()?.data.__key === {json.dumps(key)}', timeout=15_000)
         newest = await page.evaluate(f'{GRID_API}.eyeletTopRow()?.data')
         assert (newest['c0'], newest['c7']) == ('7', 'SessionStart')
+        # Read like the feed, as a local `hooks` table is: the time of day, not the stored seconds.
+        shown_time = await page.locator('.ag-center-cols-container .ag-row[row-index="0"] [col-id="c4"]').inner_text()
+        assert re.fullmatch(r'\d\d:\d\d:\d\d', shown_time), shown_time
         overview = await browser.new_page()
         await overview.goto(app.url)
         await overview.get_by_text('eyelet_hooks: 7 rows').wait_for(timeout=15_000)
