@@ -30,6 +30,7 @@ class Shared(Generic[K, V]):
         self._close = close
         self._values: dict[K, V] = {}
         self._users: Counter[K] = Counter()
+        self._closed_all = False
 
     def acquire(self, key: K) -> V:
         """The value for `key`, made if nobody holds it; pair with exactly one `release(key)`."""
@@ -40,6 +41,8 @@ class Shared(Generic[K, V]):
 
     async def release(self, key: K) -> None:
         """One user of `key` fewer; the last one closes the value."""
+        if self._closed_all:
+            return  # the app stopped first: a tab closing after it holds nothing any more
         if self._users[key] <= 0:
             raise NotAcquired(f'{key!r} was released more often than it was acquired.')
         self._users[key] -= 1
@@ -59,7 +62,9 @@ class Shared(Generic[K, V]):
         return list(self._values.values())
 
     async def close_all(self) -> None:
-        """Close every value whoever holds it, each even when another failed to close: the app is stopping."""
+        """Close every value whoever holds it, each even when another failed to close: the app is stopping, and
+        the releases of the tabs it closes afterwards are let pass."""
+        self._closed_all = True
         values, self._values = self._values, {}
         self._users.clear()
         await stop_each((repr(key), partial(self._close, key, value)) for key, value in values.items())

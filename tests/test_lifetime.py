@@ -142,6 +142,9 @@ async def test_shared_refuses_a_release_without_its_acquire() -> None:
     with pytest.raises(NotAcquired):
         await shared.release('c')  # someone else's view goes on
     assert (shared.users('b'), closed) == (1, ['A'])
+    await shared.close_all()  # the app stops before the tab that holds `b` is closed
+    await shared.release('b')
+    assert closed == ['A', 'B']
 
 
 async def test_newest_records_follow_one_change_at_a_time(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
