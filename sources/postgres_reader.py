@@ -19,7 +19,7 @@ import decimal
 import json
 import re
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eyelet_gui.sources.events import time_limit
@@ -151,8 +151,8 @@ class PostgresReader:
             first = True
             while (rows := await cursor.fetchmany(batch)) or first:
                 first = False
-                yield Result(columns, [values for values in (tuple(map(plain, row)) for row in rows)
-                                       if passes(values)])
+                # Off the event loop: checking a search's rows redacts each of them, a whole table's worth at worst.
+                yield Result(columns, await asyncio.to_thread(_passed, rows, passes))
                 if len(rows) < batch:
                     return
 
@@ -161,7 +161,7 @@ class PostgresReader:
             return result
         return Result(result.columns, await asyncio.to_thread(self._redactor.rows, result.columns, result.rows))
 
-    def _test(self, columns: tuple[str, ...], conditions: Sequence[Shown]) -> Any:
+    def _test(self, columns: tuple[str, ...], conditions: Sequence[Shown]) -> Callable[[tuple[Any, ...]], bool]:
         """Whether a row's values pass every condition, as the browser sees them."""
         position = {name: index for index, name in enumerate(columns) if not name.startswith('__')}
         redactor = self._redactor
@@ -257,6 +257,11 @@ class PostgresReader:
     def _too_slow(self) -> DatabaseProblem:
         return DatabaseProblem(f'Reading {self.where} took longer than {self.time_limit:g} s and was stopped: add an '
                                'index for the sort, or narrow the filter.', 'too slow')
+
+
+def _passed(rows: list[tuple[Any, ...]], passes: Callable[[tuple[Any, ...]], bool]) -> list[tuple[Any, ...]]:
+    """The plain values of the rows that pass (blocking: run it in a worker thread)."""
+    return [values for values in (tuple(map(plain, row)) for row in rows) if passes(values)]
 
 
 async def _close(connection: psycopg.AsyncConnection[Any]) -> None:
