@@ -41,10 +41,10 @@ from common import (
     create_hooks,
     free_port,
     insert,
-    percentile,
     print_conditions,
     real_records,
     serving,
+    summary,
 )
 from playwright.async_api import async_playwright
 from wire import open_view, wait_seen
@@ -150,12 +150,6 @@ async def main_thread(view: str, commit: Callable[[int], None], rate: float, sec
     return float(busy('TaskDuration', [(start, end)]))
 
 
-def shown(values: list[float]) -> str:
-    ordered = sorted(values)
-    return (f'median {ordered[len(ordered) // 2] * 1000:.0f} ms, p95 {percentile(values, 0.95) * 1000:.0f} ms, '
-            f'max {max(values) * 1000:.0f} ms (n={len(values)})')
-
-
 async def browser_cost(url: str, sqlite: Path, args: argparse.Namespace) -> None:
     """The renderer's main thread on each engine's live table, both served by one dashboard process."""
     port, sqlite = free_port(), await asyncio.to_thread(sqlite.resolve)  # as the dashboard names it, for its id
@@ -199,7 +193,8 @@ async def main() -> None:
                                                                                               'eyelet_commits'])):
             results[name] = await latencies(url, extra, args.changes, first)
             first += args.changes
-            print(f'commit in PostgreSQL → row in the DOM, {name}: {shown(results[name])}', flush=True)
+            print(f'commit in PostgreSQL → row in the DOM, {name}: {summary(results[name])}, '
+                  f'max {max(results[name]) * 1000:.0f} ms', flush=True)
         with tempfile.TemporaryDirectory(prefix='eyelet-gui-bench-') as folder:
             sqlite = Path(folder) / 'eyelet.db'
             create_hooks(sqlite, args.rows)
