@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import argparse
 import errno
-import importlib.util
 import math
-import os
 import secrets
 import socket
-import subprocess
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 from eyelet_gui import __version__
-from eyelet_gui.native_window import linux_toolkit
+from eyelet_gui.native_check import native_problem
 from eyelet_gui.settings import (
     DEFAULT_SQL_TIME_LIMIT,
     EnvDefaults,
@@ -71,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help='Do not open a browser tab at start.')
     parser.add_argument('--native', action='store_true',
                         help='Open in a native desktop window instead of a browser (needs eyelet-gui[native]).')
+    parser.add_argument('--verbose', action='store_true',
+                        help='Also print what the native window\'s web engine reports about itself (Qt WebEngine\'s '
+                             'GPU, Vulkan and D-Bus messages), which is left out by default.')
     parser.add_argument('--token', default=env.token,
                         help='Secret that browsers must present; generated when serving beyond loopback without one.')
     parser.add_argument('--sql-time-limit', type=_seconds, default=DEFAULT_SQL_TIME_LIMIT, metavar='SECONDS',
@@ -128,6 +128,8 @@ def parse(args: list[str]) -> Settings:
     paths = [path for path in options.paths if not is_postgres_url(str(path))]
     # PostgreSQL alone: no search for SQLite files in the default places.
     databases, roots = _databases_and_roots(paths) if paths or not urls else ((), ())
+    if options.verbose and not options.native:
+        raise UsageError('--verbose adds the native window\'s own messages: use it with --native.')
     native = native_problem() if options.native else None
     if native:
         raise UsageError(native)
@@ -141,7 +143,8 @@ def parse(args: list[str]) -> Settings:
     if options.pg_listen is not None and not options.pg_listen.strip():
         raise UsageError('--pg-listen needs the name of a notification channel.')
     return Settings(databases=databases, postgres=urls, pg_listen=options.pg_listen, demo=options.demo,
-                    host=options.host, port=options.port, show=options.show, native=options.native, token=token,
+                    host=options.host, port=options.port, show=options.show, native=options.native,
+                    verbose=options.verbose, token=token,
                     poll_interval=env.poll_interval, max_push_rate=env.max_push_rate,
                     read_time_limit=env.read_time_limit, sql_time_limit=options.sql_time_limit,
                     show_secrets=options.show_secrets, search_roots=roots)
@@ -192,29 +195,6 @@ def parse_forward(args: list[str]) -> ForwardSettings:
     databases, roots = _databases_and_roots(options.paths)
     return ForwardSettings(databases=databases, search_roots=roots, target=options.to,
                            machine=options.machine.strip(), poll_interval=env.poll_interval)
-
-
-def native_problem() -> str | None:
-    """Why a native window cannot open here, in a sentence, or None when it can."""
-    install = '`uv tool install "eyelet-gui[native]"` or `pip install "eyelet-gui[native]"`'
-    if importlib.util.find_spec('webview') is None:
-        return f'--native needs pywebview: install it with {install}.'
-    if not sys.platform.startswith('linux'):
-        return None  # pywebview draws with the system's own web view
-    toolkit = linux_toolkit()
-    if toolkit is None:
-        return f'--native needs Qt or GTK for pywebview: {install} brings Qt.'
-    if not (os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY') or os.environ.get('QT_QPA_PLATFORM')):
-        return ('--native needs a desktop session, and neither DISPLAY nor WAYLAND_DISPLAY is set: '
-                'leave out --native and open the address in a browser.')
-    # A toolkit whose system libraries are missing fails only in the window's process, leaving a server without
-    # a window: load it here first (half a second), where a failure can still be said.
-    probe = subprocess.run([sys.executable, '-c', f'from webview.guilib import initialize; initialize({toolkit!r})'],
-                           capture_output=True, text=True, timeout=60, check=False)
-    if probe.returncode != 0:
-        reason = next((line for line in probe.stderr.splitlines() if line.strip()), 'no reason given').strip()
-        return f'--native could not load pywebview\'s {toolkit} window ({reason}); leave out --native to use a browser.'
-    return None
 
 
 def check_port_free(host: str, port: int) -> None:

@@ -72,7 +72,7 @@ def cli(*args: str) -> None:
     print(lan.announcement(settings.host, settings.port, settings.token), flush=True)
     show = settings.show and (f'/?token={settings.token}' if settings.token else True)
     if settings.native:
-        native_window.prepare()
+        native_window.prepare(verbose=settings.verbose)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: uvicorn stops cleanly, then re-raises the signal
         ui.run(host=settings.host, port=settings.port, show=show, reload=False, title=TITLE, dark=None,
                show_welcome_message=False, storage_secret=secret, native=settings.native,
@@ -81,6 +81,8 @@ def cli(*args: str) -> None:
                # A busy browser (a phone, a tab among many) may answer the server's ping late: NiceGUI drops a
                # connection after max(0.4 * this, 2) s of silence and reloads a tab gone longer than this.
                reconnect_timeout=RECONNECT_TIMEOUT)
+    if settings.native:  # the server stopped by Ctrl+C: see native_window.leave
+        native_window.leave()
 
 
 if __name__ == '__main__':

@@ -1,17 +1,34 @@
-"""The native desktop window (`--native`): pywebview, started by NiceGUI in a process of its own."""
+"""The native desktop window (`--native`): pywebview, started by NiceGUI in a process of its own.
+
+The window's process lives as long as the app's and no longer, whichever way the app ends:
+- closing the window: NiceGUI notices the process end and stops the app;
+- Ctrl+C or SIGTERM: the app stops its server, then leaves at once (`leave`), and the window process, which
+  watches its parent (`_in_window_process`), closes the window, which ends Qt WebEngine's helpers with it.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import multiprocessing
+import multiprocessing.util
+import os
+import signal
 import sys
 import threading
+import time
 
 from nicegui import app
 
 WINDOW_SIZE = (1280, 860)
 STUCK_WINDOW_GRACE = 2.0
 """Seconds the window's process may outlive its window before it is ended."""
+PARENT_CHECK_INTERVAL = 0.2
+"""Seconds between the window process's checks that the app still runs."""
+QUIET_QT_LOGGING = '*=false'
+"""Qt's own messages (Vulkan, GPU vendor, sandbox), all categories off."""
+QUIET_CHROMIUM = '--log-level=3'
+"""Chromium's log (its D-Bus and GPU errors) down to fatal errors only."""
 
 
 def linux_toolkit() -> str | None:
@@ -23,12 +40,74 @@ def linux_toolkit() -> str | None:
     return 'gtk' if importlib.util.find_spec('gi') is not None else None
 
 
-def prepare() -> None:
-    """Set up the window that `ui.run(native=True, window_size=WINDOW_SIZE)` opens."""
+def prepare(*, verbose: bool) -> None:
+    """Set up the window that `ui.run(native=True, window_size=WINDOW_SIZE)` opens, before it runs."""
     if sys.platform.startswith('linux'):
         # Without it pywebview tries GTK first and logs a traceback when GTK's WebKit is not installed.
         app.native.start_args['gui'] = linux_toolkit()
+        _configure_qt_webengine(verbose=verbose)
+    # pywebview runs `func(*args)` in the window's process once its GUI loop runs.
+    app.native.start_args['func'] = _in_window_process
+    app.native.start_args['args'] = (os.getpid(), verbose)
     app.native.on('closed', _end_window_process_if_stuck)
+    # Ctrl+C reaches every process of the terminal's group, SIGTERM may too. The window's process inherits these
+    # SIG_IGN (it is spawned in ui.run) and stays until the app has stopped and left. uvicorn installs its own
+    # handlers in the app moments later, and once stopped re-raises the signal into these SIG_IGN, so that ui.run
+    # returns and the app leaves with status 0 (`leave`).
+    for ending in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(ending, signal.SIG_IGN)
+
+
+def _configure_qt_webengine(*, verbose: bool) -> None:
+    """Environment for Qt WebEngine in the window's process, which inherits it."""
+    if os.geteuid() == 0:
+        # Chromium refuses to start as root with its sandbox; Qt documents this variable for that case.
+        os.environ['QTWEBENGINE_DISABLE_SANDBOX'] = '1'
+        print('Running as root: the native window\'s web engine runs without its sandbox, as Qt requires for root.',
+              flush=True)
+    if not verbose:
+        os.environ.setdefault('QT_LOGGING_RULES', QUIET_QT_LOGGING)
+        flags = os.environ.get('QTWEBENGINE_CHROMIUM_FLAGS', '')
+        if '--log-level' not in flags:
+            os.environ['QTWEBENGINE_CHROMIUM_FLAGS'] = f'{flags} {QUIET_CHROMIUM}'.strip()
+
+
+def leave() -> None:
+    """End the app's process now that its server has stopped (Ctrl+C, SIGTERM), without Python's exit.
+
+    Python's exit would end the window's process from multiprocessing's atexit handler while the app still runs;
+    NiceGUI's watch over that process would then stop the app a second time, from another thread, and fail
+    (NiceGUI's `run.tear_down` asserts on a pool it already shut down). The window closes itself once this process
+    is gone (`_in_window_process`).
+    """
+    # What Python's exit would do first: release the semaphores of NiceGUI's window queues, which the resource
+    # tracker would otherwise report as leaked.
+    multiprocessing.util._run_finalizers(0)  # type: ignore[attr-defined]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _in_window_process(parent: int, verbose: bool) -> None:
+    """In the window's process: keep its log to what matters, and close the window once the app's process is
+    gone, however it ended."""
+    import webview  # the window's process has it: it is pywebview's thread that calls this
+
+    if not verbose:
+        logging.getLogger('nicegui').addFilter(_no_false_dialog_warning)
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_INTERVAL)
+    for window in list(webview.windows):
+        window.destroy()
+    # pywebview's Qt backend can keep the process alive after its window closed (see below): end it.
+    time.sleep(STUCK_WINDOW_GRACE)
+    os._exit(0)
+
+
+def _no_false_dialog_warning(record: logging.LogRecord) -> bool:
+    """NiceGUI's window process keeps every window call it ever ran (a page title set, say) as pending, and so
+    warns at every shutdown that "shutdown is possibly blocked by opened dialogs", where this app opens none."""
+    return 'blocked by opened dialogs' not in record.getMessage()
 
 
 def _end_window_process_if_stuck() -> None:
@@ -38,7 +117,7 @@ def _end_window_process_if_stuck() -> None:
 
     def end() -> None:
         for child in multiprocessing.active_children():  # NiceGUI's window process: the app starts no other
-            child.terminate()
+            child.kill()  # it ignores SIGTERM (see prepare)
 
     timer = threading.Timer(STUCK_WINDOW_GRACE, end)
     timer.daemon = True

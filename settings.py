@@ -47,6 +47,8 @@ class Settings:
     show: bool = True
     """Whether to open a browser tab once the server is up."""
     native: bool = False
+    verbose: bool = False
+    """Whether the native window's web engine may print its own diagnostics."""
     token: str | None = None
     poll_interval: float = DEFAULT_POLL_INTERVAL
     """Seconds between fallback `PRAGMA data_version` checks, for file events that never arrive."""
