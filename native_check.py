@@ -20,6 +20,12 @@ INSTALL = '`uv tool install "eyelet-gui[native]"` or `pip install "eyelet-gui[na
 WEBVIEW2_RUNTIME = '{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}'
 """The Edge WebView2 Runtime's id in the registry (pywebview's `winforms._is_chromium` reads the same key)."""
 
+QT_MODULES = ('QtCore', 'QtGui', 'QtWidgets', 'QtNetwork', 'QtPrintSupport', 'QtWebChannel', 'QtWebEngineCore',
+              'QtWebEngineWidgets')
+"""The binding's modules that pywebview's Qt backend imports."""
+PLATFORM_HELPERS = {'xcb': '**/plugins/xcbglintegrations/*.so'}
+"""Plugins a platform plugin loads in turn: xcb draws through its GLX or EGL integration."""
+
 # Debian names a library's package after its soname (libxcb-icccm.so.4 → libxcb-icccm4, libX11.so.6 → libx11-6);
 # these are the sonames Qt WebEngine needs whose package is named otherwise.
 DEBIAN_PACKAGE_OF = {
@@ -34,6 +40,7 @@ DEBIAN_PACKAGE_OF = {
     'libplc4.so': 'libnspr4',
     'libplds4.so': 'libnspr4',
     'libz.so.1': 'zlib1g',
+    'libbrotlidec.so.1': 'libbrotli1',
     'libgssapi_krb5.so.2': 'libgssapi-krb5-2',
 }
 
@@ -113,12 +120,18 @@ def missing_qt_libraries() -> list[str]:
     ldd = shutil.which('ldd')
     if qt is None or ldd is None:
         return []  # the probe in _linux_problem still catches a toolkit that cannot load
-    engine = sorted(qt.glob('**/lib/libQt*WebEngineCore.so*'))[:1]
-    plugins = [[*qt.glob(f'**/plugins/platforms/libq{name}.so')][:1] for name in _qt_platforms()]
+    engine = [*(qt / f'{module}.abi3.so' for module in QT_MODULES), *_first(qt, '**/lib/libQt*WebEngineCore.so.*'),
+              *_first(qt, '**/libexec/QtWebEngineProcess')]
+    plugins = [_first(qt, f'**/plugins/platforms/libq{name}.so') + sorted(qt.glob(PLATFORM_HELPERS.get(name, '-')))
+               for name in _qt_platforms()]
     # Qt tries its platforms in order and uses the first that loads: one complete plugin is enough.
-    missing_by_plugin = [_unresolved(ldd, plugin) for plugin in plugins if plugin]
-    missing = _unresolved(ldd, engine) + (min(missing_by_plugin, key=len) if missing_by_plugin else [])
-    return list(dict.fromkeys(missing))
+    missing_by_plugin = [_unresolved(ldd, binaries) for binaries in plugins if binaries]
+    missing = _unresolved(ldd, [path for path in engine if path.exists()])
+    return list(dict.fromkeys(missing + min(missing_by_plugin, key=len, default=[])))
+
+
+def _first(folder: Path, pattern: str) -> list[Path]:
+    return sorted(folder.glob(pattern))[:1]
 
 
 def _qt_folder() -> Path | None:

@@ -14,12 +14,15 @@ import multiprocessing
 import multiprocessing.util
 import os
 import signal
+import socket
 import sys
 import threading
 import time
+import urllib.parse
 
 from nicegui import app
 
+APPLICATION = 'eyelet-gui'
 WINDOW_SIZE = (1280, 860)
 STUCK_WINDOW_GRACE = 2.0
 """Seconds the window's process may outlive its window before it is ended."""
@@ -46,6 +49,9 @@ def prepare(*, verbose: bool) -> None:
         # Without it pywebview tries GTK first and logs a traceback when GTK's WebKit is not installed.
         app.native.start_args['gui'] = linux_toolkit()
         _configure_qt_webengine(verbose=verbose)
+    # Qt names the application (the desktop's taskbar, X11's WM_CLASS) after argv[0], which the window's process
+    # is given from this one: `python -m eyelet_gui` would show as "__main__.py".
+    sys.argv[0] = APPLICATION
     # pywebview runs `func(*args)` in the window's process once its GUI loop runs.
     app.native.start_args['func'] = _in_window_process
     app.native.start_args['args'] = (os.getpid(), verbose)
@@ -94,7 +100,8 @@ def _in_window_process(parent: int, verbose: bool) -> None:
     import webview  # the window's process has it: it is pywebview's thread that calls this
 
     if not verbose:
-        logging.getLogger('nicegui').addFilter(_no_false_dialog_warning)
+        for logger in ('nicegui', 'pywebview'):
+            logging.getLogger(logger).addFilter(_true_window_messages)
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_INTERVAL)
     for window in list(webview.windows):
@@ -104,10 +111,29 @@ def _in_window_process(parent: int, verbose: bool) -> None:
     os._exit(0)
 
 
-def _no_false_dialog_warning(record: logging.LogRecord) -> bool:
-    """NiceGUI's window process keeps every window call it ever ran (a page title set, say) as pending, and so
-    warns at every shutdown that "shutdown is possibly blocked by opened dialogs", where this app opens none."""
-    return 'blocked by opened dialogs' not in record.getMessage()
+def _true_window_messages(record: logging.LogRecord) -> bool:
+    """Whether a message of the window's process is worth showing: not one of those that are false here.
+
+    - NiceGUI keeps every window call it ever ran (a page title set, say) as pending, and so warns at every
+      shutdown that "shutdown is possibly blocked by opened dialogs", where this app opens none.
+    - Once the app's server has stopped, the page in the window reloads into nothing, and NiceGUI's and pywebview's
+      handlers of its `loaded` event fail ("Vue failed to load", a traceback): about the stopping, not the window.
+    """
+    return 'blocked by opened dialogs' not in record.getMessage() and _server_answers()
+
+
+def _server_answers() -> bool:
+    import webview
+
+    windows = list(webview.windows)
+    if not windows:
+        return False  # the window has closed: the app is ending
+    address = urllib.parse.urlsplit(windows[0].original_url or '')
+    try:
+        with socket.create_connection((address.hostname or '127.0.0.1', address.port or 80), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def _end_window_process_if_stuck() -> None:

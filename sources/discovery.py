@@ -21,6 +21,9 @@ TIME_LIMIT = 10.0
 # Folders that never hold a project's eyelet log but can hold millions of files. Hidden folders are skipped
 # too, except those where eyelet writes.
 SKIPPED_FOLDERS = frozenset({'node_modules', 'venv', '__pycache__', 'site-packages', 'dist', 'build', 'Library'})
+KERNEL_FOLDERS = frozenset({Path('/proc'), Path('/sys'), Path('/dev')})
+"""The kernel's views of processes and devices, not files: a search from `/` (eyelet-gui started there, in a
+service or a container) must not read every process's private folders."""
 EYELET_FOLDERS = frozenset({'.eyelet-logging', '.eyelet', '.claude'})
 GLOBAL_LOG_FOLDERS = ('.eyelet', '.claude/eyelet-logging', '.local/share/eyelet')
 """Below the home folder, the folders of eyelet's global `eyelet.db` (see default_roots)."""
@@ -105,7 +108,8 @@ class Search:
             try:
                 if entry.name == EYELET_DB_NAME and entry.is_file() and is_sqlite_file(Path(entry.path)):
                     self.found.append(Path(entry.path).resolve())
-                elif depth > 0 and entry.is_dir(follow_symlinks=False) and worth_entering(entry.name):
+                elif (depth > 0 and entry.is_dir(follow_symlinks=False) and worth_entering(entry.name)
+                      and Path(entry.path) not in KERNEL_FOLDERS):
                     self._walk(Path(entry.path), depth - 1, deadline)
             except OSError:
                 continue

@@ -222,3 +222,14 @@ def test_the_app_says_on_its_first_page_and_terminal_that_the_home_is_unreadable
     finally:
         home.chmod(0o755)
     assert [line for line in output.splitlines() if 'permission denied' in line] == [sentence]
+
+
+def test_a_search_from_the_root_folder_leaves_the_kernels_folders_alone() -> None:
+    """eyelet-gui started in `/` (a service, a container) searches its current folder: /proc, /sys and /dev are the
+    kernel's views of processes and devices, where the search once read every process's private folders."""
+    search = Search((Path('/'),), max_depth=2)
+    search.run()
+    kernel = (Path('/proc'), Path('/sys'), Path('/dev'))
+    assert [folder for folder in search.visited if folder in kernel or folder.parent in kernel] == []
+    assert [folder for folder in search.unreadable if folder.is_relative_to('/proc')] == []
+    assert Path('/usr/lib') in search.visited  # the rest of the disk is searched as before
