@@ -1,8 +1,5 @@
 """eyelet-gui: a realtime dashboard for SQLite databases and eyelet hook logs."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version('eyelet-gui')
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = '0.0.0+unknown'
+__version__ = '0.1.0'
+"""The one place the version is written: pyproject.toml reads it (`[tool.setuptools.dynamic]`), and CHANGELOG.md's
+newest entry must name it (tests/test_packaging.py)."""

@@ -130,8 +130,10 @@ class ServedApp:
     """`python -m eyelet_gui …` in its own process, on a free port, as a user would start it."""
 
     def __init__(self, *args: str, config_home: Path = CONFIG_HOME, port: int | None = None,
-                 wrapper: tuple[str, ...] = (), extra_env: dict[str, str] | None = None, show: bool = False) -> None:
-        """`wrapper` comes before the command (setpriv, for one); `extra_env` adds to the environment."""
+                 wrapper: tuple[str, ...] = (), extra_env: dict[str, str] | None = None, show: bool = False,
+                 python: str = sys.executable, cwd: Path | None = None) -> None:
+        """`wrapper` comes before the command (setpriv, for one); `extra_env` adds to the environment; `python`
+        is the interpreter whose installed eyelet_gui runs (an environment the wheel was installed in, say)."""
         self.port = port or free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         env = {name: value for name, value in os.environ.items()
@@ -139,9 +141,8 @@ class ServedApp:
         env['XDG_CONFIG_HOME'] = str(config_home)  # the installation's secret goes there, not in the user's home
         env.update(extra_env or {})
         self.process = subprocess.Popen(
-            [*wrapper, sys.executable, '-m', 'eyelet_gui', *args, *(() if show else ('--no-show',)),
-             '--port', str(self.port)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            [*wrapper, python, '-m', 'eyelet_gui', *args, *(() if show else ('--no-show',)), '--port', str(self.port)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd)
 
     def wait_until_serving(self) -> None:
         wait_for(self._answers, timeout=30)

@@ -14,6 +14,7 @@ import pytest
 
 from eyelet_gui.command_line import parse
 from eyelet_gui.main import cli
+from eyelet_gui.native_check import debian_package
 from eyelet_gui.sources.eyelet_schema import create_modern_database
 
 from .conftest import free_port, make_database
@@ -192,3 +193,79 @@ def test_postgresql_without_psycopg_says_how_to_install_it(tmp_path: Path, comma
         f'{program}: PostgreSQL needs psycopg: install eyelet-gui with it, `uv tool install '
         '"eyelet-gui[postgres]"` or `pip install "eyelet-gui[postgres]"`.\n'
         f'Run `{program} --help` for the options.\n'))
+
+
+def test_native_on_macos_without_pyobjc(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, 'platform', 'darwin')  # PyObjC has no build for this Linux machine: it is missing
+    assert_refused(capsys, ['--demo', '--native'],
+                   "--native needs PyObjC's WebKit and AppKit for pywebview's Cocoa window, and they are not "
+                   'installed: install them with `uv tool install "eyelet-gui[native]"` or '
+                   '`pip install "eyelet-gui[native]"`.')
+
+
+def test_native_on_windows_without_pythonnet(capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, 'platform', 'win32')  # pythonnet is not installed on this Linux machine
+    assert_refused(capsys, ['--demo', '--native'],
+                   "--native needs pythonnet for pywebview's Edge WebView2 window, and it is not installed: "
+                   'install it with `uv tool install "eyelet-gui[native]"` or `pip install "eyelet-gui[native]"`.')
+
+
+QT_WEBENGINE_LIBRARIES = {  # each soname a bare Debian 12 lacked, and the package apt-file found it in
+    'libEGL.so.1': 'libegl1',
+    'libGL.so.1': 'libgl1',
+    'libX11-xcb.so.1': 'libx11-xcb1',
+    'libX11.so.6': 'libx11-6',
+    'libXcomposite.so.1': 'libxcomposite1',
+    'libXdamage.so.1': 'libxdamage1',
+    'libXext.so.6': 'libxext6',
+    'libXfixes.so.3': 'libxfixes3',
+    'libXrandr.so.2': 'libxrandr2',
+    'libXtst.so.6': 'libxtst6',
+    'libasound.so.2': 'libasound2',
+    'libbrotlidec.so.1': 'libbrotli1',
+    'libdbus-1.so.3': 'libdbus-1-3',
+    'libfontconfig.so.1': 'libfontconfig1',
+    'libfreetype.so.6': 'libfreetype6',
+    'libgbm.so.1': 'libgbm1',
+    'libgio-2.0.so.0': 'libglib2.0-0',
+    'libglib-2.0.so.0': 'libglib2.0-0',
+    'libgobject-2.0.so.0': 'libglib2.0-0',
+    'libgthread-2.0.so.0': 'libglib2.0-0',
+    'libnspr4.so': 'libnspr4',
+    'libnss3.so': 'libnss3',
+    'libnssutil3.so': 'libnss3',
+    'libsmime3.so': 'libnss3',
+    'libxcb-cursor.so.0': 'libxcb-cursor0',
+    'libxcb-dri3.so.0': 'libxcb-dri3-0',
+    'libxcb-glx.so.0': 'libxcb-glx0',
+    'libxcb-icccm.so.4': 'libxcb-icccm4',
+    'libxcb-image.so.0': 'libxcb-image0',
+    'libxcb-keysyms.so.1': 'libxcb-keysyms1',
+    'libxcb-randr.so.0': 'libxcb-randr0',
+    'libxcb-render-util.so.0': 'libxcb-render-util0',
+    'libxcb-render.so.0': 'libxcb-render0',
+    'libxcb-shape.so.0': 'libxcb-shape0',
+    'libxcb-shm.so.0': 'libxcb-shm0',
+    'libxcb-sync.so.1': 'libxcb-sync1',
+    'libxcb-util.so.1': 'libxcb-util1',
+    'libxcb-xfixes.so.0': 'libxcb-xfixes0',
+    'libxcb-xkb.so.1': 'libxcb-xkb1',
+    'libxcb.so.1': 'libxcb1',
+    'libxkbcommon-x11.so.0': 'libxkbcommon-x11-0',
+    'libxkbcommon.so.0': 'libxkbcommon0',
+    'libxkbfile.so.1': 'libxkbfile1',
+}
+
+
+def test_each_missing_library_is_named_with_its_debian_package() -> None:
+    assert {soname: debian_package(soname) for soname in QT_WEBENGINE_LIBRARIES} == QT_WEBENGINE_LIBRARIES
+
+
+def test_the_readme_lists_those_packages_and_ci_installs_them() -> None:
+    """The README's list for a bare Debian is the one found there, and `.ci/run` installs the README's list."""
+    root = Path(__file__).resolve().parents[1]
+    (line,) = [line for line in (root / '.ci' / 'run').read_text().splitlines() if line.startswith('native=$(')]
+    listed = subprocess.run(['bash', '-c', f'{line}; echo $native'], cwd=root, capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert sorted(listed) == sorted(set(QT_WEBENGINE_LIBRARIES.values()))
