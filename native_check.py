@@ -76,7 +76,9 @@ def _edge_problem() -> str | None:
 
 
 def _webview2_installed() -> bool:
-    import winreg  # Windows only
+    if sys.platform != 'win32':  # never, but it tells mypy on other systems that the rest is Windows only
+        return False
+    import winreg
 
     for hive, folder in ((winreg.HKEY_LOCAL_MACHINE, r'SOFTWARE\WOW6432Node'), (winreg.HKEY_LOCAL_MACHINE, 'SOFTWARE'),
                          (winreg.HKEY_CURRENT_USER, 'SOFTWARE')):
