@@ -3,7 +3,7 @@
 The window's process lives as long as the app's and no longer, whichever way the app ends:
 - closing the window: NiceGUI notices the process end and stops the app;
 - Ctrl+C or SIGTERM: the app stops its server, then leaves at once (`leave`), and the window process, which
-  watches its parent (`_in_window_process`), closes the window, which ends Qt WebEngine's helpers with it.
+  watches its parent (`_close_when_gone`), closes the window, which ends Qt WebEngine's helpers with it.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def leave() -> None:
     Python's exit would end the window's process from multiprocessing's atexit handler while the app still runs;
     NiceGUI's watch over that process would then stop the app a second time, from another thread, and fail
     (NiceGUI's `run.tear_down` asserts on a pool it already shut down). The window closes itself once this process
-    is gone (`_in_window_process`).
+    is gone (`_close_when_gone`).
     """
     # What Python's exit would do first: release the semaphores of NiceGUI's window queues, which the resource
     # tracker would otherwise report as leaked.
@@ -95,13 +95,18 @@ def leave() -> None:
 
 
 def _in_window_process(parent: int, verbose: bool) -> None:
-    """In the window's process: keep its log to what matters, and close the window once the app's process is
-    gone, however it ended."""
-    import webview  # the window's process has it: it is pywebview's thread that calls this
-
+    """In the window's process, on a thread of pywebview's that its process waits for: keep the log to what matters,
+    and start the watch over the app's process, on a thread that never keeps the window's process alive."""
     if not verbose:
         for logger in ('nicegui', 'pywebview'):
             logging.getLogger(logger).addFilter(_true_window_messages)
+    threading.Thread(target=_close_when_gone, args=(parent,), daemon=True, name='eyelet-gui-follow-app').start()
+
+
+def _close_when_gone(parent: int) -> None:
+    """Close the window once the app's process is gone, however it ended."""
+    import webview  # the window's process has it: pywebview runs it
+
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_INTERVAL)
     for window in list(webview.windows):
