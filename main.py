@@ -81,7 +81,7 @@ def cli(*args: str) -> None:
                # A busy browser (a phone, a tab among many) may answer the server's ping late: NiceGUI drops a
                # connection after max(0.4 * this, 2) s of silence and reloads a tab gone longer than this.
                reconnect_timeout=RECONNECT_TIMEOUT)
-    if settings.native:  # the server stopped by Ctrl+C: see native_window.leave
+    if settings.native:  # the server stopped on Ctrl+C or SIGTERM: see native_window.leave
         native_window.leave()
 
 

@@ -26,8 +26,6 @@ APPLICATION = 'eyelet-gui'
 WINDOW_SIZE = (1280, 860)
 STUCK_WINDOW_GRACE = 2.0
 """Seconds the window's process may outlive its window before it is ended."""
-PARENT_CHECK_INTERVAL = 0.2
-"""Seconds between the window process's checks that the app still runs."""
 QUIET_QT_LOGGING = '*=false'
 """Qt's own messages (Vulkan, GPU vendor, sandbox), all categories off."""
 QUIET_CHROMIUM = '--log-level=3'
@@ -54,7 +52,7 @@ def prepare(*, verbose: bool) -> None:
     sys.argv[0] = APPLICATION
     # pywebview runs `func(*args)` in the window's process once its GUI loop runs.
     app.native.start_args['func'] = _in_window_process
-    app.native.start_args['args'] = (os.getpid(), verbose)
+    app.native.start_args['args'] = (verbose,)
     app.native.on('closed', _end_window_process_if_stuck)
     # Ctrl+C reaches every process of the terminal's group, SIGTERM may too. The window's process inherits these
     # SIG_IGN (it is spawned in ui.run) and stays until the app has stopped and left. uvicorn installs its own
@@ -94,21 +92,23 @@ def leave() -> None:
     os._exit(0)
 
 
-def _in_window_process(parent: int, verbose: bool) -> None:
+def _in_window_process(verbose: bool) -> None:
     """In the window's process, on a thread of pywebview's that its process waits for: keep the log to what matters,
     and start the watch over the app's process, on a thread that never keeps the window's process alive."""
     if not verbose:
         for logger in ('nicegui', 'pywebview'):
             logging.getLogger(logger).addFilter(_true_window_messages)
-    threading.Thread(target=_close_when_gone, args=(parent,), daemon=True, name='eyelet-gui-follow-app').start()
+    threading.Thread(target=_close_when_gone, daemon=True, name='eyelet-gui-follow-app').start()
 
 
-def _close_when_gone(parent: int) -> None:
+def _close_when_gone() -> None:
     """Close the window once the app's process is gone, however it ended."""
     import webview  # the window's process has it: pywebview runs it
 
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_INTERVAL)
+    app_process = multiprocessing.parent_process()  # the window's process is multiprocessing's child
+    if app_process is None:
+        return
+    app_process.join()  # waits on the process's sentinel (a pipe, or on Windows its handle): no polling
     for window in list(webview.windows):
         window.destroy()
     # pywebview's Qt backend can keep the process alive after its window closed (see below): end it.

@@ -139,6 +139,11 @@ def ten_thousand_tables(path: Path) -> None:
     make_database(path, BIG + ''.join(f'CREATE TABLE t{n:05} (id INTEGER PRIMARY KEY, x);' for n in range(9998)))
 
 
+PATIENCE_MS = 60_000
+"""A page of 10,000 tables, a grid of 1,000 columns: seconds on a quiet machine, and more on CI's two shared cores,
+where 15 s once ran out. The behaviour must happen; its figures are in bench/faults.py."""
+
+
 async def test_big_values_wide_tables_and_ten_thousand_tables(served_app: Callable[..., ServedApp],
                                                              browser: Any, tmp_path: Path) -> None:
     path = tmp_path / 'big.db'
@@ -156,21 +161,21 @@ async def test_big_values_wide_tables_and_ten_thousand_tables(served_app: Callab
     received = []
     page.on('websocket', lambda ws: ws.on('framereceived', lambda frame: received.append(len(frame))))
     await page.goto(f'{app.url}/db/{id_}')
-    await page.get_by_text('10,000 tables · 0 views').wait_for(timeout=15_000)
+    await page.get_by_text('10,000 tables · 0 views').wait_for(timeout=PATIENCE_MS)
     await page.get_by_text('Showing the first 200 of 10,000; filter by name to find the others.').wait_for()
     await page.get_by_placeholder('Filter by name').fill('t09997')
-    await page.get_by_text('t09997').wait_for(timeout=15_000)
+    await page.get_by_text('t09997').wait_for(timeout=PATIENCE_MS)
     assert await page.locator('.q-item').count() == 1
 
     await page.goto(app.url + table_path(id_, 'blobs'))
     blob = page.locator('.ag-row[row-id="1"] [col-id="c2"]')
-    await blob.wait_for(timeout=15_000)
+    await blob.wait_for(timeout=PATIENCE_MS)
     assert (await blob.inner_text()).startswith('BLOB 10,485,760 bytes: ')
     assert sum(received) < 1_000_000  # the blob itself never travels
 
     await page.goto(app.url + table_path(id_, 'wide'))
     grid = "getElement(document.querySelector('.eyelet-grid').id.slice(1)).api"
-    await page.wait_for_function(f"{grid}?.getDisplayedRowCount() === 1", timeout=15_000)
+    await page.wait_for_function(f"{grid}?.getDisplayedRowCount() === 1", timeout=PATIENCE_MS)
     assert await page.evaluate(f'{grid}.getColumns().length') == 1000
     assert await page.evaluate(f'{grid}.getDisplayedRowAtIndex(0).data.c999') == '999'
     output = app.stop()
