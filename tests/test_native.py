@@ -229,7 +229,7 @@ def close_and_wait_for_exit(app: NativeApp, demo: Path) -> float:
 
 def end_and_wait_for_exit(app: NativeApp, demo: Path, end: Callable[[], None]) -> float:
     """End the app with `end`; it must exit with 0, and every process it started (the window, QtWebEngine's
-    helpers, the demo writer) must be gone, the demo folder removed, and no traceback printed."""
+    helpers, the demo writer) must be gone, and the demo folder removed. (What it printed, the callers check.)"""
     asked = time.monotonic()
     end()
     try:
