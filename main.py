@@ -8,7 +8,7 @@ import sys
 
 from nicegui import app, ui
 
-from eyelet_gui import lan, native_window, quiet_disconnects
+from eyelet_gui import lan, native_window, quiet_disconnects, repeated_interrupt
 from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.components import styles
 from eyelet_gui.installation import config_folder, installation_secret
@@ -41,6 +41,7 @@ def build(settings: Settings, secret: str) -> Dashboard:
 
     app.on_startup(start)
     app.on_startup(quiet_disconnects.install)
+    app.on_startup(repeated_interrupt.install)
     dashboard.discovery.finished.subscribe(searched)
     app.on_shutdown(dashboard.stop)
     if settings.token:

@@ -55,9 +55,10 @@ def prepare(*, verbose: bool) -> None:
     app.native.start_args['args'] = (verbose,)
     app.native.on('closed', _end_window_process_if_stuck)
     # Ctrl+C reaches every process of the terminal's group, SIGTERM may too. The window's process inherits these
-    # SIG_IGN (it is spawned in ui.run) and stays until the app has stopped and left. uvicorn installs its own
-    # handlers in the app moments later, and once stopped re-raises the signal into these SIG_IGN, so that ui.run
-    # returns and the app leaves with status 0 (`leave`).
+    # SIG_IGN (it is spawned in ui.run; it then leaves the terminal's group, see `_in_window_process`) and stays
+    # until the app has stopped and left. uvicorn installs its own handlers in the app moments later, and once
+    # stopped re-raises the signal into these SIG_IGN, so that ui.run returns and the app leaves with status 0
+    # (`leave`).
     for ending in (signal.SIGINT, signal.SIGTERM):
         signal.signal(ending, signal.SIG_IGN)
 
@@ -95,6 +96,11 @@ def leave() -> None:
 def _in_window_process(verbose: bool) -> None:
     """In the window's process, on a thread of pywebview's that its process waits for: keep the log to what matters,
     and start the watch over the app's process, on a thread that never keeps the window's process alive."""
+    if hasattr(os, 'setpgid'):
+        # pywebview's Qt backend installs a Ctrl+C handler of its own here, which quits the window while the app
+        # still stops; NiceGUI would then stop the app a second time (see `leave`). Out of the terminal's process
+        # group, this process gets no Ctrl+C: it ends when the app is gone, as below.
+        os.setpgid(0, 0)
     if not verbose:
         for logger in ('nicegui', 'pywebview'):
             logging.getLogger(logger).addFilter(_true_window_messages)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ from eyelet_gui.sources.demo import DemoDatabase
 from eyelet_gui.sources.demo_writer import PROJECTS
 from eyelet_gui.sources.eyelet_schema import eyelet_record
 
-from .conftest import wait_for
+from .conftest import ServedApp, wait_for
 from .test_claude_code import unpaired
 from .test_real_records import rows as all_rows
 
@@ -134,3 +137,16 @@ def test_writer_stops_when_its_parent_dies(tmp_path: Path) -> None:
         return Path(f'/proc/{writer_pid}/stat').read_text().split()[2] == 'Z'
 
     wait_for(writer_gone)
+
+
+def test_ctrl_c_pressed_twice_still_stops_the_app_cleanly(served_app: Callable[..., ServedApp]) -> None:
+    """A second Ctrl+C while the app stops (an impatient press, or a terminal that signals twice) must not skip
+    the stop: uvicorn would leave the demo's folder behind and log the cancelled lifespan as a traceback."""
+    app = served_app('--demo')
+    app.process.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    app.process.send_signal(signal.SIGINT)
+    output = app.stop()  # a third press, after which: exit status 0, no traceback
+    found = re.search(r'^Watching (/\S+)/demo-project/\.eyelet-logging/eyelet\.db$', output, re.MULTILINE)
+    assert found, output
+    assert not Path(found[1]).exists(), 'the stop ran to its end: the demo folder is removed'

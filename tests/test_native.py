@@ -257,15 +257,22 @@ def test_native_window_shows_the_page_and_closing_it_ends_the_app(start_native_a
     assert app.own_lines() == app.expected_lines(demo), app.output  # no traceback, no Qt WebEngine chatter
 
 
-@pytest.mark.parametrize('ending', ['Ctrl+C', 'SIGTERM'])
+def ctrl_c(app: NativeApp, presses: int = 1) -> None:
+    """Ctrl+C in the terminal: SIGINT to its whole process group, `presses` times, 0.05 s apart (the second one
+    while the app stops)."""
+    for press in range(presses):
+        time.sleep(0.05 * (press > 0))
+        os.killpg(app.process.pid, signal.SIGINT)
+
+
+@pytest.mark.parametrize('ending', ['Ctrl+C', 'Ctrl+C twice', 'SIGTERM'])
 def test_ctrl_c_and_sigterm_end_every_process_quietly(start_native_app: Callable[..., NativeApp], ending: str) -> None:
     """Ctrl+C reaches the terminal's whole process group; SIGTERM (kill, a service manager) the app alone."""
     app = start_native_app()
     demo = show_page(app)
-    if ending == 'Ctrl+C':
-        seconds = end_and_wait_for_exit(app, demo, lambda: os.killpg(app.process.pid, signal.SIGINT))
-    else:
-        seconds = end_and_wait_for_exit(app, demo, lambda: app.process.send_signal(signal.SIGTERM))
+    endings = {'Ctrl+C': lambda: ctrl_c(app), 'Ctrl+C twice': lambda: ctrl_c(app, presses=2),
+               'SIGTERM': lambda: app.process.send_signal(signal.SIGTERM)}
+    seconds = end_and_wait_for_exit(app, demo, endings[ending])
     print(f'\nevery process ended {seconds:.2f} s after {ending}')
     assert app.own_lines() == app.expected_lines(demo), app.output
 
@@ -336,7 +343,7 @@ def test_window_on_an_x_server(start_native_app: Callable[..., NativeApp], x_ser
     sandbox = {'QTWEBENGINE_DISABLE_SANDBOX': '1'} if os.geteuid() == 0 else {}
     assert app.window_environment() == {'DISPLAY': x_server, 'QT_LOGGING_RULES': '*=false',
                                         'QTWEBENGINE_CHROMIUM_FLAGS': '--log-level=3', **sandbox}
-    end_and_wait_for_exit(app, demo, lambda: os.killpg(app.process.pid, signal.SIGINT))
+    end_and_wait_for_exit(app, demo, lambda: ctrl_c(app))
     assert app.own_lines() == app.expected_lines(demo), app.output
 
 
