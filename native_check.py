@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from eyelet_gui.native_window import linux_toolkit
+from eyelet_gui.native_window import QT_BINDINGS, linux_toolkit
 
 INSTALL = '`uv tool install "eyelet-gui[native]"` or `pip install "eyelet-gui[native]"`'
 WEBVIEW2_RUNTIME = '{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}'
@@ -139,9 +139,8 @@ def _first(folder: Path, pattern: str) -> list[Path]:
 def _qt_folder() -> Path | None:
     """The installed folder of the Qt binding qtpy picks (its QT_API, else its own order of preference)."""
     wanted = os.environ.get('QT_API', '').lower()
-    bindings = {'pyqt5': 'PyQt5', 'pyside2': 'PySide2', 'pyqt6': 'PyQt6', 'pyside6': 'PySide6'}
-    for api in ([wanted] if wanted in bindings else []) + list(bindings):
-        spec = importlib.util.find_spec(bindings[api])
+    for api in ([wanted] if wanted in QT_BINDINGS else []) + list(QT_BINDINGS):
+        spec = importlib.util.find_spec(QT_BINDINGS[api])
         if spec is not None and spec.submodule_search_locations:
             return Path(next(iter(spec.submodule_search_locations)))
     return None

@@ -26,6 +26,8 @@ APPLICATION = 'eyelet-gui'
 WINDOW_SIZE = (1280, 860)
 STUCK_WINDOW_GRACE = 2.0
 """Seconds the window's process may outlive its window before it is ended."""
+QT_BINDINGS = {'pyqt5': 'PyQt5', 'pyside2': 'PySide2', 'pyqt6': 'PyQt6', 'pyside6': 'PySide6'}
+"""The Qt bindings pywebview draws with through qtpy, by qtpy's `QT_API` names, in qtpy's order of preference."""
 QUIET_QT_LOGGING = '*=false'
 """Qt's own messages (Vulkan, GPU vendor, sandbox), all categories off."""
 QUIET_CHROMIUM = '--log-level=3'
@@ -35,7 +37,7 @@ QUIET_CHROMIUM = '--log-level=3'
 def linux_toolkit() -> str | None:
     """The GUI toolkit pywebview can draw with on Linux ('qt' preferred, then 'gtk'), or None."""
     qt = importlib.util.find_spec('qtpy') is not None and any(
-        importlib.util.find_spec(binding) is not None for binding in ('PyQt6', 'PySide6', 'PyQt5'))
+        importlib.util.find_spec(binding) is not None for binding in QT_BINDINGS.values())
     if qt:
         return 'qt'
     return 'gtk' if importlib.util.find_spec('gi') is not None else None

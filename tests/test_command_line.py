@@ -121,7 +121,7 @@ def test_native_without_pywebview(capsys: pytest.CaptureFixture[str], monkeypatc
 
 def test_native_without_a_gui_toolkit(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     real_find_spec = importlib.util.find_spec
-    toolkits = {'qtpy', 'PyQt6', 'PySide6', 'PyQt5', 'gi'}
+    toolkits = {'qtpy', 'PyQt6', 'PySide6', 'PyQt5', 'PySide2', 'gi'}
     monkeypatch.setattr(importlib.util, 'find_spec',
                         lambda name, *rest: None if name in toolkits else real_find_spec(name, *rest))
     monkeypatch.setattr(sys, 'platform', 'linux')
