@@ -28,7 +28,10 @@ async def test_demo_records_appear_in_chromium(served_app: Callable[..., ServedA
     whats = await page.evaluate(f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c5)')
     assert all(whats[i] for i, hook in enumerate(hooks) if hook in {'PreToolUse', 'UserPromptSubmit'}), \
         'every prompt and tool call says what it was about'
-    outcomes = await page.evaluate(f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c6)')
+    outcome_list = f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c6)'
+    # Read once, right after the 300 rows arrived, CI's loaded cores once saw no 'failed' among them: wait for it.
+    await page.wait_for_function(f"{outcome_list}.includes('failed')", timeout=15_000)
+    outcomes = await page.evaluate(outcome_list)
     assert {'ok', 'failed'} <= set(outcomes) <= {'ok', 'failed', 'running', 'abandoned', ''}
     projects = await page.locator('.eyelet-grid').first.locator('.ag-row [col-id="c1"]').all_inner_texts()
     assert set(projects) <= {'acme-api', 'webapp', 'data-pipeline'}
