@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from eyelet_gui import __version__
-from eyelet_gui.native_check import native_problem
+from eyelet_gui.desktop.check import native_problem
 from eyelet_gui.settings import (
     DEFAULT_SQL_TIME_LIMIT,
     EnvDefaults,
@@ -25,9 +25,9 @@ from eyelet_gui.settings import (
     env_defaults,
     is_loopback,
 )
-from eyelet_gui.sources.discovery import default_roots, resolve_paths
-from eyelet_gui.sources.postgres import address_problem, is_postgres_url, missing_driver, shown_url
-from eyelet_gui.sources.sqlite_files import PathProblem
+from eyelet_gui.sources.eyelet.discovery import default_roots, resolve_paths
+from eyelet_gui.sources.postgres.connection import address_problem, is_postgres_url, missing_driver, shown_url
+from eyelet_gui.sources.sqlite.files import PathProblem
 
 PROGRAM = 'eyelet-gui'
 USAGE_ERROR = 2

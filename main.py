@@ -8,15 +8,16 @@ import sys
 
 from nicegui import app, ui
 
-from eyelet_gui import lan, native_window, quiet_disconnects, repeated_interrupt
 from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.components import styles
-from eyelet_gui.installation import config_folder, installation_secret
-from eyelet_gui.origin_guard import OriginGuard
+from eyelet_gui.desktop import window as native_window
 from eyelet_gui.pages import api, database, export, overview, sessions, sql, table
+from eyelet_gui.server import lan, quiet_disconnects, repeated_interrupt
+from eyelet_gui.server.installation import config_folder, installation_secret
+from eyelet_gui.server.origin_guard import OriginGuard
+from eyelet_gui.server.token_gate import TokenGate
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.token_gate import TokenGate
 
 TITLE = 'eyelet-gui'
 RECONNECT_TIMEOUT = 10.0
@@ -54,7 +55,7 @@ def cli(*args: str) -> None:
     """Entry point of `eyelet-gui` and `python -m eyelet_gui`; tests call it with arguments."""
     arguments = list(args) if args else sys.argv[1:]
     if arguments[:1] == ['forward']:  # a folder named `forward` is `./forward`
-        from eyelet_gui import forward  # psycopg and the forwarder: nothing the dashboard loads
+        from eyelet_gui.forward import main as forward  # psycopg and the forwarder: nothing the dashboard loads
 
         forward.cli(arguments[1:])
         return

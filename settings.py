@@ -18,7 +18,7 @@ DEFAULT_PORT = 8080
 DEFAULT_POLL_INTERVAL = 1.0
 DEFAULT_MAX_PUSH_RATE = 30.0
 """Reads a second at most per live view. Well above eyelet's write rate, so that a commit is shown at once rather
-than waiting for the last read's turn; each read also rests nine times its own cost (state/pacing.py)."""
+than waiting for the last read's turn; each read also rests nine times its own cost (state/live/pacing.py)."""
 DEFAULT_VISIBLE_ROWS = 100
 DEFAULT_READ_TIME_LIMIT = 5.0
 """Seconds. A view of a million eyelet rows sorted by an unindexed column reads in 0.5 to 2.3 s on a 2-core machine

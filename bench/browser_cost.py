@@ -39,9 +39,9 @@ from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
 from eyelet_gui.pages.sessions import session_path
 from eyelet_gui.pages.sql import sql_path
-from eyelet_gui.sources.eyelet_schema import connect_writer
+from eyelet_gui.sources.eyelet.schema import connect_writer
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.query_url import table_path
+from eyelet_gui.state.live.query_url import table_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import (

@@ -24,11 +24,11 @@ from typing import Any
 import httpx
 from playwright.async_api import Page
 
-from eyelet_gui.sources import claude_code
-from eyelet_gui.sources.claude_code import agent_payloads
-from eyelet_gui.sources.demo_writer import PROJECTS
-from eyelet_gui.sources.demo_writer import rows as demo_rows
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, MODERN_SCHEMA, connect_writer
+from eyelet_gui.demo import claude_code
+from eyelet_gui.demo.claude_code import agent_payloads
+from eyelet_gui.demo.writer import PROJECTS
+from eyelet_gui.demo.writer import rows as demo_rows
+from eyelet_gui.sources.eyelet.schema import INSERT_HOOK, MODERN_SCHEMA, connect_writer
 
 
 def print_conditions(bench: str, setting: str) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.query_url import table_path
+from eyelet_gui.state.live.query_url import table_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import CHROMIUM_ARGS, create_hooks, free_port, percentile, print_conditions, served, serving

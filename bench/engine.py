@@ -16,13 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK
+from eyelet_gui.sources.eyelet.schema import INSERT_HOOK
 from eyelet_gui.sources.query import Filter, Query, Sort
-from eyelet_gui.state import live_query
 from eyelet_gui.state.catalog import WatchedDatabase, database_id
-from eyelet_gui.state.diff import Delta
-from eyelet_gui.state.live_query import LiveQuery
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.live import live_query
+from eyelet_gui.state.live.diff import Delta
+from eyelet_gui.state.live.live_query import LiveQuery
+from eyelet_gui.state.live.watcher import Watcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import create_hooks, print_conditions, summary

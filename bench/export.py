@@ -25,8 +25,8 @@ from typing import Any
 
 from eyelet_gui.sources.export import CHUNK_ROWS, Page, export_text, keyset_pages, offset_pages, serialised_rows
 from eyelet_gui.sources.query import Query, Sort, Statement
-from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.schema import Relation
+from eyelet_gui.sources.sqlite.reader import Reader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import print_conditions, summary

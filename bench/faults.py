@@ -25,12 +25,12 @@ from pathlib import Path
 import httpx
 
 from eyelet_gui.settings import DEFAULT_MAX_PUSH_RATE, DEFAULT_POLL_INTERVAL
-from eyelet_gui.sources.file_events import FileEvents
 from eyelet_gui.sources.query import Query
+from eyelet_gui.sources.sqlite.file_events import FileEvents
 from eyelet_gui.state.catalog import WatchedDatabase, database_id
-from eyelet_gui.state.live_query import LiveQuery
-from eyelet_gui.state.query_url import table_path
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.live.live_query import LiveQuery
+from eyelet_gui.state.live.query_url import table_path
+from eyelet_gui.state.live.watcher import Watcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import free_port, print_conditions, serving, summary

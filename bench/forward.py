@@ -32,14 +32,14 @@ from pathlib import Path
 import psycopg
 from common import create_hooks, percentile, print_conditions, project_database
 
-from eyelet_gui.sources.eyelet_schema import create_modern_database
+from eyelet_gui.sources.eyelet.schema import create_modern_database
 from eyelet_gui.tests.postgres_server import PostgresServer
 
 WRITER = '''
 import sys, time, json
 sys.path.insert(0, sys.argv[1])
 from common import insert
-from eyelet_gui.sources.eyelet_schema import connect_writer
+from eyelet_gui.sources.eyelet.schema import connect_writer
 from pathlib import Path
 paths, rate, seconds = [Path(p) for p in json.loads(sys.argv[2])], float(sys.argv[3]), float(sys.argv[4])
 connections = [connect_writer(path) for path in paths]

@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create_modern_database
+from eyelet_gui.sources.eyelet.schema import INSERT_HOOK, connect_writer, create_modern_database
 from eyelet_gui.sources.query import Query
-from eyelet_gui.state.diff import Delta
+from eyelet_gui.state.live.diff import Delta
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import cpu_seconds, free_port, print_conditions, serving, summary

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from playwright.async_api import Page, async_playwright
 
-from eyelet_gui.sources.eyelet_schema import connect_writer, create_modern_database
+from eyelet_gui.sources.eyelet.schema import connect_writer, create_modern_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import CHROMIUM_ARGS, insert, print_conditions, served, summary

@@ -49,8 +49,8 @@ from common import (
 from playwright.async_api import async_playwright
 from wire import open_view, wait_seen
 
-from eyelet_gui.sources.postgres import shown_url
-from eyelet_gui.sources.team_hooks import SCHEMA
+from eyelet_gui.sources.eyelet.team_hooks import SCHEMA
+from eyelet_gui.sources.postgres.connection import shown_url
 from eyelet_gui.state.catalog import database_id
 from eyelet_gui.tests.postgres_server import PostgresServer
 

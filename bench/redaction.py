@@ -22,12 +22,12 @@ import time
 from pathlib import Path
 
 from eyelet_gui.bench.common import percentile, print_conditions, real_records
-from eyelet_gui.sources.demo_writer import API_KEY
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, MODERN_SCHEMA, connect_writer
+from eyelet_gui.demo.writer import API_KEY
+from eyelet_gui.sources.eyelet.schema import INSERT_HOOK, MODERN_SCHEMA, connect_writer
 from eyelet_gui.sources.query import Query, count_statement
-from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.redaction import Redactor, redact_text
 from eyelet_gui.sources.schema import Relation
+from eyelet_gui.sources.sqlite.reader import Reader
 
 COLUMNS = ('timestamp', 'timestamp_iso', 'session_id', 'hook_type', 'tool_name', 'status', 'duration_ms',
            'hostname', 'ip_address', 'project_dir', 'data')

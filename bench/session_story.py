@@ -16,12 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer
+from eyelet_gui.sources.eyelet.schema import INSERT_HOOK, connect_writer
 from eyelet_gui.sources.query import tail_statement
 from eyelet_gui.state.catalog import WatchedDatabase, database_id
-from eyelet_gui.state.session_story import SessionStory
-from eyelet_gui.state.session_timeline import SessionTimeline
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.eyelet.session_story import SessionStory
+from eyelet_gui.state.eyelet.session_timeline import SessionTimeline
+from eyelet_gui.state.live.watcher import Watcher
 from eyelet_gui.tests.session_records import post, pre, record
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/

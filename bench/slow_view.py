@@ -31,7 +31,7 @@ from pathlib import Path
 import httpx
 
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.query_url import table_path
+from eyelet_gui.state.live.query_url import table_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import cached_hooks, insert, print_conditions, served, summary

@@ -26,9 +26,9 @@ from typing import Any
 import httpx
 
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.grid_feed import KEY_FIELD, field_id
-from eyelet_gui.state.query_url import table_path
-from eyelet_gui.state.values import cell_text
+from eyelet_gui.state.live.grid_feed import KEY_FIELD, field_id
+from eyelet_gui.state.live.query_url import table_path
+from eyelet_gui.state.live.values import cell_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import create_hooks, print_conditions, served

@@ -6,9 +6,9 @@
 For each `--hour` figure, builds an eyelet database of `--rows` records as eyelet 0.3.5 writes them for the
 demo's simulated agents (status unknown, duration NULL, the payload in `data`), that many in the last hour and
 the rest over the 30 days before. Then, in this process, on eyelet-gui's own read path:
-- the charts' tally (state/charts.py): the first read of the hour (75 min of records), then a refresh after
+- the charts' tally (state/eyelet/charts.py): the first read of the hour (75 min of records), then a refresh after
   1 and after 100 new commits (tail read + aggregation of the hour), each repeated;
-- the session list's tally (state/sessions.py): the first read of the week, then a refresh after 1 commit;
+- the session list's tally (state/eyelet/sessions.py): the first read of the week, then a refresh after 1 commit;
 - for comparison, the grouped SQL the charts ran before (status and duration_ms columns, which eyelet never
   fills: cheaper, and wrong on real records).
 Last, the feed in Debian's Chromium: `python -m eyelet_gui` serves the database, `/` is open, and records are
@@ -32,12 +32,12 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 from eyelet_gui.settings import DEFAULT_MAX_PUSH_RATE
-from eyelet_gui.sources.eyelet_schema import connect_writer
+from eyelet_gui.sources.eyelet.schema import connect_writer
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.state.catalog import WatchedDatabase, database_id
-from eyelet_gui.state.charts import HourTally, aggregate
-from eyelet_gui.state.sessions import RECENT, SessionTally
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.eyelet.charts import HourTally, aggregate
+from eyelet_gui.state.eyelet.sessions import RECENT, SessionTally
+from eyelet_gui.state.live.watcher import Watcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import CHROMIUM_ARGS, create_hooks, free_port, insert, print_conditions, project_database, serving, summary

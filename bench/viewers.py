@@ -33,7 +33,7 @@ import httpx
 import socketio
 
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.query_url import table_path
+from eyelet_gui.state.live.query_url import table_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
 from common import create_hooks, insert, percentile, print_conditions, served

@@ -11,8 +11,8 @@ from nicegui import ui
 from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.components.sparkline import sparkline, sparkline_svg
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.newest_records import NewestRecords
-from eyelet_gui.state.values import age_text, byte_size
+from eyelet_gui.state.live.newest_records import NewestRecords
+from eyelet_gui.state.live.values import age_text, byte_size
 
 TICK = 1.0
 """Seconds between two showings of an entry caused by commits (a burst), and between two ticks of its age."""

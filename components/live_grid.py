@@ -19,7 +19,7 @@ from eyelet_gui.components.first_rows import draw_first_rows
 from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.query import Sort
-from eyelet_gui.state.grid_feed import KEY_FIELD, FeedSource, GridFeed, GridQuery, field_id
+from eyelet_gui.state.live.grid_feed import KEY_FIELD, FeedSource, GridFeed, GridQuery, field_id
 
 # Runs once in the browser when the grid is ready. Constant code: no data is ever pasted into it.
 # Deltas wait for the next frame and go to the grid together, as one new row list: AG Grid (getRowId) turns it

@@ -13,7 +13,7 @@ from typing import Any
 
 from nicegui import ui
 
-from eyelet_gui.state.figure_patch import point_columns, trace_patch
+from eyelet_gui.state.live.figure_patch import point_columns, trace_patch
 
 
 def plot_text(value: object) -> str:
@@ -41,7 +41,7 @@ class Plot(ui.element, component='plot.js', esm={'eyelet-plotly': 'vendor/plotly
         self.update()
 
     def change(self, data: list[dict[str, Any]]) -> None:
-        """Bring the same traces to new points, sending `Plotly.extendTraces` patches (state/figure_patch.py)."""
+        """Bring the same traces to new points, sending `Plotly.extendTraces` patches (state/live/figure_patch.py)."""
         patches = []
         for index, (old, new) in enumerate(zip(self.traces, data, strict=True)):
             patch = trace_patch(index, point_columns(old), point_columns(new))

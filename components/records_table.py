@@ -6,10 +6,10 @@ from nicegui import ui
 
 from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.components.live_grid import LiveGrid
-from eyelet_gui.state.diff import Delta
-from eyelet_gui.state.grid_feed import GridFeeds
-from eyelet_gui.state.newest_records import NewestRecords
-from eyelet_gui.state.query_url import table_path
+from eyelet_gui.state.live.diff import Delta
+from eyelet_gui.state.live.grid_feed import GridFeeds
+from eyelet_gui.state.live.newest_records import NewestRecords
+from eyelet_gui.state.live.query_url import table_path
 
 SHOWN_KINDS = ('SQLite', 'PostgreSQL', 'eyelet (legacy)')
 TITLES = {'eyelet (legacy)': "eyelet's own hook runs, newest first (status, duration)"}

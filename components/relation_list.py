@@ -6,10 +6,10 @@ from nicegui import ui
 
 from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.sources.query import Query
-from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
-from eyelet_gui.state.query_url import table_path
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
+from eyelet_gui.state.live.query_url import table_path
+from eyelet_gui.state.live.watcher import Watcher
 
 SHOWN_AT_MOST = 200
 """Entries on the page at once: each holds a live count, and a database may have thousands of tables."""

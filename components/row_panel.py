@@ -9,10 +9,10 @@ from typing import Any
 from nicegui import ui
 
 from eyelet_gui.components.lifetime import Lifetime
-from eyelet_gui.state.event_rows import is_event_table
-from eyelet_gui.state.hook_events import input_data, what_parts
-from eyelet_gui.state.row_detail import RowDetail
-from eyelet_gui.state.values import cell_text, parse_json
+from eyelet_gui.state.eyelet.event_rows import is_event_table
+from eyelet_gui.state.eyelet.hook_events import input_data, what_parts
+from eyelet_gui.state.live.row_detail import RowDetail
+from eyelet_gui.state.live.values import cell_text, parse_json
 
 FULL_TEXT = 100_000
 """Characters of one value shown in the panel; copying takes the whole value."""

@@ -12,8 +12,8 @@ from nicegui import events, ui
 from eyelet_gui.components.lifetime import Lifetime
 from eyelet_gui.components.live_grid import LiveGrid
 from eyelet_gui.components.row_panel import BesideGrid, row_fields
-from eyelet_gui.sources.sql_sandbox import MAX_ROWS
-from eyelet_gui.state.live_sql import LiveSql, SqlFeeds, SqlStatement, live_sql
+from eyelet_gui.sources.sqlite.sandbox import MAX_ROWS
+from eyelet_gui.state.live.live_sql import LiveSql, SqlFeeds, SqlStatement, live_sql
 
 SHOW_RUNNING_AFTER = 0.3
 """Seconds a run takes before the page says it is running and offers Cancel."""

@@ -11,9 +11,9 @@ from nicegui import ui
 from eyelet_gui.components.live_grid import ColumnOptions, LiveGrid
 from eyelet_gui.components.row_panel import BesideGrid, row_panel
 from eyelet_gui.sources.query import OPERATORS, Filter, Operator, Query, Sort
-from eyelet_gui.state.event_rows import DERIVED_COLUMNS
-from eyelet_gui.state.grid_feed import FeedProvider
-from eyelet_gui.state.query_url import query_string
+from eyelet_gui.state.eyelet.event_rows import DERIVED_COLUMNS
+from eyelet_gui.state.live.grid_feed import FeedProvider
+from eyelet_gui.state.live.query_url import query_string
 
 VALUELESS: tuple[Operator, ...] = ('is null', 'is not null')
 

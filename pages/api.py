@@ -3,7 +3,7 @@
 The conventions are Datasette's, which its users know: `{"columns", "rows"}`, `_shape=arrays`, `_nl=1` for
 newline-delimited JSON, BLOBs as `{"$base64": true, "encoded": …}`. Every value passes the same redaction as the
 pages, every read the same read-only connections, and the token guards these routes as it guards the pages
-(token_gate.py: its cookie, `Authorization: Bearer …` or `?token=…`). A refusal is JSON with one sentence.
+(server/token_gate.py: its cookie, `Authorization: Bearer …` or `?token=…`). A refusal is JSON with one sentence.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from nicegui import app, background_tasks
 
 from eyelet_gui.sources.query import Query, QueryProblem, count_statement, window_statement
-from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation
-from eyelet_gui.sources.sql_sandbox import SqlProblem
+from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
+from eyelet_gui.sources.sqlite.sandbox import SqlProblem
 from eyelet_gui.state.catalog import WatchedDatabase
-from eyelet_gui.state.change_streams import ChangeStream, StreamEvent
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.query_url import UrlProblem, query_from_params, table_path
-from eyelet_gui.state.values import json_row, json_value
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.live.change_streams import ChangeStream, StreamEvent
+from eyelet_gui.state.live.query_url import UrlProblem, query_from_params, table_path
+from eyelet_gui.state.live.values import json_row, json_value
+from eyelet_gui.state.live.watcher import Watcher
 
 API = '/api/v1'
 HEARTBEAT = 15.0

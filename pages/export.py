@@ -11,10 +11,10 @@ from nicegui import app
 
 from eyelet_gui.sources.export import export_chunks
 from eyelet_gui.sources.query import QueryProblem, window_statement
-from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.query_url import UrlProblem, query_from_params
-from eyelet_gui.state.watcher import open_reader
+from eyelet_gui.state.live.query_url import UrlProblem, query_from_params
+from eyelet_gui.state.live.watcher import open_reader
 
 MEDIA_TYPES = {'csv': 'text/csv; charset=utf-8', 'json': 'application/json'}
 

@@ -7,17 +7,17 @@ import dataclasses
 from fastapi import Request
 from nicegui import ui
 
-from eyelet_gui.components.charts import charts
 from eyelet_gui.components.connection_list import connection_list
-from eyelet_gui.components.hook_feed import hook_feed
+from eyelet_gui.components.eyelet.charts import charts
+from eyelet_gui.components.eyelet.hook_feed import hook_feed
+from eyelet_gui.components.eyelet.search_progress import search_progress
 from eyelet_gui.components.layout import frame, problem_card
 from eyelet_gui.components.records_table import records_card
-from eyelet_gui.components.search_progress import search_progress
 from eyelet_gui.components.table_view import TableView
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.hook_feed import FEED_LIMIT
-from eyelet_gui.state.query_url import UrlProblem, query_from_params
+from eyelet_gui.state.eyelet.hook_feed import FEED_LIMIT
+from eyelet_gui.state.live.query_url import UrlProblem, query_from_params
 
 
 def register(dashboard: Dashboard) -> None:

@@ -7,14 +7,14 @@ from urllib.parse import quote
 
 from nicegui import ui
 
-from eyelet_gui.components import cells
+from eyelet_gui.components.eyelet import cells
+from eyelet_gui.components.eyelet.session_timeline import session_view
 from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
 from eyelet_gui.components.live_grid import LiveGrid
-from eyelet_gui.components.session_timeline import session_view
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.grid_feed import field_id
-from eyelet_gui.state.sessions import SESSION_COLUMNS
+from eyelet_gui.state.eyelet.sessions import SESSION_COLUMNS
+from eyelet_gui.state.live.grid_feed import field_id
 
 COLUMNS: dict[str, dict[str, Any]] = {
     'state': cells.OUTCOME | {'headerName': 'state'},

@@ -12,8 +12,8 @@ from nicegui import ui
 from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
 from eyelet_gui.components.sql_view import SqlView
 from eyelet_gui.pages.api import API
-from eyelet_gui.sources.readonly import DatabaseProblem
 from eyelet_gui.sources.schema import Relation, quote_identifier, schema_kind
+from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.dashboard import Dashboard
 
 EYELET_STARTER = '''SELECT hook_type, tool_name, count(*) AS events,

@@ -8,12 +8,12 @@ from urllib.parse import quote
 from fastapi import Request
 from nicegui import ui
 
-from eyelet_gui.components import cells
+from eyelet_gui.components.eyelet import cells
 from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
 from eyelet_gui.components.table_view import TableView, view_url
 from eyelet_gui.sources.schema import EVENT_TABLES
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.query_url import UrlProblem, query_from_params, query_string, table_path
+from eyelet_gui.state.live.query_url import UrlProblem, query_from_params, query_string, table_path
 
 
 def register(dashboard: Dashboard) -> None:

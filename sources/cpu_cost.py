@@ -3,7 +3,7 @@ waited for in their connections' threads.
 
 `time.process_time()` around an awaited refresh also counts every other task that ran meanwhile: a refresh
 that overlapped sending a snapshot to 500 stream clients was charged a whole second, and its loop rested nine
-(state/pacing.py). Python offers no per-task CPU clock, so the work's coroutine is driven step by step here,
+(state/live/pacing.py). Python offers no per-task CPU clock, so the work's coroutine is driven step by step here,
 timing each step with the thread's clock; reads in other threads add their own time (Reader charges them).
 """
 

@@ -25,10 +25,10 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from eyelet_gui.sources.keyset import Bound, bound_column, newest_statement, page_order, page_statement
-from eyelet_gui.sources.postgres_reader import PostgresReader
+from eyelet_gui.sources.postgres.reader import PostgresReader
 from eyelet_gui.sources.query import Query, rows_statement, window_statement
-from eyelet_gui.sources.reader import Reads
 from eyelet_gui.sources.schema import Relation
+from eyelet_gui.sources.sqlite.reader import Reads
 
 CHUNK_ROWS = 2000
 Page = tuple[tuple[str, ...], list[tuple[Any, ...]]]

@@ -1,6 +1,6 @@
 """Secrets never leave the server: every value read from SQLite is redacted before anything else sees it.
 
-Redaction happens in `Reader.fetch` (sources/reader.py), in the connection's thread: every grid, row detail,
+Redaction happens in `Reader.fetch` (sources/sqlite/reader.py), in the connection's thread: every grid, row detail,
 "what" line, chart label, session page and export reads through it, so no value reaches the browser without
 passing here, and the cost is paid once per read, off the event loop, for all tabs that share the read.
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from nicegui import Event, run
 
-from eyelet_gui.sources.demo import DemoDatabase
-from eyelet_gui.sources.discovery import GLOBAL_LOG_FOLDERS
-from eyelet_gui.sources.postgres import postgres_label, shown_url
+from eyelet_gui.demo.database import DemoDatabase
+from eyelet_gui.sources.eyelet.discovery import GLOBAL_LOG_FOLDERS
+from eyelet_gui.sources.postgres.connection import postgres_label, shown_url
 from eyelet_gui.sources.schema import Engine
 
 EYELET_PROJECT_FOLDER = '.eyelet-logging'

@@ -5,18 +5,19 @@ from __future__ import annotations
 from eyelet_gui.settings import Settings
 from eyelet_gui.sources.events import stop_each
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
-from eyelet_gui.state.change_streams import ChangeStreams
-from eyelet_gui.state.charts import Charts
-from eyelet_gui.state.discovery import Discovery
-from eyelet_gui.state.exports import Exports
-from eyelet_gui.state.grid_feed import GridFeeds
-from eyelet_gui.state.hook_feed import HookFeeds
-from eyelet_gui.state.live_sql import SqlFeeds
-from eyelet_gui.state.newest_records import NewestRecords
-from eyelet_gui.state.session_timeline import SessionTimelines
-from eyelet_gui.state.sessions import SessionFeeds
-from eyelet_gui.state.sql_queries import SqlQueries
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.eyelet.charts import Charts
+from eyelet_gui.state.eyelet.discovery import Discovery
+from eyelet_gui.state.eyelet.event_rows import ReadableRecords
+from eyelet_gui.state.eyelet.hook_feed import HookFeeds
+from eyelet_gui.state.eyelet.session_timeline import SessionTimelines
+from eyelet_gui.state.eyelet.sessions import SessionFeeds
+from eyelet_gui.state.live.change_streams import ChangeStreams
+from eyelet_gui.state.live.exports import Exports
+from eyelet_gui.state.live.grid_feed import GridFeeds
+from eyelet_gui.state.live.live_sql import SqlFeeds
+from eyelet_gui.state.live.newest_records import NewestRecords
+from eyelet_gui.state.live.sql_queries import SqlQueries
+from eyelet_gui.state.live.watcher import Watcher
 
 
 class Dashboard:
@@ -65,7 +66,7 @@ class Dashboard:
                           show_secrets=self.settings.show_secrets)
         self.watchers[database.id] = watcher
         self.records[database.id] = NewestRecords(watcher, self.settings.visible_rows)
-        self.feeds[database.id] = GridFeeds(watcher)
+        self.feeds[database.id] = GridFeeds(watcher, ReadableRecords)
         if self._started:
             watcher.start()
 

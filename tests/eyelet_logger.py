@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from eyelet_gui.sources.eyelet_schema import ENV_PREFIXES
+from eyelet_gui.sources.eyelet.schema import ENV_PREFIXES
 
 SCRIPT = Path(__file__).resolve()
 CONFIG = 'logging:\n  format: sqlite\n  scope: project\n'

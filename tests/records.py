@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eyelet_gui.sources import claude_code
+from eyelet_gui.demo import claude_code
 
 Timed = tuple[float, dict[str, Any]]
 BASH = {'command': 'pytest -q', 'description': 'Run the tests'}

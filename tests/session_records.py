@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from eyelet_gui.sources import claude_code
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, create_modern_database, eyelet_environment, eyelet_record
+from eyelet_gui.demo import claude_code
+from eyelet_gui.sources.eyelet.schema import INSERT_HOOK, create_modern_database, eyelet_environment, eyelet_record
 
 from .writer import write
 

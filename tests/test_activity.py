@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eyelet_gui.components.sparkline import sparkline_svg
-from eyelet_gui.state.activity import HISTORY_MINUTES, Activity
+from eyelet_gui.state.live.activity import HISTORY_MINUTES, Activity
 
 T0 = 1_800_000_000.0  # a minute boundary
 

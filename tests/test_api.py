@@ -12,13 +12,13 @@ from typing import Any
 import httpx
 import pytest
 
-from eyelet_gui.sources import claude_code
+from eyelet_gui.demo import claude_code
 from eyelet_gui.sources.query import Query
-from eyelet_gui.sources.reader import Reader
-from eyelet_gui.state import change_streams
+from eyelet_gui.sources.sqlite.reader import Reader
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.change_streams import ChangeStream
-from eyelet_gui.state.live_query import LiveQuery
+from eyelet_gui.state.live import change_streams
+from eyelet_gui.state.live.change_streams import ChangeStream
+from eyelet_gui.state.live.live_query import LiveQuery
 
 from .conftest import ServedApp
 from .eyelet_logger import log_payloads

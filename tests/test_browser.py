@@ -21,12 +21,14 @@ async def test_demo_records_appear_in_chromium(served_app: Callable[..., ServedA
     assert headers == ['time', 'project', 'session', 'hook', 'tool', 'what', 'outcome', 'duration']
     times = await page.evaluate(f'[...Array(50).keys()].map(i => Number({GRID_API}.getDisplayedRowAtIndex(i).data.c0))')
     assert times == sorted(times, reverse=True), 'newest first'
-    hooks = await page.evaluate(f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c3)')
+    # One read of both columns: the writer goes on adding rows on top, which would shift a second read's rows.
+    hooks_and_whats = await page.evaluate(
+        f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data).map(d => [d.c3, d.c5])')
+    hooks = [hook for hook, _ in hooks_and_whats]
     assert {'PreToolUse', 'PostToolUse', 'UserPromptSubmit'} <= set(hooks) <= {
         'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'UserPromptSubmit', 'Notification', 'Stop',
         'SubagentStop', 'SessionStart', 'SessionEnd', 'PreCompact'}
-    whats = await page.evaluate(f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c5)')
-    assert all(whats[i] for i, hook in enumerate(hooks) if hook in {'PreToolUse', 'UserPromptSubmit'}), \
+    assert all(what for hook, what in hooks_and_whats if hook in {'PreToolUse', 'UserPromptSubmit'}), \
         'every prompt and tool call says what it was about'
     outcome_list = f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c6)'
     # Read once, right after the 300 rows arrived, CI's loaded cores once saw no 'failed' among them: wait for it.

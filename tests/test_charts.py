@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from eyelet_gui.settings import Settings
-from eyelet_gui.state.charts import (
+from eyelet_gui.state.dashboard import Dashboard
+from eyelet_gui.state.eyelet.charts import (
     MINUTES,
     Aggregates,
     HourTally,
@@ -21,10 +22,9 @@ from eyelet_gui.state.charts import (
     duration_bucket,
     nearest_rank,
 )
-from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.figure_patch import trace_patch
-from eyelet_gui.state.tool_calls import HookEvent
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.eyelet.tool_calls import HookEvent
+from eyelet_gui.state.live.figure_patch import trace_patch
+from eyelet_gui.state.live.watcher import Watcher
 
 from .conftest import ServedApp
 from .eyelet_logger import log_payloads

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.demo import claude_code as cc
 
 PROJECTS = (cc.Project('/home/dev/code/acme-api', 'main'), cc.Project('/home/dev/code/webapp', 'dev'),
             cc.Project('/home/dev/code/data-pipeline', 'fix/backfill'))

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from eyelet_gui.command_line import parse
+from eyelet_gui.desktop.check import debian_package
 from eyelet_gui.main import cli
-from eyelet_gui.native_check import debian_package
-from eyelet_gui.sources.eyelet_schema import create_modern_database
+from eyelet_gui.sources.eyelet.schema import create_modern_database
 
 from .conftest import free_port, make_database
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from eyelet_gui.settings import Settings
-from eyelet_gui.sources.reader import Reader
+from eyelet_gui.sources.sqlite.reader import Reader
 from eyelet_gui.state.dashboard import Dashboard
 
 from .conftest import ServedApp, make_database, wait_for

@@ -16,9 +16,9 @@ from typing import Any
 
 from eyelet.services.sqlite_logger import SQLiteLogger
 
-from eyelet_gui.sources.demo import DemoDatabase
-from eyelet_gui.sources.demo_writer import PROJECTS
-from eyelet_gui.sources.eyelet_schema import eyelet_record
+from eyelet_gui.demo.database import DemoDatabase
+from eyelet_gui.demo.writer import PROJECTS
+from eyelet_gui.sources.eyelet.schema import eyelet_record
 
 from .conftest import ServedApp, wait_for
 from .test_claude_code import unpaired
@@ -119,7 +119,7 @@ def test_demo_writes_real_shaped_records_live_and_stops_cleanly() -> None:
 
 def test_writer_stops_when_its_parent_dies(tmp_path: Path) -> None:
     """Killed without ceremony (SIGKILL), the app cannot stop its writer: the writer notices and stops itself."""
-    script = ('import sys, time; from eyelet_gui.sources.demo import DemoDatabase; d = DemoDatabase(); '
+    script = ('import sys, time; from eyelet_gui.demo.database import DemoDatabase; d = DemoDatabase(); '
               'd.start(); print(d.process.pid, flush=True); time.sleep(60)')
     parent = subprocess.Popen([sys.executable, '-c', script], stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from eyelet_gui.state.diff import apply, diff
-from eyelet_gui.state.values import byte_size, cell_text
+from eyelet_gui.state.live.diff import apply, diff
+from eyelet_gui.state.live.values import byte_size, cell_text
 
 
 def window(*rows: tuple[str, int]) -> list[tuple[str, tuple[object, ...]]]:

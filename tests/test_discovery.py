@@ -14,13 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from eyelet_gui.sources.discovery import CODE_FOLDERS, GLOBAL_FOLDERS, Search, default_roots
-from eyelet_gui.sources.eyelet_schema import create_modern_database
-from eyelet_gui.sources.reader import Reader
+from eyelet_gui.sources.eyelet.discovery import CODE_FOLDERS, GLOBAL_FOLDERS, Search, default_roots
+from eyelet_gui.sources.eyelet.schema import create_modern_database
 from eyelet_gui.sources.schema import schema_kind
+from eyelet_gui.sources.sqlite.reader import Reader
 from eyelet_gui.state.catalog import Catalog
-from eyelet_gui.state.discovery import Discovery
-from eyelet_gui.state.values import age_text
+from eyelet_gui.state.eyelet.discovery import Discovery
+from eyelet_gui.state.live.values import age_text
 
 from .conftest import DEADLINE, ServedApp, make_database, wait_for
 
@@ -119,7 +119,7 @@ SEARCH_AS_NOBODY = '''
 import sys
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from eyelet_gui.sources.discovery import Search
+from eyelet_gui.sources.eyelet.discovery import Search
 search = Search((Path(sys.argv[2]),))
 print([str(path) for path in search.run()], search.complete)
 '''
@@ -131,10 +131,9 @@ def test_unreadable_folders_are_skipped(tmp_path: Path) -> None:
         pytest.skip('needs setpriv and a system python3 to search as an unprivileged user')
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-nobody-') as shared:
         root = Path(shared)
-        package = root / 'lib' / 'eyelet_gui' / 'sources'
-        package.mkdir(parents=True)
-        for name in ('__init__.py', 'sources/__init__.py', 'sources/discovery.py', 'sources/sqlite_files.py',
-                     'sources/file_facts.py'):
+        for name in ('__init__.py', 'sources/__init__.py', 'sources/eyelet/__init__.py', 'sources/eyelet/discovery.py',
+                     'sources/sqlite/__init__.py', 'sources/sqlite/files.py', 'sources/sqlite/file_facts.py'):
+            (root / 'lib' / 'eyelet_gui' / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / name, root / 'lib' / 'eyelet_gui' / name)
         visible = project(root / 'code', 'open')
         create_modern_database(visible)
@@ -158,7 +157,7 @@ AS_A_USER = ('setpriv', '--bounding-set=-dac_override,-dac_read_search')
 DEFAULT_SEARCH = '''
 import sys
 from pathlib import Path
-from eyelet_gui.sources.discovery import Search, default_roots
+from eyelet_gui.sources.eyelet.discovery import Search, default_roots
 roots = default_roots(Path(sys.argv[1]), Path(sys.argv[2]))
 search = Search(roots)
 found = search.run()

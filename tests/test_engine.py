@@ -15,9 +15,9 @@ import pytest
 
 from eyelet_gui.sources.query import Filter, Query, Sort
 from eyelet_gui.state.catalog import WatchedDatabase, database_id
-from eyelet_gui.state.diff import Delta
-from eyelet_gui.state.live_query import LiveQuery
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.live.diff import Delta
+from eyelet_gui.state.live.live_query import LiveQuery
+from eyelet_gui.state.live.watcher import Watcher
 
 from .conftest import DEADLINE, make_database
 from .writer import write

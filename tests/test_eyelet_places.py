@@ -7,10 +7,10 @@ from pathlib import Path
 from nicegui import ui
 
 from eyelet_gui.settings import Settings
-from eyelet_gui.sources.discovery import Search, default_roots
-from eyelet_gui.sources.eyelet_schema import create_modern_database
-from eyelet_gui.sources.reader import Reader
+from eyelet_gui.sources.eyelet.discovery import Search, default_roots
+from eyelet_gui.sources.eyelet.schema import create_modern_database
 from eyelet_gui.sources.schema import main_relation, schema_kind
+from eyelet_gui.sources.sqlite.reader import Reader
 from eyelet_gui.state.catalog import database_label
 
 from .conftest import make_database, simulated_user

@@ -21,7 +21,7 @@ import pytest
 
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.query_url import table_path
+from eyelet_gui.state.live.query_url import table_path
 
 from .conftest import DEADLINE, ServedApp, make_database
 from .test_engine import CLEARED, ITEMS, converges, eventually, fresh, keyed_by_first, watching

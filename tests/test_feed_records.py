@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from eyelet_gui.state.hook_feed import FEED_COLUMNS
+from eyelet_gui.state.eyelet.hook_feed import FEED_COLUMNS
 
 from .conftest import GRID_API, ServedApp
 from .eyelet_logger import log_payloads

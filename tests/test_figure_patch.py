@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from eyelet_gui.state.figure_patch import TracePatch, point_columns, trace_patch
+from eyelet_gui.state.live.figure_patch import TracePatch, point_columns, trace_patch
 
 
 def applied(patch: TracePatch, old: dict[str, list[Any]]) -> dict[str, list[Any]]:

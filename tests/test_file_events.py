@@ -11,11 +11,11 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from eyelet_gui.sources.change_detector import FULL_CHECK_EVERY
-from eyelet_gui.sources.file_events import FileEvents
 from eyelet_gui.sources.query import Query
-from eyelet_gui.state.live_query import LiveQuery
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.sources.sqlite.changes import FULL_CHECK_EVERY
+from eyelet_gui.sources.sqlite.file_events import FileEvents
+from eyelet_gui.state.live.live_query import LiveQuery
+from eyelet_gui.state.live.watcher import Watcher
 
 from .conftest import make_database
 from .test_engine import CLEARED, eventually, watching

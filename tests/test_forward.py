@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.demo import claude_code as cc
 
 from .conftest import wait_for
 from .eyelet_logger import database_of, log_event, log_payloads

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.demo import claude_code as cc
 
 from .conftest import GRID_API, ServedApp
 from .eyelet_logger import log_event

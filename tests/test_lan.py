@@ -11,7 +11,7 @@ import httpx
 import pytest
 import segno
 
-from eyelet_gui import installation, lan
+from eyelet_gui.server import installation, lan
 
 from .conftest import ServedApp, free_port, wait_for
 

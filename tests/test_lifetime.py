@@ -11,13 +11,13 @@ from nicegui.testing.user import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from eyelet_gui.components.table_view import TableView
+from eyelet_gui.demo import claude_code as cc
 from eyelet_gui.settings import Settings
-from eyelet_gui.sources import claude_code as cc
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.hook_feed import DEFAULT_FEED
-from eyelet_gui.state.newest_records import NewestRecords
-from eyelet_gui.state.shared import NotAcquired, Shared
+from eyelet_gui.state.eyelet.hook_feed import DEFAULT_FEED
+from eyelet_gui.state.live.newest_records import NewestRecords
+from eyelet_gui.state.live.shared import NotAcquired, Shared
 
 from .conftest import make_database, simulated_app
 from .eyelet_logger import log_event

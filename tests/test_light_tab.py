@@ -16,7 +16,7 @@ from nicegui import ui
 
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.figure_patch import trace_patch
+from eyelet_gui.state.live.figure_patch import trace_patch
 
 from .conftest import ServedApp, make_database, simulated_user
 from .session_records import log, payload, pre, session_database

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from eyelet_gui.components.live_grid import ROW_BUFFER
-from eyelet_gui.state.diff import diff
-from eyelet_gui.state.grid_feed import KEY_FIELD, field_id, grid_row
+from eyelet_gui.state.live.diff import diff
+from eyelet_gui.state.live.grid_feed import KEY_FIELD, field_id, grid_row
 
 from .conftest import GRID_API, ServedApp, make_database
 from .test_live_table import ORDERS, open_table, table_url

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from eyelet_gui.sources.query import Query, Sort
 from eyelet_gui.state.catalog import WatchedDatabase, database_id
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.live.watcher import Watcher
 
 from .conftest import make_database
 from .test_engine import converges, eventually, fresh, keyed_by_first

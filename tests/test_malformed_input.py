@@ -18,7 +18,7 @@ import httpx
 
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.query_url import table_path
+from eyelet_gui.state.live.query_url import table_path
 
 from .conftest import ServedApp, simulated_user
 from .test_security import eyelet_database, urls_of_every_route

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from eyelet_gui.native_window import WINDOW_SIZE
+from eyelet_gui.desktop.window import WINDOW_SIZE
 
 from .conftest import DEADLINE, free_port, wait_for
 

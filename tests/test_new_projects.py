@@ -15,10 +15,10 @@ import pytest
 from watchfiles import Change
 
 from eyelet_gui.settings import Settings
-from eyelet_gui.sources import folder_watch
-from eyelet_gui.sources.eyelet_schema import create_modern_database
+from eyelet_gui.sources.eyelet import folder_watch
+from eyelet_gui.sources.eyelet.schema import create_modern_database
 from eyelet_gui.state.catalog import Catalog
-from eyelet_gui.state.discovery import Discovery
+from eyelet_gui.state.eyelet.discovery import Discovery
 
 from .conftest import simulated_user
 from .test_discovery import _eventually
@@ -31,7 +31,7 @@ NEVER = 3600.0
 START_PROJECT = '''
 import sys, time
 from pathlib import Path
-from eyelet_gui.sources.eyelet_schema import create_modern_database
+from eyelet_gui.sources.eyelet.schema import create_modern_database
 project, pause = Path(sys.argv[1]), float(sys.argv[2])
 project.mkdir(parents=True)
 time.sleep(pause)

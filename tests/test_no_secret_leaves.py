@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.async_api import Error as PlaywrightError
 
-from eyelet_gui.sources import claude_code
+from eyelet_gui.demo import claude_code
 from eyelet_gui.state.catalog import database_id
 
 from .conftest import GRID_API, ServedApp

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from eyelet_gui.sources.query import Statement
-from eyelet_gui.sources.reader import Reader
-from eyelet_gui.state.pacing import BURST, BUSY_SHARE, Allowance, PacedLoop, back_off, rest_after
+from eyelet_gui.sources.sqlite.reader import Reader
+from eyelet_gui.state.live.pacing import BURST, BUSY_SHARE, Allowance, PacedLoop, back_off, rest_after
 
 from .conftest import DEADLINE, make_database
 from .test_engine import eventually

@@ -24,9 +24,13 @@ from eyelet_gui import __version__
 from .conftest import ServedApp
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ('eyelet_gui', 'eyelet_gui/components', 'eyelet_gui/pages', 'eyelet_gui/sources', 'eyelet_gui/state')
+# Every folder of the source tree that is a package, as the wheel must hold it (a package left out of
+# pyproject.toml's list would be missing from the wheel, and the program with it).
+_INITS = subprocess.run(['git', 'ls-files', '__init__.py', '*/__init__.py'], cwd=ROOT, capture_output=True, text=True,
+                        check=True).stdout.split()
+PACKAGES = {'/'.join(('eyelet_gui', *Path(init).parent.parts)) for init in _INITS if not init.startswith('tests/')}
 PACKAGE_DATA = ('eyelet_gui/components/live_grid.js', 'eyelet_gui/components/plot.js',
-                'eyelet_gui/components/session_story.js', 'eyelet_gui/components/static/tailwind.css',
+                'eyelet_gui/components/eyelet/session_story.js', 'eyelet_gui/components/static/tailwind.css',
                 'eyelet_gui/components/vendor/plotly/plotly-basic.min.js',
                 'eyelet_gui/components/vendor/plotly/LICENSE')
 
@@ -58,8 +62,8 @@ def test_wheel_has_only_eyelet_gui_at_the_top(built: tuple[Path, Path]) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     info = f'eyelet_gui-{__version__}.dist-info'
     assert {name.split('/')[0] for name in names} == {'eyelet_gui', info}
-    assert {name.rsplit('/', 1)[0] for name in names if name.endswith('.py')} == set(PACKAGES)
-    assert set(PACKAGE_DATA) | {'eyelet_gui/main.py', 'eyelet_gui/__main__.py', 'eyelet_gui/native_check.py'} \
+    assert {name.rsplit('/', 1)[0] for name in names if name.endswith('.py')} == PACKAGES
+    assert set(PACKAGE_DATA) | {'eyelet_gui/main.py', 'eyelet_gui/__main__.py', 'eyelet_gui/desktop/check.py'} \
         <= set(names)
     assert {name for name in names if name.startswith(f'{info}/licenses/')} == {
         f'{info}/licenses/LICENSE', f'{info}/licenses/components/vendor/plotly/LICENSE'}

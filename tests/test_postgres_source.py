@@ -20,21 +20,21 @@ import httpx
 import psycopg
 import pytest
 
-from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.demo import claude_code as cc
 from eyelet_gui.sources.export import export_chunks
-from eyelet_gui.sources.postgres import shown_url
-from eyelet_gui.sources.postgres_changes import PostgresChangeDetector
-from eyelet_gui.sources.postgres_reader import PostgresReader
+from eyelet_gui.sources.eyelet.team_hooks import SCHEMA as TEAM_SCHEMA
+from eyelet_gui.sources.postgres.changes import PostgresChangeDetector
+from eyelet_gui.sources.postgres.connection import shown_url
+from eyelet_gui.sources.postgres.reader import PostgresReader
 from eyelet_gui.sources.query import Filter, Query, Sort, Statement, count_statement, row_statement, window_statement
-from eyelet_gui.sources.readonly import DatabaseProblem
-from eyelet_gui.sources.team_hooks import SCHEMA as TEAM_SCHEMA
-from eyelet_gui.state import event_tail
+from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.catalog import Catalog, database_id
-from eyelet_gui.state.event_tail import RecordsPast
-from eyelet_gui.state.session_story import StoryCounts
-from eyelet_gui.state.session_timeline import SessionTimeline
-from eyelet_gui.state.sessions import SessionList
-from eyelet_gui.state.watcher import Watcher
+from eyelet_gui.state.eyelet import event_tail
+from eyelet_gui.state.eyelet.event_tail import RecordsPast
+from eyelet_gui.state.eyelet.session_story import StoryCounts
+from eyelet_gui.state.eyelet.session_timeline import SessionTimeline
+from eyelet_gui.state.eyelet.sessions import SessionList
+from eyelet_gui.state.live.watcher import Watcher
 
 from .conftest import DEADLINE, GRID_API, ServedApp, make_database, wait_for
 from .eyelet_logger import log_event, log_payloads

@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from eyelet_gui import quiet_disconnects
+from eyelet_gui.server import quiet_disconnects
 from eyelet_gui.settings import Settings
 
 from .conftest import make_database, simulated_app

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from eyelet_gui.sources.query import Statement
-from eyelet_gui.sources.reader import Reader
-from eyelet_gui.sources.readonly import DatabaseProblem
+from eyelet_gui.sources.sqlite.reader import Reader
+from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 
 from .conftest import make_database
 from .writer import write

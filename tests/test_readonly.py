@@ -13,8 +13,8 @@ import aiosqlite
 import pytest
 
 from eyelet_gui.sources.query import Statement
-from eyelet_gui.sources.reader import Reader
-from eyelet_gui.sources.readonly import DatabaseProblem, connect
+from eyelet_gui.sources.sqlite.reader import Reader
+from eyelet_gui.sources.sqlite.readonly import DatabaseProblem, connect
 
 from .conftest import make_database
 

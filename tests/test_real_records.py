@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from eyelet_gui.sources import claude_code as cc
-from eyelet_gui.sources.eyelet_schema import eyelet_environment, eyelet_record, git_metadata
+from eyelet_gui.demo import claude_code as cc
+from eyelet_gui.sources.eyelet.schema import eyelet_environment, eyelet_record, git_metadata
 
 from .eyelet_logger import eyelet_execute, log_payloads
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from eyelet_gui.sources import claude_code as cc
+from eyelet_gui.demo import claude_code as cc
+from eyelet_gui.demo.claude_code import agent_payloads
+from eyelet_gui.demo.writer import API_KEY, PROJECTS
+from eyelet_gui.demo.writer import rows as eyelet_rows
 from eyelet_gui.sources import redaction
-from eyelet_gui.sources.claude_code import agent_payloads
-from eyelet_gui.sources.demo_writer import API_KEY, PROJECTS
-from eyelet_gui.sources.demo_writer import rows as eyelet_rows
 from eyelet_gui.sources.query import Filter, Query, count_statement, window_statement
-from eyelet_gui.sources.reader import Reader
 from eyelet_gui.sources.redaction import Redactor, is_secret_name, json_pieces, redact_text, redact_value
+from eyelet_gui.sources.sqlite.reader import Reader
 
 from .conftest import make_database
 

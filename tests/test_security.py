@@ -21,7 +21,7 @@ from starlette.routing import Mount, Route
 from eyelet_gui.settings import Settings
 from eyelet_gui.sources.query import Query, Sort
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.query_url import query_string, table_path
+from eyelet_gui.state.live.query_url import query_string, table_path
 
 from .conftest import ServedApp, simulated_user
 from .test_charts import acme, logged

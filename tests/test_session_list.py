@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from eyelet_gui.state.sessions import SessionList
+from eyelet_gui.state.eyelet.sessions import SessionList
 
 from .eyelet_logger import log_payloads
 from .records import BASH, Session

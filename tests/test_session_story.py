@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from eyelet_gui.sources.query import Statement
-from eyelet_gui.sources.reader import Result
-from eyelet_gui.state.session_story import StoryChange, StoryEntry
-from eyelet_gui.state.session_timeline import SessionTimeline, SessionTimelines
+from eyelet_gui.sources.sqlite.reader import Result
+from eyelet_gui.state.eyelet.session_story import StoryChange, StoryEntry
+from eyelet_gui.state.eyelet.session_timeline import SessionTimeline, SessionTimelines
 
 from .session_records import failure, log, payload, post, pre, session_database
 from .test_engine import eventually, watching

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from eyelet_gui.components.session_story import Story
+from eyelet_gui.components.eyelet.session_story import Story
 from eyelet_gui.settings import Settings
-from eyelet_gui.sources.eyelet_schema import INSERT_HOOK, connect_writer, create_modern_database
+from eyelet_gui.sources.eyelet.schema import INSERT_HOOK, connect_writer, create_modern_database
 from eyelet_gui.sources.query import Statement
-from eyelet_gui.sources.reader import Result
+from eyelet_gui.sources.sqlite.reader import Result
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.session_timeline import NOT_EYELET, SessionTimelines
+from eyelet_gui.state.eyelet.session_timeline import NOT_EYELET, SessionTimelines
 
 from .conftest import ServedApp, make_database, simulated_user
 from .session_records import failure, log, payload, post, pre, session_database

@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from eyelet_gui.sources.sql_sandbox import UNREDACTED, WRITING
+from eyelet_gui.sources.sqlite.sandbox import UNREDACTED, WRITING
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.live_sql import CANCELLED
+from eyelet_gui.state.live.live_sql import CANCELLED
 
 from .conftest import GRID_API, ServedApp
 from .test_api import logged, stop_record

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from eyelet_gui.sources.query import Statement
-from eyelet_gui.sources.reader import Reader
-from eyelet_gui.sources.sqlite_files import is_sqlite_file
+from eyelet_gui.sources.sqlite.files import is_sqlite_file
+from eyelet_gui.sources.sqlite.reader import Reader
 
 from .conftest import make_database
 from .writer import write

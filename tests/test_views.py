@@ -15,8 +15,8 @@ from eyelet_gui.components.table_view import next_sort
 from eyelet_gui.settings import Settings
 from eyelet_gui.sources.query import Filter, Query, Sort
 from eyelet_gui.state.catalog import database_id
-from eyelet_gui.state.grid_feed import GridFeed, grid_row
-from eyelet_gui.state.query_url import UrlProblem, query_from_params, query_string, table_path
+from eyelet_gui.state.live.grid_feed import GridFeed, grid_row
+from eyelet_gui.state.live.query_url import UrlProblem, query_from_params, query_string, table_path
 
 from .conftest import make_database, simulated_user
 from .test_engine import ITEMS, eventually, watching

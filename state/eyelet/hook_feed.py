@@ -1,0 +1,126 @@
+"""The live hook feed: the newest hook events of every eyelet database, merged newest first by time.
+
+Each database keeps its own live query (the same filters, run in its own SQL, on its own table of eyelet records:
+`hooks`, or a PostgreSQL database's `eyelet_hooks`, every machine's); the feed merges their windows by
+`timestamp` and diffs the merged window like any other, so the grid, the detail panel and the controls work on it
+unchanged. A database that gains that table later joins by itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from eyelet_gui.sources.query import Query
+from eyelet_gui.sources.schema import EVENT_TABLES
+from eyelet_gui.state.catalog import Catalog, WatchedDatabase
+from eyelet_gui.state.eyelet.event_rows import FactsCache, RecordFacts, is_event_table, outcome_cells, pair_window
+from eyelet_gui.state.live.diff import Row
+from eyelet_gui.state.live.grid_feed import GridFeed
+from eyelet_gui.state.live.live_query import LiveQuery
+from eyelet_gui.state.live.merged_rows import MergedRows
+from eyelet_gui.state.live.row_detail import RowDetail
+from eyelet_gui.state.live.shared import Shared
+from eyelet_gui.state.live.watcher import Watcher
+
+FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_name', 'what', 'outcome', 'duration_ms')
+"""What the feed shows, in order. eyelet 0.3.5 leaves `status` and `duration_ms` unknown and NULL: the outcome
+and duration come from pairing each tool call's two records (or from those columns, when a writer fills them)."""
+FEED_LIMIT = 300
+DEFAULT_FEED = Query(relation=EVENT_TABLES['sqlite'], limit=FEED_LIMIT)
+"""What `/` shows without filters (each database reads its own table of records: `HookFeed.add_source`)."""
+
+
+class HookFeed(MergedRows):
+    """Merged newest-first window over several LiveQueries on `hooks`."""
+
+    def __init__(self, query: Query) -> None:
+        super().__init__(FEED_COLUMNS)
+        self.query = query
+        self.sources: dict[str, tuple[Watcher, LiveQuery]] = {}
+        """By database id: the watcher and the live query that feed this merge."""
+        self._facts: dict[str, FactsCache] = {}
+
+    def add_source(self, watcher: Watcher) -> None:
+        live = watcher.subscribe(dataclasses.replace(self.query, relation=EVENT_TABLES[watcher.database.engine]))
+        self.sources[watcher.database.id] = (watcher, live)
+        self._facts[watcher.database.id] = FactsCache()
+        live.delta.subscribe(self.merge, unsubscribe_on_delete=False)
+        live.problem_changed.subscribe(self.merge, unsubscribe_on_delete=False)
+
+    async def close(self) -> None:
+        for watcher, live in self.sources.values():
+            live.delta.unsubscribe(self.merge)
+            live.problem_changed.unsubscribe(self.merge)
+            await watcher.release(live.query)
+        self.sources.clear()
+
+    def merge(self) -> None:
+        """Merge the sources' windows again and emit the delta against the last merge, if any."""
+        window: list[tuple[str, Row]] = []
+        facts: list[RecordFacts] = []
+        total = matching = 0
+        for database_id, (_, live) in self.sources.items():
+            if live.problem is not None or not is_event_table(live.columns):
+                continue  # not an eyelet database (yet), or unreadable now: its own page says why
+            total, matching = total + live.total, matching + live.matching
+            rows = [(f'{database_id}:{key}', row) for key, row in live.rows]
+            window.extend(rows)
+            facts.extend(self._facts[database_id].facts(rows, live.columns))
+        calls = pair_window([fact.event for fact in facts])
+        complete = not (self.query.filters or self.query.search)
+        merged = []
+        for position, ((key, _), fact) in enumerate(zip(window, facts, strict=True)):
+            event = fact.event
+            outcome, duration = outcome_cells(calls.get(position), complete=complete)
+            merged.append((event.at, key, (event.at, event.project, event.session, event.hook_type, event.tool,
+                                            fact.what, outcome, duration)))
+        self.publish(merged, self.query.limit, total, matching)
+
+
+class HookFeeds:
+    """The feed provider for `/`: one merged feed per distinct filter, over every watched database."""
+
+    def __init__(self, catalog: Catalog, watchers: dict[str, Watcher]) -> None:
+        self.watchers = watchers
+        self._feeds: Shared[Query, tuple[HookFeed, GridFeed]] = Shared(self._open, self._close)
+        catalog.added.subscribe(self._database_added, unsubscribe_on_delete=False)
+
+    def acquire(self, query: Query) -> GridFeed:
+        return self._feeds.acquire(feed_query(query))[1]
+
+    async def release(self, query: Query) -> None:
+        await self._feeds.release(feed_query(query))
+
+    def viewers(self, query: Query) -> int:
+        """How many grids show the feed of `query` now."""
+        return self._feeds.users(feed_query(query))
+
+    def _open(self, query: Query) -> tuple[HookFeed, GridFeed]:
+        merged = HookFeed(query)
+        for watcher in self.watchers.values():
+            merged.add_source(watcher)
+        feed = GridFeed(merged)
+        merged.merge()
+        return merged, feed
+
+    @staticmethod
+    async def _close(_: Query, opened: tuple[HookFeed, GridFeed]) -> None:
+        merged, feed = opened
+        feed.close()
+        await merged.close()
+
+    def detail(self, feed: GridFeed, key: str) -> RowDetail:
+        assert isinstance(feed.live, HookFeed)
+        database_id, row_key = key.split(':', 1)
+        watcher, live = feed.live.sources[database_id]
+        return RowDetail(watcher, live, row_key)
+
+    def _database_added(self, database: WatchedDatabase) -> None:
+        watcher = self.watchers[database.id]
+        for merged, _ in self._feeds.values():
+            merged.add_source(watcher)
+
+
+def feed_query(query: Query) -> Query:
+    """The query a feed runs: always newest first from the start, as the merge orders by time."""
+    return dataclasses.replace(query, sort=(), offset=0)

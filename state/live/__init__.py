@@ -1,0 +1,1 @@
+"""The live-table engine, for any database: one watcher each, paced reads, keyed diffs, deltas to viewers."""

@@ -1,0 +1,147 @@
+"""One watcher per database, shared by every viewer: detects commits, refreshes the live queries, keeps health."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from nicegui import Event
+
+from eyelet_gui.settings import DEFAULT_READ_TIME_LIMIT
+from eyelet_gui.sources.events import cancel_and_wait, stop_each
+from eyelet_gui.sources.postgres.changes import PostgresChangeDetector
+from eyelet_gui.sources.postgres.reader import PostgresReader
+from eyelet_gui.sources.query import Query
+from eyelet_gui.sources.schema import Relation, SchemaKind, schema_kind
+from eyelet_gui.sources.sqlite.changes import ChangeDetector, Observation
+from eyelet_gui.sources.sqlite.reader import DEFAULT_CONNECTIONS, Reader, Reads
+from eyelet_gui.state.catalog import WatchedDatabase
+from eyelet_gui.state.live.activity import Activity
+from eyelet_gui.state.live.live_query import LiveQuery
+from eyelet_gui.state.live.shared import Shared
+
+Status = Literal['starting', 'live', 'idle', 'stale', 'missing', 'locked', 'error']
+LIVE_WINDOW = 60.0
+"""Seconds after the last commit during which a database counts as live rather than idle."""
+STALE_AFTER = 3600.0
+"""Seconds without a commit after which a database counts as stale."""
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What the connection list shows about a database."""
+
+    status: Status
+    problem: str | None
+    last_commit_at: float | None
+    """The last commit seen, or before any was seen, when the database or its WAL was last written."""
+    changes_per_minute: int
+    file_size: int | None
+    wal_size: int | None
+
+
+def open_reader(database: WatchedDatabase, *, time_limit: float | None = None, connections: int = DEFAULT_CONNECTIONS,
+                show_secrets: bool = False) -> Reads:
+    """What reads `database`: a Reader of its file, or a PostgresReader of its server."""
+    if database.url is None:
+        return Reader(database.path, time_limit=time_limit, connections=connections, show_secrets=show_secrets)
+    return PostgresReader(database.url, time_limit=time_limit, connections=connections, show_secrets=show_secrets)
+
+
+class Watcher:
+    """Watches one database for all viewers; identical queries share one LiveQuery (one read, one diff)."""
+
+    def __init__(self, database: WatchedDatabase, *, poll_interval: float, max_push_rate: float,
+                 pg_listen: str | None = None,
+                 read_time_limit: float | None = DEFAULT_READ_TIME_LIMIT, show_secrets: bool = False) -> None:
+        self.database = database
+        self.max_push_rate = max_push_rate
+        self.detector: ChangeDetector | PostgresChangeDetector = (
+            ChangeDetector(database.path, poll_interval) if database.url is None
+            else PostgresChangeDetector(database.url, listen=pg_listen, backup_interval=poll_interval))
+        self.reader = open_reader(database, time_limit=read_time_limit, show_secrets=show_secrets)
+        """What every view of the database reads through: a few connections, each read within the time limit."""
+        self.changed: Event[[]] = Event()
+        """Fired once per batch of commits (and when the file's state changes), after live queries were told."""
+        self.observation: Observation | None = None
+        self._live: Shared[Query, LiveQuery] = Shared(self._start_live, lambda _, live: live.stop())
+        self.activity = Activity()
+        """Changes seen, per second and per minute."""
+        self._relations: tuple[tuple[int, int, int] | None, Mapping[str, Relation]] | None = None
+        self._relations_lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f'watcher for {self.database.place}')
+
+    async def stop(self) -> None:
+        """Stop watching, every live query and the reader, each even when another failed to stop."""
+        await stop_each((('watching', lambda: cancel_and_wait(self._task)), ('live queries', self._live.close_all),
+                         ('reading', self.reader.close)))
+        self._task = None
+
+    def subscribe(self, query: Query) -> LiveQuery:
+        """The shared LiveQuery for `query`, started on first use; pair each call with one `release`."""
+        return self._live.acquire(query)
+
+    async def release(self, query: Query) -> None:
+        """One viewer fewer; the LiveQuery stops when its last viewer is gone."""
+        await self._live.release(query)
+
+    def viewers(self, query: Query) -> int:
+        """How many viewers share the live query on `query` now."""
+        return self._live.users(query)
+
+    def _start_live(self, query: Query) -> LiveQuery:
+        live = LiveQuery(query, self.reader, self.relations, self.max_push_rate)
+        live.start()
+        return live
+
+    async def relations(self) -> Mapping[str, Relation]:
+        """Tables and views by name, re-read only when the schema (or the file) changed."""
+        async with self._relations_lock:
+            version = self._schema_version()
+            if self._relations is None or self._relations[0] != version:
+                self._relations = version, {relation.name: relation for relation in await self.reader.relations()}
+            return self._relations[1]
+
+    async def schema_kind(self) -> SchemaKind:
+        """Which schema the database holds now (eyelet's modern or legacy one, or another)."""
+        return schema_kind(tuple((await self.relations()).values()))
+
+    def _schema_version(self) -> tuple[int, int, int] | None:
+        observed = self.observation.version if self.observation else None
+        return None if observed is None else (observed[0], observed[2], self.reader.generation)
+
+    @property
+    def health(self) -> Health:
+        now = time.time()
+        observation = self.observation
+        facts = self.detector.files  # as the detector last checked: no file system call per look
+        last = self.activity.last_at or facts.modified_at
+        problem = observation.problem if observation else None
+        status: Status
+        if observation is None:
+            status = 'starting'
+        elif observation.problem_kind in ('missing', 'locked'):
+            status = observation.problem_kind
+        elif problem is not None:
+            status = 'error'
+        else:
+            age = now - last if last is not None else LIVE_WINDOW  # not known (PostgreSQL keeps no such time)
+            status = 'live' if age < LIVE_WINDOW else 'idle' if age < STALE_AFTER else 'stale'
+        return Health(status=status, problem=problem, last_commit_at=last,
+                      changes_per_minute=self.activity.last_minute(now), file_size=facts.size, wal_size=facts.wal_size)
+
+    async def _run(self) -> None:
+        async for observation in self.detector.observe():
+            first = self.observation is None
+            self.observation = observation
+            if not first and observation.problem is None:
+                self.activity.record(observation.at)
+            for live in self._live.values():
+                live.request_refresh()
+            self.changed.emit()
