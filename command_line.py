@@ -12,8 +12,9 @@ import math
 import secrets
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from eyelet_gui import __version__
 from eyelet_gui.desktop.check import native_problem
@@ -30,6 +31,7 @@ from eyelet_gui.sources.postgres.connection import address_problem, is_postgres_
 from eyelet_gui.sources.sqlite.files import PathProblem
 
 PROGRAM = 'eyelet-gui'
+N = TypeVar('N', int, float)
 USAGE_ERROR = 2
 FIRST_UNPRIVILEGED_PORT = 1024
 """Ports below it need the administrator's rights (Linux, macOS)."""
@@ -88,24 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'{text!r} is not a number of seconds') from None
-    if not 0 < seconds < math.inf:
-        raise argparse.ArgumentTypeError(f'{text} is not a number of seconds above zero')
-    return seconds
+def _number(kind: Callable[[str], N], what: str, valid: Callable[[N], bool], bounds: str) -> Callable[[str], N]:
+    """An argparse type: `text` as a `kind` for which `valid` holds, else a sentence naming `what` it must be."""
+    def parse(text: str) -> N:
+        try:
+            number = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f'{text!r} is not {what}') from None
+        if not valid(number):
+            raise argparse.ArgumentTypeError(f'{text} is not {what} {bounds}')
+        return number
+    return parse
 
 
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'{text!r} is not a port number') from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f'{port} is not a port number (1-65535)')
-    return port
+_seconds = _number(float, 'a number of seconds', lambda seconds: 0 < seconds < math.inf, 'above zero')
+_port = _number(int, 'a port number', lambda port: 1 <= port <= 65535, '(1-65535)')
 
 
 def _env() -> EnvDefaults:
