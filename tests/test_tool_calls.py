@@ -9,7 +9,8 @@ import pytest
 
 from eyelet_gui.demo import claude_code as cc
 from eyelet_gui.sources.eyelet.schema import INSERT_HOOK, connect_writer, create_modern_database, eyelet_record
-from eyelet_gui.sources.query import Statement, tail_statement
+from eyelet_gui.sources.eyelet.tail import tail_statement
+from eyelet_gui.sources.query import Statement
 from eyelet_gui.state.eyelet import event_rows
 from eyelet_gui.state.eyelet.event_rows import record_facts
 from eyelet_gui.state.eyelet.tool_calls import HookEvent, Pairing, ToolCall

@@ -1,0 +1,29 @@
+"""PostgreSQL's SQL where it differs (sources/dialect.py): jsonb's `#>` and `#>>` on text-array paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eyelet_gui.sources.dialect import JsonPath
+
+
+def _path(path: JsonPath) -> str:
+    """`'{a,b}'`; a key that is not a plain name is double-quoted, so a comma or a brace stays part of it."""
+    keys = ','.join(key if key.isidentifier() else '"' + key.replace('\\', '\\\\').replace('"', '\\"') + '"'
+                    for key in path)
+    return "'{" + keys.replace("'", "''") + "}'"
+
+
+@dataclass(frozen=True, slots=True)
+class PostgresDialect:
+    name: str = 'postgresql'
+    keys_in_commit_order: bool = False
+
+    def json_text(self, column: str, path: JsonPath) -> str:
+        return f'({column} #>> {_path(path)})'
+
+    def json_true(self, column: str, path: JsonPath) -> str:
+        return f"({column} #> {_path(path)}) = 'true'::jsonb"
+
+
+POSTGRES = PostgresDialect()
