@@ -10,9 +10,10 @@ from typing import Protocol
 from eyelet_gui.sources.dialect import Dialect
 from eyelet_gui.sources.sqlite.changes import Observation
 from eyelet_gui.sources.sqlite.file_facts import FileFacts
-from eyelet_gui.sources.sqlite.reader import DEFAULT_CONNECTIONS, Reader, Reads
+from eyelet_gui.sources.sqlite.reader import DEFAULT_CONNECTIONS, Reader, Reads, Result
 
-__all__ = ['DEFAULT_CONNECTIONS', 'Changes', 'DatabaseEngine', 'Reads', 'Unsupported']
+# What both engines share, named here so that the layers above need not reach into one engine's package for it.
+__all__ = ['DEFAULT_CONNECTIONS', 'Changes', 'DatabaseEngine', 'Observation', 'Reads', 'Result', 'Unsupported']
 
 
 class Unsupported(Exception):

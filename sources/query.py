@@ -97,14 +97,14 @@ class _Conditions:
     PostgreSQL matches the stored text and leaves the visible text to the reader (`Shown`)."""
 
     def __init__(self, relation: Relation) -> None:
-        self.on_postgres = relation.engine == 'postgresql'
+        self.in_sql = relation.dialect.redacts_in_sql
         self.sql: list[str] = []
         self.parameters: list[Any] = []
         self.shown: list[Shown] = []
 
     def like(self, columns: Sequence[str], pattern: str, test: Literal['contains', 'starts with'], text: str) -> None:
         """One of `columns`' text matches the LIKE `pattern`, as the browser sees it."""
-        if self.on_postgres:
+        if not self.in_sql:
             self.sql.append('(' + ' OR '.join(f"CAST({quote_identifier(name)} AS TEXT) ILIKE ? ESCAPE '\\'"
                                               for name in columns) + ')')
             self.parameters.extend([pattern] * len(columns))
@@ -117,7 +117,7 @@ class _Conditions:
         """`name operator value`, where a text value holds only where the column shows as stored: comparing text
         with a secret would tell its characters one by one (`> 'sk-ant-a'`)."""
         column = quote_identifier(name)
-        if isinstance(value, str) and not self.on_postgres:
+        if isinstance(value, str) and self.in_sql:
             self.sql.append(f'({column} {operator} ? AND {_visible(name, column)} IS {column})')
         else:
             self.sql.append(f'{column} {operator} ?')
@@ -182,7 +182,7 @@ def order_clause(sorts: Sequence[Sort], relation: Relation) -> str:
     table in one order. Not for a NOT NULL column: PostgreSQL would not read its index backwards for `DESC NULLS
     LAST`, and would sort the whole table for the newest hundred rows."""
     nullable = ({column.name for column in relation.columns if not column.not_null}
-                if relation.engine == 'postgresql' else set())
+                if not relation.dialect.sorts_nulls_first else set())
     nulls = {False: ' NULLS FIRST', True: ' NULLS LAST'}
     return ' ORDER BY ' + ', '.join(f'{quote_identifier(s.column)}{" DESC" if s.descending else ""}'
                                     f'{nulls[s.descending] if s.column in nullable else ""}'
@@ -233,6 +233,6 @@ def max_key_statement(relation: Relation) -> Statement:
 def row_statement(relation: Relation, key: tuple[Any, ...]) -> Statement:
     """SELECT of the one row with this key (the key columns first, as in `window_statement`)."""
     keys = ', '.join(f'{quote_identifier(name)} AS {KEY_PREFIX}{i}' for i, name in enumerate(relation.key))
-    same = 'IS NOT DISTINCT FROM' if relation.engine == 'postgresql' else 'IS'  # equal, NULL to NULL too
+    same = relation.dialect.null_safe_equal
     where = ' AND '.join(f'{quote_identifier(name)} {same} ?' for name in relation.key)
     return Statement(f'SELECT {keys}, * FROM {quote_identifier(relation.name)} WHERE {where}', tuple(key))

@@ -17,6 +17,9 @@ def _path(path: JsonPath) -> str:
 @dataclass(frozen=True, slots=True)
 class PostgresDialect:
     name: str = 'postgresql'
+    redacts_in_sql: bool = False
+    null_safe_equal: str = 'IS NOT DISTINCT FROM'
+    sorts_nulls_first: bool = False
     keys_in_commit_order: bool = False
 
     def json_text(self, column: str, path: JsonPath) -> str:

@@ -16,6 +16,9 @@ def _path(path: JsonPath) -> str:
 @dataclass(frozen=True, slots=True)
 class SqliteDialect:
     name: str = 'sqlite'
+    redacts_in_sql: bool = True
+    null_safe_equal: str = 'IS'
+    sorts_nulls_first: bool = True
     keys_in_commit_order: bool = True
 
     def json_text(self, column: str, path: JsonPath) -> str:

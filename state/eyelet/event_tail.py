@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
+from eyelet_gui.sources.engine import Result
 from eyelet_gui.sources.eyelet.facts import event_table
 from eyelet_gui.sources.eyelet.tail import (
     first_id_since_statement,
@@ -21,7 +22,6 @@ from eyelet_gui.sources.eyelet.tail import (
 )
 from eyelet_gui.sources.query import Statement, max_key_statement
 from eyelet_gui.sources.schema import Relation
-from eyelet_gui.sources.sqlite.reader import Result
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.eyelet.tool_calls import HookEvent
 from eyelet_gui.state.live.watcher import Watcher

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from eyelet_gui.sources.engine import Reads, Result
 from eyelet_gui.sources.query import (
     Query,
     QueryProblem,
@@ -19,7 +20,6 @@ from eyelet_gui.sources.query import (
     window_statement,
 )
 from eyelet_gui.sources.schema import Relation
-from eyelet_gui.sources.sqlite.reader import Reads, Result
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.live.diff import Row
 from eyelet_gui.state.live.pacing import PacedLoop

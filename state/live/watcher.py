@@ -11,11 +11,10 @@ from typing import Literal
 from nicegui import Event
 
 from eyelet_gui.settings import DEFAULT_READ_TIME_LIMIT
-from eyelet_gui.sources.engine import Changes
+from eyelet_gui.sources.engine import Changes, Observation
 from eyelet_gui.sources.events import cancel_and_wait, stop_each
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.schema import Relation, SchemaKind, schema_kind
-from eyelet_gui.sources.sqlite.changes import Observation
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.live.activity import Activity
 from eyelet_gui.state.live.live_query import LiveQuery
