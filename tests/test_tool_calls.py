@@ -134,8 +134,8 @@ def test_a_window_parses_only_the_records_it_did_not_hold(monkeypatch: pytest.Mo
 
 
 async def test_sql_and_python_find_the_same_failures(tmp_path: Path) -> None:
-    """The tail reads failures with json_extract (sources/query.FAILED_SQL), a window with Python
-    (hook_events.failure_text): the same records must fail both ways."""
+    """The tail reads failures in SQL (sources/eyelet/tail.py), a window in Python (event_rows.record_facts), both
+    from one rule (sources/eyelet/failure.py, its cases in test_failure_rule.py): the same records fail both ways."""
     bash = {'command': 'make', 'description': 'Build'}
     payloads = [
         cc.post_tool_use_failure('s', CWD, 'Bash', bash, 'a', 'Exit code 2'),
