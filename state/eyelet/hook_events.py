@@ -101,7 +101,6 @@ def failure_text(payload: dict[str, Any]) -> str | None:
         else 'error'
 
 
-
 def what_parts(hook_type: str | None, tool: str | None, payload: dict[str, Any]) -> list[str]:
     """Everything that says what the event was about, most telling first (whole, not cut)."""
     parts = tool_what(tool, payload.get('tool_input')) if tool or 'tool_input' in payload else []
