@@ -8,9 +8,9 @@ from eyelet_gui.sources.dialect import JsonPath
 
 
 def _path(path: JsonPath) -> str:
-    """`$.a.b`; a key that is not a plain name is double-quoted, so it is never read as path syntax."""
-    return "'$" + ''.join('.' + (key if key.isidentifier() else '"' + key.replace('"', '\\"') + '"').replace(
-        "'", "''") for key in path) + "'"
+    """`'$.a.b'`. The keys are the product's own names (eyelet's fields), never text a person typed."""
+    assert all(key.isidentifier() for key in path), path
+    return "'$." + '.'.join(path) + "'"
 
 
 @dataclass(frozen=True, slots=True)
