@@ -18,7 +18,7 @@ from pathlib import Path
 
 from eyelet_gui.sources.eyelet.schema import INSERT_HOOK
 from eyelet_gui.sources.query import Filter, Query, Sort
-from eyelet_gui.state.catalog import WatchedDatabase, database_id
+from eyelet_gui.state.catalog import sqlite_database
 from eyelet_gui.state.live import live_query
 from eyelet_gui.state.live.diff import Delta
 from eyelet_gui.state.live.live_query import LiveQuery
@@ -38,7 +38,7 @@ for i in range(int(sys.argv[2])):
 
 
 def watcher_for(path: Path, poll_interval: float = 1.0) -> Watcher:
-    return Watcher(WatchedDatabase(id=database_id(path), path=path, label=path.name), poll_interval=poll_interval,
+    return Watcher(sqlite_database(path), poll_interval=poll_interval,
                    max_push_rate=1000)
 
 

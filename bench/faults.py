@@ -27,7 +27,7 @@ import httpx
 from eyelet_gui.settings import DEFAULT_MAX_PUSH_RATE, DEFAULT_POLL_INTERVAL
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.sqlite.file_events import FileEvents
-from eyelet_gui.state.catalog import WatchedDatabase, database_id
+from eyelet_gui.state.catalog import database_id, sqlite_database
 from eyelet_gui.state.live.live_query import LiveQuery
 from eyelet_gui.state.live.query_url import table_path
 from eyelet_gui.state.live.watcher import Watcher
@@ -100,7 +100,7 @@ async def recovered(live: LiveQuery, path: Path, since: float) -> float:
 @asynccontextmanager
 async def view(path: Path, poll_interval: float = DEFAULT_POLL_INTERVAL) -> AsyncIterator[tuple[Watcher, LiveQuery]]:
     """The items table watched as the app watches it (its default poll and push rate), once first shown."""
-    watcher = Watcher(WatchedDatabase(id=database_id(path), path=path, label=path.name), poll_interval=poll_interval,
+    watcher = Watcher(sqlite_database(path), poll_interval=poll_interval,
                       max_push_rate=DEFAULT_MAX_PUSH_RATE)
     watcher.start()
     live = watcher.subscribe(Query(relation='items'))

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from eyelet_gui.sources.eyelet.schema import INSERT_HOOK, connect_writer
-from eyelet_gui.sources.query import tail_statement
-from eyelet_gui.state.catalog import WatchedDatabase, database_id
+from eyelet_gui.sources.eyelet.tail import tail_statement
+from eyelet_gui.state.catalog import sqlite_database
 from eyelet_gui.state.eyelet.session_story import SessionStory
 from eyelet_gui.state.eyelet.session_timeline import SessionTimeline
 from eyelet_gui.state.live.watcher import Watcher
@@ -40,7 +40,7 @@ def call_record(i: int, at: float) -> dict[str, object]:
 
 
 async def measure(path: Path, size: int, commits: int) -> tuple[float, list[float], list[float]]:
-    watcher = Watcher(WatchedDatabase(id=database_id(path), path=path, label=path.name), poll_interval=1.0,
+    watcher = Watcher(sqlite_database(path), poll_interval=1.0,
                       max_push_rate=10)
     timeline = SessionTimeline(watcher, SESSION)
     writer = connect_writer(path)

@@ -34,7 +34,7 @@ from playwright.async_api import async_playwright
 from eyelet_gui.settings import DEFAULT_MAX_PUSH_RATE
 from eyelet_gui.sources.eyelet.schema import connect_writer
 from eyelet_gui.sources.query import Statement
-from eyelet_gui.state.catalog import WatchedDatabase, database_id
+from eyelet_gui.state.catalog import sqlite_database
 from eyelet_gui.state.eyelet.charts import HourTally, aggregate
 from eyelet_gui.state.eyelet.sessions import RECENT, SessionTally
 from eyelet_gui.state.live.watcher import Watcher
@@ -78,7 +78,7 @@ async def timed(action: Callable[[], Awaitable[object]], runs: int) -> list[floa
 
 
 async def tally_costs(path: Path, runs: int) -> None:
-    watcher = Watcher(WatchedDatabase(id=database_id(path), path=path, label='bench'), poll_interval=3600,
+    watcher = Watcher(sqlite_database(path), poll_interval=3600,
                       max_push_rate=DEFAULT_MAX_PUSH_RATE)
     hooks = (await watcher.relations())['hooks']
     writer = connect_writer(path)

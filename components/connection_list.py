@@ -62,7 +62,7 @@ def _entry(lifetime: Lifetime, records: NewestRecords) -> Callable[[], None]:
             return
         status.set_text(f'{records.kind or "reading"} · {records.summary}')
         age = None if health.last_commit_at is None else time.time() - health.last_commit_at
-        if records.database.url is None:
+        if records.database.engine.has_files:
             sizes = byte_size(health.file_size) + (f' + WAL {byte_size(health.wal_size)}' if health.wal_size else '')
             activity.set_text(f'last commit {age_text(age)} · {health.changes_per_minute} changes/min · {sizes}')
         else:  # PostgreSQL says nothing of its last commit, nor of one database's size, to a read-only role

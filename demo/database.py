@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from eyelet_gui.demo.writer import READY
+from eyelet_gui.sources.eyelet.facts import DATABASE_FILE, PROJECT_FOLDER
 from eyelet_gui.sources.eyelet.schema import create_modern_database
 
 
@@ -29,7 +30,7 @@ class DemoDatabase:
         """The demo database; looks like a project's own eyelet log."""
         if self.folder is None:
             raise DemoError('The demo has not been started.')
-        return self.folder / 'demo-project' / '.eyelet-logging' / 'eyelet.db'
+        return self.folder / 'demo-project' / PROJECT_FOLDER / DATABASE_FILE
 
     def start(self) -> Path:
         """Create the database, start the writer and return once its history is committed (blocks briefly)."""

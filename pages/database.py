@@ -22,7 +22,7 @@ def register(dashboard: Dashboard) -> None:
             with ui.row().classes('w-full items-center gap-3'):
                 ui.label(database.place).classes('text-caption break-all')
                 ui.space()
-                if database.url is None:  # the SQL page's sandbox is SQLite's (state/live/sql_queries.py)
+                if database.engine.runs_people_sql:
                     ui.button('SQL', icon='code', on_click=lambda: ui.navigate.to(sql_path(database.id))) \
                         .props('dense flat').tooltip('Ask this database your own question, live').classes('sql-page')
             await relation_list(dashboard.watchers[database.id])

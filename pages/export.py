@@ -14,7 +14,6 @@ from eyelet_gui.sources.query import QueryProblem, window_statement
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.live.query_url import UrlProblem, query_from_params
-from eyelet_gui.state.live.watcher import open_reader
 
 MEDIA_TYPES = {'csv': 'text/csv; charset=utf-8', 'json': 'application/json'}
 
@@ -39,7 +38,7 @@ def register(dashboard: Dashboard) -> None:
             raise HTTPException(400, str(problem)) from None
         export_id = request.query_params.get('export', '')
         # Its own connection: a long export never waits behind live reads. It redacts as the views' readers do.
-        reader = open_reader(database, show_secrets=dashboard.settings.show_secrets)
+        reader = database.engine.reader(show_secrets=dashboard.settings.show_secrets)
 
         async def body() -> AsyncIterator[str]:
             written = 0

@@ -14,6 +14,7 @@ from eyelet_gui.components.eyelet.search_progress import search_progress
 from eyelet_gui.components.layout import frame, problem_card
 from eyelet_gui.components.records_table import records_card
 from eyelet_gui.components.table_view import TableView
+from eyelet_gui.sources.eyelet.facts import EVENT_TABLE
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.eyelet.hook_feed import FEED_LIMIT
@@ -25,7 +26,7 @@ def register(dashboard: Dashboard) -> None:
     async def overview(request: Request) -> None:
         with frame('Databases'):
             try:
-                query = query_from_params('hooks', request.query_params)
+                query = query_from_params(EVENT_TABLE, request.query_params)
             except UrlProblem as problem:
                 problem_card('This link does not describe a view', str(problem), status=400)
                 return

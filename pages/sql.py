@@ -12,13 +12,14 @@ from nicegui import ui
 from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
 from eyelet_gui.components.sql_view import SqlView
 from eyelet_gui.pages.api import API
+from eyelet_gui.sources.eyelet.facts import EVENT_TABLE
 from eyelet_gui.sources.schema import Relation, quote_identifier, schema_kind
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.dashboard import Dashboard
 
-EYELET_STARTER = '''SELECT hook_type, tool_name, count(*) AS events,
+EYELET_STARTER = f'''SELECT hook_type, tool_name, count(*) AS events,
        datetime(max(timestamp), 'unixepoch') AS latest_utc
-FROM hooks
+FROM {EVENT_TABLE}
 GROUP BY hook_type, tool_name
 ORDER BY latest_utc DESC'''
 """What the editor offers on an eyelet database: what happened, by kind, the latest first."""
@@ -32,7 +33,7 @@ def sql_path(database_id: str, sql: str | None = None, live: bool = False) -> st
 
 def starter(relations: Mapping[str, Relation]) -> str:
     """A first statement to edit: for eyelet, its events by kind; else the first table's first 100 rows."""
-    if schema_kind(tuple(relations.values())).startswith('eyelet') and 'hooks' in relations:
+    if schema_kind(tuple(relations.values())).startswith('eyelet') and EVENT_TABLE in relations:
         return EYELET_STARTER
     tables = [name for name, relation in relations.items() if relation.kind == 'table']
     if not tables:

@@ -11,7 +11,7 @@ from nicegui import ui
 from eyelet_gui.components.eyelet import cells
 from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
 from eyelet_gui.components.table_view import TableView, view_url
-from eyelet_gui.sources.schema import EVENT_TABLES
+from eyelet_gui.sources.eyelet.facts import event_table
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.live.query_url import UrlProblem, query_from_params, query_string, table_path
 
@@ -50,5 +50,5 @@ def register(dashboard: Dashboard) -> None:
 
             view = TableView(dashboard.feeds[database.id], query, view_url(table_path(database.id, name)),
                              on_export=export, column_options=lambda column: cells.RECORDS.get(column, {})
-                             if name == EVENT_TABLES[database.engine] else {})
+                             if name == event_table(database.engine) else {})
             await view.grid.draw_first_rows()

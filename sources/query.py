@@ -97,14 +97,14 @@ class _Conditions:
     PostgreSQL matches the stored text and leaves the visible text to the reader (`Shown`)."""
 
     def __init__(self, relation: Relation) -> None:
-        self.on_postgres = relation.engine == 'postgresql'
+        self.in_sql = relation.dialect.redacts_in_sql
         self.sql: list[str] = []
         self.parameters: list[Any] = []
         self.shown: list[Shown] = []
 
     def like(self, columns: Sequence[str], pattern: str, test: Literal['contains', 'starts with'], text: str) -> None:
         """One of `columns`' text matches the LIKE `pattern`, as the browser sees it."""
-        if self.on_postgres:
+        if not self.in_sql:
             self.sql.append('(' + ' OR '.join(f"CAST({quote_identifier(name)} AS TEXT) ILIKE ? ESCAPE '\\'"
                                               for name in columns) + ')')
             self.parameters.extend([pattern] * len(columns))
@@ -117,7 +117,7 @@ class _Conditions:
         """`name operator value`, where a text value holds only where the column shows as stored: comparing text
         with a secret would tell its characters one by one (`> 'sk-ant-a'`)."""
         column = quote_identifier(name)
-        if isinstance(value, str) and not self.on_postgres:
+        if isinstance(value, str) and self.in_sql:
             self.sql.append(f'({column} {operator} ? AND {_visible(name, column)} IS {column})')
         else:
             self.sql.append(f'{column} {operator} ?')
@@ -182,7 +182,7 @@ def order_clause(sorts: Sequence[Sort], relation: Relation) -> str:
     table in one order. Not for a NOT NULL column: PostgreSQL would not read its index backwards for `DESC NULLS
     LAST`, and would sort the whole table for the newest hundred rows."""
     nullable = ({column.name for column in relation.columns if not column.not_null}
-                if relation.engine == 'postgresql' else set())
+                if not relation.dialect.sorts_nulls_first else set())
     nulls = {False: ' NULLS FIRST', True: ' NULLS LAST'}
     return ' ORDER BY ' + ', '.join(f'{quote_identifier(s.column)}{" DESC" if s.descending else ""}'
                                     f'{nulls[s.descending] if s.column in nullable else ""}'
@@ -233,78 +233,6 @@ def max_key_statement(relation: Relation) -> Statement:
 def row_statement(relation: Relation, key: tuple[Any, ...]) -> Statement:
     """SELECT of the one row with this key (the key columns first, as in `window_statement`)."""
     keys = ', '.join(f'{quote_identifier(name)} AS {KEY_PREFIX}{i}' for i, name in enumerate(relation.key))
-    same = 'IS NOT DISTINCT FROM' if relation.engine == 'postgresql' else 'IS'  # equal, NULL to NULL too
+    same = relation.dialect.null_safe_equal
     where = ' AND '.join(f'{quote_identifier(name)} {same} ?' for name in relation.key)
     return Statement(f'SELECT {keys}, * FROM {quote_identifier(relation.name)} WHERE {where}', tuple(key))
-
-
-# Claude Code's payload sits under `data.input_data`; SQLite parses a row's `data` once per statement and
-# answers every json_extract of it from that parse (its JSON cache), so the several paths cost one parse.
-TAIL_COLUMNS = ('id', 'timestamp', 'session_id', 'hook_type', 'tool_name', 'project_dir', 'duration_ms',
-                'tool_use_id', 'failed', 'branch', 'prompt')
-"""What the tail reads of each record; `id` is the table's increasing key (`seq` in PostgreSQL's eyelet_hooks)."""
-
-
-def _json_text(hooks: Relation, path: str) -> str:
-    """SQL for the value at `path` (`input_data.prompt`) in `data`, as text, in the relation's engine."""
-    if hooks.engine == 'postgresql':
-        return f"(data #>> '{{{path.replace('.', ',')}}}')"
-    return f"json_extract(data, '$.{path}')"
-
-
-def _json_true(hooks: Relation, path: str) -> str:
-    if hooks.engine == 'postgresql':
-        return f"(data #> '{{{path.replace('.', ',')}}}') = 'true'::jsonb"
-    return f"json_type(data, '$.{path}') = 'true'"
-
-
-def failed_sql(hooks: Relation) -> str:
-    """Whether a record ends a tool call that failed: the same rule as `state.hook_events.failure_text`."""
-    interrupted = ' OR '.join(_json_true(hooks, path) for path in (
-        'input_data.is_interrupt', 'input_data.tool_response.interrupted', 'input_data.tool_response.is_error'))
-    return ("(hook_type = 'PostToolUseFailure' OR status IN ('error', 'failed', 'failure') OR (hook_type = "
-            f"'PostToolUse' AND (coalesce({_json_text(hooks, 'input_data.error')}, '') != '' OR {interrupted})))")
-
-
-def _tail_select(hooks: Relation, *, with_data: bool = False) -> str:
-    key = hooks.increasing_key
-    assert key is not None
-    prompt = _json_text(hooks, 'input_data.prompt')
-    return (f'SELECT {quote_identifier(key)}, timestamp, session_id, hook_type, tool_name, project_dir, duration_ms, '
-            f"{_json_text(hooks, 'input_data.tool_use_id')}, {failed_sql(hooks)}, "
-            f"{_json_text(hooks, 'metadata.git.branch')}, "
-            f"CASE WHEN hook_type = 'UserPromptSubmit' THEN substr({prompt}, 1, 300) END"
-            f"{', data' if with_data else ''} FROM {quote_identifier(hooks.name)}")
-
-
-def first_id_since_statement(hooks: Relation, since: float) -> Statement:
-    """The key of the first record at or after `since` (by its timestamp index): where a tail starts reading."""
-    key, table = quote_identifier(hooks.increasing_key or ''), quote_identifier(hooks.name)
-    if hooks.engine == 'postgresql':  # arrival order is not time order across machines: the least key of them all
-        return Statement(f'SELECT min({key}) FROM {table} WHERE timestamp >= ?', (since,))
-    return Statement(f'SELECT {key} FROM {table} WHERE timestamp >= ? ORDER BY timestamp, {key} LIMIT 1', (since,))
-
-
-def tail_statement(hooks: Relation, after_id: int, limit: int, *, session_id: str | None = None) -> Statement:
-    """TAIL_COLUMNS (and `data`, for one session's) of the next `limit` records past `after_id`, in key order: a
-    range on the key, O(change); one session's through its index, whose entries are ordered by key."""
-    key = quote_identifier(hooks.increasing_key or '')
-    if session_id is None:
-        return Statement(f'{_tail_select(hooks)} WHERE {key} > ? ORDER BY {key} LIMIT ?', (after_id, int(limit)))
-    return Statement(f'{_tail_select(hooks, with_data=True)} WHERE session_id = ? AND {key} > ? ORDER BY {key} '
-                     'LIMIT ?', (session_id, after_id, int(limit)))
-
-
-def tail_keys_statement(hooks: Relation, after_id: int, *, session_id: str | None = None) -> Statement:
-    """The keys past `after_id` (PostgreSQL: what a tail that may have missed some checks against what it read)."""
-    key = quote_identifier(hooks.increasing_key or '')
-    session = ' AND session_id = ?' if session_id is not None else ''
-    return Statement(f'SELECT {key} FROM {quote_identifier(hooks.name)} WHERE {key} > ?{session} ORDER BY {key}',
-                     (after_id, *(() if session_id is None else (session_id,))))
-
-
-def tail_rows_statement(hooks: Relation, keys: Sequence[int], *, session_id: str | None = None) -> Statement:
-    """TAIL_COLUMNS (and `data`, for a session's) of the records with these keys, in key order (PostgreSQL)."""
-    key = quote_identifier(hooks.increasing_key or '')
-    return Statement(f'{_tail_select(hooks, with_data=session_id is not None)} WHERE {key} = ANY(?) ORDER BY {key}',
-                     (list(keys),))

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Literal
+
+from eyelet_gui.sources.dialect import Dialect
+from eyelet_gui.sources.eyelet.facts import EVENT_TABLE, LEGACY_TABLE, PREFERRED_TABLES, TEAM_TABLE
+from eyelet_gui.sources.postgres.dialect import POSTGRES
+from eyelet_gui.sources.sqlite.dialect import SQLITE
 
 RelationKind = Literal['table', 'view']
 Engine = Literal['sqlite', 'postgresql']
 ROWID_ALIASES = ('rowid', '_rowid_', 'oid')
-# eyelet's own tables come first when a database has them; otherwise its first table by name.
-PREFERRED_TABLES = ('hooks', 'executions', 'eyelet_hooks')  # the last: what `eyelet-gui forward` fills
-EVENT_TABLES: dict[Engine, str] = {'sqlite': 'hooks', 'postgresql': 'eyelet_hooks'}
-"""Where eyelet's records are: its own table in SQLite, the one `eyelet-gui forward` fills in PostgreSQL."""
+DIALECTS: dict[Engine, Dialect] = {'sqlite': SQLITE, 'postgresql': POSTGRES}
 
 
 def quote_identifier(name: str) -> str:
@@ -47,6 +48,11 @@ class Relation:
     """Whose SQL reads it: the statements differ where the engines do (sources/query.py)."""
 
     @property
+    def dialect(self) -> Dialect:
+        """The SQL of its engine where it differs (JSON, key order), for statements built outside `query.py`."""
+        return DIALECTS[self.engine]
+
+    @property
     def has_rowid_key(self) -> bool:
         """Whether `key` is the table's rowid, read through an alias that no column shadows."""
         return len(self.key) == 1 and self.key[0] in ROWID_ALIASES and self.key[0] not in self.column_names
@@ -70,42 +76,9 @@ class Relation:
         return None
 
 
-def read_relations(connection: sqlite3.Connection) -> tuple[Relation, ...]:
-    """Every table and view of the main schema, eyelet's own tables first, then by name; SQLite's internal tables
-    left out, and so are virtual tables and their shadow tables (eyelet 0.4.0's full-text index of messages).
-
-    Blocking: run it in the connection's thread (Reader.relations does)."""
-    # PRAGMA statements, not the pragma_* table functions: those also report schema "updates" to the authorizer.
-    listed = connection.execute('PRAGMA main.table_list').fetchall()
-    relations = []
-    for _, name, kind, _, without_rowid, _ in sorted(listed, key=lambda row: _listing_order(row[1])):
-        if kind not in ('table', 'view') or name.startswith('sqlite_'):
-            continue
-        columns = _read_columns(connection, name)
-        relations.append(Relation(name=name, kind=kind, columns=columns, without_rowid=bool(without_rowid),
-                                  key=_key(kind, columns)))
-    return tuple(relations)
-
-
-def _listing_order(name: str) -> tuple[int, str]:
+def listing_order(name: str) -> tuple[int, str]:
+    """Where a relation named `name` is listed: eyelet's own tables first, then by name."""
     return (PREFERRED_TABLES.index(name) if name in PREFERRED_TABLES else len(PREFERRED_TABLES)), name
-
-
-def _read_columns(connection: sqlite3.Connection, relation: str) -> tuple[Column, ...]:
-    rows = connection.execute(f'PRAGMA main.table_xinfo({quote_identifier(relation)})').fetchall()
-    # hidden: 0 ordinary, 1 hidden column of a virtual table, 2 and 3 generated (virtual, stored).
-    return tuple(Column(name=name, declared_type=type_ or '', primary_key_position=pk, generated=hidden in (2, 3),
-                        not_null=bool(not_null)) for _, name, type_, not_null, _, pk, hidden in rows if hidden != 1)
-
-
-def _key(kind: str, columns: tuple[Column, ...]) -> tuple[str, ...]:
-    if kind == 'view':
-        return ()
-    declared = sorted((c for c in columns if c.primary_key_position), key=lambda c: c.primary_key_position)
-    if declared:
-        return tuple(column.name for column in declared)
-    names = {column.name for column in columns}
-    return tuple(alias for alias in ROWID_ALIASES if alias not in names)[:1]
 
 
 def main_relation(relations: tuple[Relation, ...]) -> Relation | None:
@@ -126,10 +99,10 @@ def schema_kind(relations: tuple[Relation, ...]) -> SchemaKind:
     forwarded into PostgreSQL (`eyelet_hooks`), or any other."""
     tables = {relation.name: relation for relation in relations if relation.kind == 'table'}
     if any(relation.engine == 'postgresql' for relation in relations):
-        team = tables.get(EVENT_TABLES['postgresql'])
+        team = tables.get(TEAM_TABLE)
         return 'eyelet (team)' if team and 'hook_type' in team.column_names else 'PostgreSQL'
-    if 'hooks' in tables and 'hook_type' in tables['hooks'].column_names:
+    if EVENT_TABLE in tables and 'hook_type' in tables[EVENT_TABLE].column_names:
         return 'eyelet'
-    if 'executions' in tables and 'hook_type' in tables['executions'].column_names:
+    if LEGACY_TABLE in tables and 'hook_type' in tables[LEGACY_TABLE].column_names:
         return 'eyelet (legacy)'
     return 'SQLite'

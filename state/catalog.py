@@ -10,11 +10,13 @@ from pathlib import Path
 from nicegui import Event, run
 
 from eyelet_gui.demo.database import DemoDatabase
+from eyelet_gui.sources.engine import DatabaseEngine
 from eyelet_gui.sources.eyelet.discovery import GLOBAL_LOG_FOLDERS
+from eyelet_gui.sources.eyelet.facts import PROJECT_FOLDER
 from eyelet_gui.sources.postgres.connection import postgres_label, shown_url
-from eyelet_gui.sources.schema import Engine
+from eyelet_gui.sources.postgres.engine import PostgresEngine
+from eyelet_gui.sources.sqlite.engine import SqliteEngine
 
-EYELET_PROJECT_FOLDER = '.eyelet-logging'
 GLOBAL_PLACES = tuple(Path(place) for place in GLOBAL_LOG_FOLDERS)
 
 
@@ -25,17 +27,25 @@ class WatchedDatabase:
     path: Path
     label: str
     """What a person calls it: the project's name for eyelet's per-project logs, else the file's name."""
-    url: str | None = None
-    """A PostgreSQL database's address, password included: never shown (`place` is); None for an SQLite file."""
-
-    @property
-    def engine(self) -> Engine:
-        return 'sqlite' if self.url is None else 'postgresql'
+    engine: DatabaseEngine
+    """Its reader, change detector and SQL dialect: chosen once, here, so nothing above `sources/` asks which."""
 
     @property
     def place(self) -> str:
         """Where it is, as it may be shown: the file's path, or the address without its password."""
-        return str(self.path) if self.url is None else shown_url(self.url)
+        return self.engine.place
+
+
+def sqlite_database(path: Path) -> WatchedDatabase:
+    """The SQLite file at `path` as a watched database."""
+    return WatchedDatabase(id=database_id(path), path=path, label=database_label(path), engine=SqliteEngine(path))
+
+
+def postgres_database(url: str) -> WatchedDatabase:
+    """The PostgreSQL database at `url` as a watched database. Not a file: `path` only keeps the type whole."""
+    shown = shown_url(url)
+    return WatchedDatabase(id=database_id(shown), path=Path(shown), label=postgres_label(url),
+                           engine=PostgresEngine(url))
 
 
 def database_id(path: Path | str) -> str:
@@ -43,7 +53,7 @@ def database_id(path: Path | str) -> str:
 
 
 def database_label(path: Path) -> str:
-    if path.parent.name == EYELET_PROJECT_FOLDER:
+    if path.parent.name == PROJECT_FOLDER:
         return path.parent.parent.name or path.name
     for place in GLOBAL_PLACES:
         if path.parent.parts[-len(place.parts):] == place.parts:
@@ -67,14 +77,11 @@ class Catalog:
 
     def add(self, path: Path) -> WatchedDatabase:
         """Watch `path` (once) and return its entry."""
-        return self._watch(WatchedDatabase(id=database_id(path), path=path, label=database_label(path)))
+        return self._watch(sqlite_database(path))
 
     def add_postgres(self, url: str) -> WatchedDatabase:
         """Watch the PostgreSQL database at `url` (once) and return its entry."""
-        shown = shown_url(url)
-        # Not a file: `path` only keeps the type whole; the watcher reads `url`, and pages show `place`.
-        return self._watch(WatchedDatabase(id=database_id(shown), path=Path(shown), label=postgres_label(url),
-                                           url=url))
+        return self._watch(postgres_database(url))
 
     def _watch(self, database: WatchedDatabase) -> WatchedDatabase:
         found = self.find(database.id)

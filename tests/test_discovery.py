@@ -132,7 +132,8 @@ def test_unreadable_folders_are_skipped(tmp_path: Path) -> None:
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-nobody-') as shared:
         root = Path(shared)
         for name in ('__init__.py', 'sources/__init__.py', 'sources/eyelet/__init__.py', 'sources/eyelet/discovery.py',
-                     'sources/sqlite/__init__.py', 'sources/sqlite/files.py', 'sources/sqlite/file_facts.py'):
+                     'sources/eyelet/facts.py', 'sources/sqlite/__init__.py', 'sources/sqlite/files.py',
+                     'sources/sqlite/file_facts.py'):
             (root / 'lib' / 'eyelet_gui' / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / name, root / 'lib' / 'eyelet_gui' / name)
         visible = project(root / 'code', 'open')

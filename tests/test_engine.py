@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from eyelet_gui.sources.query import Filter, Query, Sort
-from eyelet_gui.state.catalog import WatchedDatabase, database_id
+from eyelet_gui.state.catalog import sqlite_database
 from eyelet_gui.state.live.diff import Delta
 from eyelet_gui.state.live.live_query import LiveQuery
 from eyelet_gui.state.live.watcher import Watcher
@@ -51,7 +51,7 @@ async def eventually(condition: Callable[[], object], timeout: float = DEADLINE)
 
 @asynccontextmanager
 async def watching(path: Path, poll_interval: float = 1.0) -> AsyncIterator[Watcher]:
-    watcher = Watcher(WatchedDatabase(id=database_id(path), path=path, label=path.name),
+    watcher = Watcher(sqlite_database(path),
                       poll_interval=poll_interval, max_push_rate=10)
     watcher.start()
     try:

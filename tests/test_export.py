@@ -16,8 +16,8 @@ import pytest
 from eyelet_gui.sources.export import CHUNK_ROWS, export_chunks
 from eyelet_gui.sources.keyset import Bound, page_order, page_statement
 from eyelet_gui.sources.query import Filter, Query, Sort, Statement, window_statement
-from eyelet_gui.sources.schema import read_relations
 from eyelet_gui.sources.sqlite.reader import Reader
+from eyelet_gui.sources.sqlite.schema import read_relations
 
 from .conftest import make_database
 from .writer import write

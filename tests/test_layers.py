@@ -20,6 +20,10 @@ SHARED = {'', '__version__', 'settings'}
 GENERIC_OF = {'sources': ('sources.sqlite', 'sources.postgres'), 'state': ('state.live',)}
 """Per layer, the generic parts that must not import that layer's eyelet part."""
 UI_ALLOWED = ('main', 'pages', 'components', 'desktop')
+ENGINE_NAMES = frozenset({'sqlite', 'postgresql'})
+ENGINE_CLASSES = frozenset({'SqliteEngine', 'PostgresEngine', 'PostgresReader', 'PostgresChangeDetector'})
+CHOOSES_ENGINES = ('state.catalog', 'sources')
+"""Where an engine may be named: the catalog picks one when a database is added; sources/ holds them."""
 """Only these draw: NiceGUI's `ui` stays out of state and sources."""
 
 
@@ -75,6 +79,39 @@ def test_only_the_ui_layers_import_nicegui_ui() -> None:
                      and any(isinstance(node, ast.ImportFrom) and node.module == 'nicegui'
                              and any(alias.name == 'ui' for alias in node.names) for node in ast.walk(tree)))
     assert drawing == []
+
+
+def engine_branches(name: str, tree: ast.Module) -> list[str]:
+    """Where a module above sources/ asks which engine a database is: a comparison with an engine's name, a test
+    of a database's `url`, or an engine's own class named outside the catalog."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(isinstance(operand, ast.Constant) and operand.value in ENGINE_NAMES for operand in operands):
+                found.append(f'{name}:{node.lineno} compares with an engine\'s name')
+            if any(isinstance(operand, ast.Attribute) and operand.attr == 'url' for operand in operands) \
+                    and any(isinstance(operand, ast.Constant) and operand.value is None for operand in operands):
+                found.append(f'{name}:{node.lineno} tells the engine by its url')
+        elif isinstance(node, ast.ImportFrom) and not name.startswith(CHOOSES_ENGINES):
+            found.extend(f'{name}:{node.lineno} imports {alias.name}' for alias in node.names
+                         if alias.name in ENGINE_CLASSES)
+    return sorted(found, key=lambda said: int(said.split(':')[1].split()[0]))
+
+
+def test_nothing_above_the_sources_asks_which_engine() -> None:
+    """A database's engine is chosen once, when the catalog adds it; above sources/ it is asked for its reader, its
+    changes, its dialect and what it can do (sources/engine.py), never which engine it is."""
+    assert [found for name, tree in modules().items() if top(name) != 'sources'
+            for found in engine_branches(name, tree)] == []
+
+
+def test_the_engine_check_sees_a_branch() -> None:
+    tree = ast.parse("if database.url is None:\n    pass\nok = relation.engine == 'sqlite'\n"
+                     'from eyelet_gui.sources.postgres.reader import PostgresReader\n')
+    assert engine_branches('state.live.watcher', tree) == [
+        'state.live.watcher:1 tells the engine by its url', "state.live.watcher:3 compares with an engine's name",
+        'state.live.watcher:4 imports PostgresReader']
 
 
 def test_the_rank_check_sees_a_wrong_import() -> None:

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from eyelet_gui.sources.query import Query, Sort
-from eyelet_gui.state.catalog import WatchedDatabase, database_id
+from eyelet_gui.state.catalog import sqlite_database
 from eyelet_gui.state.live.watcher import Watcher
 
 from .conftest import make_database
@@ -33,7 +33,7 @@ SELECT count(*) AS n FROM t, c;
 
 @asynccontextmanager
 async def watching(path: Path, read_time_limit: float) -> AsyncIterator[Watcher]:
-    watcher = Watcher(WatchedDatabase(id=database_id(path), path=path, label=path.name), poll_interval=1.0,
+    watcher = Watcher(sqlite_database(path), poll_interval=1.0,
                       max_push_rate=10, read_time_limit=read_time_limit)
     watcher.start()
     try:

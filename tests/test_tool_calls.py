@@ -9,7 +9,8 @@ import pytest
 
 from eyelet_gui.demo import claude_code as cc
 from eyelet_gui.sources.eyelet.schema import INSERT_HOOK, connect_writer, create_modern_database, eyelet_record
-from eyelet_gui.sources.query import Statement, tail_statement
+from eyelet_gui.sources.eyelet.tail import tail_statement
+from eyelet_gui.sources.query import Statement
 from eyelet_gui.state.eyelet import event_rows
 from eyelet_gui.state.eyelet.event_rows import record_facts
 from eyelet_gui.state.eyelet.tool_calls import HookEvent, Pairing, ToolCall
@@ -133,8 +134,8 @@ def test_a_window_parses_only_the_records_it_did_not_hold(monkeypatch: pytest.Mo
 
 
 async def test_sql_and_python_find_the_same_failures(tmp_path: Path) -> None:
-    """The tail reads failures with json_extract (sources/query.FAILED_SQL), a window with Python
-    (hook_events.failure_text): the same records must fail both ways."""
+    """The tail reads failures in SQL (sources/eyelet/tail.py), a window in Python (event_rows.record_facts), both
+    from one rule (sources/eyelet/failure.py, its cases in test_failure_rule.py): the same records fail both ways."""
     bash = {'command': 'make', 'description': 'Build'}
     payloads = [
         cc.post_tool_use_failure('s', CWD, 'Bash', bash, 'a', 'Exit code 2'),

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eyelet_gui.sources.sqlite.files import EYELET_DB_NAME, PathProblem, check_sqlite_file, is_sqlite_file
+from eyelet_gui.sources.eyelet.facts import DATABASE_FILE, PROJECT_FOLDER
+from eyelet_gui.sources.sqlite.files import PathProblem, check_sqlite_file, is_sqlite_file
 
 MAX_DEPTH = 4
 TIME_LIMIT = 10.0
@@ -24,7 +25,7 @@ SKIPPED_FOLDERS = frozenset({'node_modules', 'venv', '__pycache__', 'site-packag
 KERNEL_FOLDERS = frozenset({Path('/proc'), Path('/sys'), Path('/dev')})
 """The kernel's views of processes and devices, not files: a search from `/` (eyelet-gui started there, in a
 service or a container) must not read every process's private folders."""
-EYELET_FOLDERS = frozenset({'.eyelet-logging', '.eyelet', '.claude'})
+EYELET_FOLDERS = frozenset({PROJECT_FOLDER, '.eyelet', '.claude'})
 GLOBAL_LOG_FOLDERS = ('.eyelet', '.claude/eyelet-logging', '.local/share/eyelet')
 """Below the home folder, the folders of eyelet's global `eyelet.db` (see default_roots)."""
 GLOBAL_FOLDERS = ('.eyelet', '.claude', '.local/share/eyelet')
@@ -106,7 +107,7 @@ class Search:
             return  # gone since it was listed, or not a folder: nothing to say
         for entry in entries:
             try:
-                if entry.name == EYELET_DB_NAME and entry.is_file() and is_sqlite_file(Path(entry.path)):
+                if entry.name == DATABASE_FILE and entry.is_file() and is_sqlite_file(Path(entry.path)):
                     self.found.append(Path(entry.path).resolve())
                 elif (depth > 0 and entry.is_dir(follow_symlinks=False) and worth_entering(entry.name)
                       and Path(entry.path) not in KERNEL_FOLDERS):
@@ -150,7 +151,7 @@ def resolve_paths(paths: Iterable[Path]) -> tuple[Path, ...]:
         if path.is_dir():
             databases = find_eyelet_databases([path])
             if not databases:
-                raise PathProblem(f'{given} is a folder with no eyelet database ({EYELET_DB_NAME}) in it.')
+                raise PathProblem(f'{given} is a folder with no eyelet database ({DATABASE_FILE}) in it.')
             found.update(dict.fromkeys(databases))
         else:
             check_sqlite_file(path)

@@ -22,7 +22,7 @@ from watchfiles import Change
 from watchfiles._rust_notify import RustNotify
 
 from eyelet_gui.sources.eyelet.discovery import worth_entering
-from eyelet_gui.sources.sqlite.files import EYELET_DB_NAME
+from eyelet_gui.sources.eyelet.facts import DATABASE_FILE
 
 WATCH_STEP_MS = 50
 WATCH_DEBOUNCE_MS = 200
@@ -38,7 +38,7 @@ Deliver = Callable[[set[FileChange]], None]
 def may_matter(change: Change, path: str) -> bool:
     """A database written, or a folder made or gone (judged by name: no `stat` per event)."""
     name = os.path.basename(path)
-    return name == EYELET_DB_NAME or (change != Change.modified and worth_entering(name))
+    return name == DATABASE_FILE or (change != Change.modified and worth_entering(name))
 
 
 def _existing(folders: list[Path]) -> list[Path]:

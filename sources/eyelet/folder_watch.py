@@ -29,8 +29,9 @@ from watchfiles import Change
 
 from eyelet_gui.sources.events import cancel_and_wait
 from eyelet_gui.sources.eyelet.discovery import MAX_DEPTH, Search
+from eyelet_gui.sources.eyelet.facts import DATABASE_FILE
 from eyelet_gui.sources.eyelet.folder_events import FileChange, FolderEvents
-from eyelet_gui.sources.sqlite.files import EYELET_DB_NAME, is_sqlite_file
+from eyelet_gui.sources.sqlite.files import is_sqlite_file
 
 MAX_WATCHED_FOLDERS = 2000
 """Folders watched at most (inotify allows 8,192 watches per user by default on older Linux kernels)."""
@@ -47,7 +48,7 @@ def _read_changes(changes: set[FileChange]) -> tuple[list[Path], list[Path], lis
         path = Path(name)
         if change == Change.deleted:
             deleted.append(path)
-        elif path.name == EYELET_DB_NAME and is_sqlite_file(path):
+        elif path.name == DATABASE_FILE and is_sqlite_file(path):
             databases.append(path.resolve())
         elif change == Change.added and path.is_dir() and not path.is_symlink():
             made.append(path)

@@ -16,10 +16,10 @@ from typing import Any
 import psycopg  # the `postgres` extra: only `eyelet-gui forward` imports this module, once it has checked
 from psycopg.types.json import Jsonb
 
+from eyelet_gui.sources.eyelet.facts import TEAM_TABLE
 from eyelet_gui.sources.postgres.connection import PostgresProblem, connect, explain
-from eyelet_gui.sources.schema import EVENT_TABLES
 
-TABLE = EVENT_TABLES['postgresql']
+TABLE = TEAM_TABLE
 MARKS = 'eyelet_forwarded'
 COLUMNS = ('id', 'timestamp', 'timestamp_iso', 'session_id', 'hook_type', 'tool_name', 'status', 'duration_ms',
            'hostname', 'ip_address', 'project_dir', 'data', 'error_code', 'git_branch')

@@ -15,7 +15,6 @@ from pathlib import Path
 from eyelet_gui.sources.sqlite.file_facts import Identity, file_identity
 
 SQLITE_HEADER = b'SQLite format 3\x00'
-EYELET_DB_NAME = 'eyelet.db'
 
 _read_by_sqlite: Counter[Identity] = Counter()
 """Files this process has connections open on, by (device, inode), with how many."""

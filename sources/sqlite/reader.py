@@ -30,10 +30,11 @@ from eyelet_gui.sources.cpu_cost import charge_read
 from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.redaction import Redactor
-from eyelet_gui.sources.schema import Relation, read_relations
+from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sqlite.file_facts import Identity, file_identity
 from eyelet_gui.sources.sqlite.files import done_reading, reading
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem, connect, explain
+from eyelet_gui.sources.sqlite.schema import read_relations
 
 T = TypeVar('T')
 

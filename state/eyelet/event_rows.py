@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eyelet_gui.state.eyelet.hook_events import FAILED_STATUSES, failure_text, input_data, what
+from eyelet_gui.sources.eyelet.failure import failed
+from eyelet_gui.state.eyelet.hook_events import input_data, what
 from eyelet_gui.state.eyelet.tool_calls import HookEvent, Pairing, ToolCall
 from eyelet_gui.state.live.diff import Delta, Row
 from eyelet_gui.state.live.live_query import LiveQuery
@@ -26,15 +27,14 @@ class RecordFacts:
 
 
 def record_facts(values: dict[str, Any]) -> RecordFacts:
-    """The facts of one `hooks` record given as {column: value}: what the tail's SQL (sources/query.py) gives
-    for a record, found in Python from the whole record."""
+    """The facts of one `hooks` record given as {column: value}: what the tail's SQL (sources/eyelet/tail.py)
+    gives for a record, found in Python from the whole record."""
     hook_type, tool, status = values.get('hook_type'), values.get('tool_name'), values.get('status')
     payload = input_data(values.get('data'))
     tool_use_id = payload.get('tool_use_id')
-    failed = hook_type == 'PostToolUseFailure' or status in FAILED_STATUSES \
-        or (hook_type == 'PostToolUse' and failure_text(payload) is not None)
     event = HookEvent.from_row((values.get('id') or 0, values.get('timestamp'), values.get('session_id'), hook_type,
-                                tool, values.get('project_dir'), values.get('duration_ms'), tool_use_id, failed,
+                                tool, values.get('project_dir'), values.get('duration_ms'), tool_use_id,
+                                failed(hook_type, status, payload),
                                 None, None))
     return RecordFacts(event=event, what=what(hook_type, tool, payload))
 

@@ -12,16 +12,16 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
-from eyelet_gui.sources.query import (
-    Statement,
+from eyelet_gui.sources.engine import Result
+from eyelet_gui.sources.eyelet.facts import event_table
+from eyelet_gui.sources.eyelet.tail import (
     first_id_since_statement,
-    max_key_statement,
     tail_keys_statement,
     tail_rows_statement,
     tail_statement,
 )
-from eyelet_gui.sources.schema import EVENT_TABLES, Relation
-from eyelet_gui.sources.sqlite.reader import Result
+from eyelet_gui.sources.query import Statement, max_key_statement
+from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.eyelet.tool_calls import HookEvent
 from eyelet_gui.state.live.watcher import Watcher
@@ -58,7 +58,7 @@ class RecordsPast:
     async def batches(self, fetch: Callable[[Statement], Awaitable[Result]], hooks: Relation,
                       batch: int) -> AsyncIterator[list[tuple[Any, ...]]]:
         """The records not read yet (TAIL_COLUMNS, and `data` for a session's), `batch` at most at a time."""
-        if hooks.engine == 'sqlite':
+        if hooks.dialect.keys_in_commit_order:
             while True:
                 rows = (await fetch(tail_statement(hooks, self.last, batch, session_id=self._session))).rows
                 if rows:
@@ -129,7 +129,7 @@ async def read_tails(watchers: dict[str, Watcher], tallies: dict[str, T], make: 
     read = {}
     for database_id, watcher in list(watchers.items()):
         try:
-            hooks = (await watcher.relations()).get(EVENT_TABLES[watcher.database.engine])
+            hooks = (await watcher.relations()).get(event_table(watcher.database.engine))
             if hooks is None or await watcher.schema_kind() not in EYELET_KINDS:
                 continue
             tally = tallies.get(database_id) or tallies.setdefault(database_id, make(watcher))

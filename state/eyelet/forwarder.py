@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from eyelet_gui.sources.events import cancel_and_wait
+from eyelet_gui.sources.eyelet.facts import EVENT_TABLE
 from eyelet_gui.sources.eyelet.team_hooks import COLUMNS, TeamHooks
 from eyelet_gui.sources.postgres.connection import PostgresProblem
 from eyelet_gui.sources.query import Statement
@@ -107,7 +108,8 @@ class Forwarder:
             raise
 
     async def _check_not_behind(self, mark: int) -> None:
-        newest = await self._reader.value(Statement('SELECT coalesce(max(id), 0) FROM hooks'))
+        table = quote_identifier(EVENT_TABLE)
+        newest = await self._reader.value(Statement(f'SELECT coalesce(max(id), 0) FROM {table}'))
         if newest < mark:
             raise NotForwarded(
                 f'The newest record of {self.path} is {newest:,}, yet records up to {mark:,} were forwarded from it as '
@@ -121,12 +123,12 @@ class Forwarder:
         return self._select[1]
 
     async def _made_statement(self) -> str:
-        relation = {relation.name: relation for relation in await self._reader.relations()}.get('hooks')
+        relation = {relation.name: relation for relation in await self._reader.relations()}.get(EVENT_TABLE)
         if relation is None or 'id' not in relation.column_names:
             raise NotForwarded(f'{self.path} has no eyelet `hooks` table: nothing to forward until eyelet writes one.')
         present = set(relation.column_names)
         shown = ', '.join(quote_identifier(name) if name in present else f'NULL AS {name}' for name in COLUMNS)
-        return f'SELECT {shown} FROM hooks WHERE id > ? ORDER BY id LIMIT ?'
+        return f'SELECT {shown} FROM {quote_identifier(EVENT_TABLE)} WHERE id > ? ORDER BY id LIMIT ?'
 
     def _set_problem(self, problem: str | None, same_as: str | None = None) -> None:
         """Say a new problem, and when it is over; `same_as` names a problem whose sentence varies."""

@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from eyelet_gui.sources.eyelet.failure import payload_failed
 from eyelet_gui.state.live.values import CELL_CHARACTERS, cell_text, parse_json
 
 WHAT_CHARACTERS = CELL_CHARACTERS
 """Characters of the one-line `what` a table cell shows; the row detail shows it whole."""
-
-FAILED_STATUSES = frozenset({'error', 'failed', 'failure'})
-"""`status` values of writers that do fill the column (eyelet's own `executions`, other loggers)."""
 
 # Per tool: the tool_input fields that say what the call does, most telling first. Tools not named here
 # (mcp__server__tool, new tools) show their first short text fields.
@@ -90,18 +88,17 @@ def tool_what(tool: str | None, tool_input: Any) -> list[str]:
 
 
 def failure_text(payload: dict[str, Any]) -> str | None:
-    """Why a tool call failed, from its PostToolUse(Failure) payload; None when it did not (as far as it says)."""
+    """Why a tool call failed, from its PostToolUse(Failure) payload; None when it did not, as far as the payload
+    says by the one rule (sources/eyelet/failure.py): this only puts the sign that rule found into words."""
+    if not payload_failed(payload):
+        return None
     if payload.get('error') not in (None, ''):
         return _text(payload['error'])
-    if payload.get('is_interrupt'):
-        return 'interrupted'
     response = payload.get('tool_response')
-    if isinstance(response, dict):
-        if response.get('interrupted') is True:
-            return 'interrupted'
-        if response.get('is_error') is True:
-            return _text(response.get('content') or response.get('error') or 'error')
-    return None
+    if payload.get('is_interrupt') is True or (isinstance(response, dict) and response.get('interrupted') is True):
+        return 'interrupted'
+    return _text(response.get('content') or response.get('error') or 'error') if isinstance(response, dict) \
+        else 'error'
 
 
 def what_parts(hook_type: str | None, tool: str | None, payload: dict[str, Any]) -> list[str]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from eyelet_gui.sources.eyelet.facts import EVENT_TABLE, event_table
 from eyelet_gui.sources.query import Query
-from eyelet_gui.sources.schema import EVENT_TABLES
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
 from eyelet_gui.state.eyelet.event_rows import FactsCache, RecordFacts, is_event_table, outcome_cells, pair_window
 from eyelet_gui.state.live.diff import Row
@@ -26,7 +26,7 @@ FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_nam
 """What the feed shows, in order. eyelet 0.3.5 leaves `status` and `duration_ms` unknown and NULL: the outcome
 and duration come from pairing each tool call's two records (or from those columns, when a writer fills them)."""
 FEED_LIMIT = 300
-DEFAULT_FEED = Query(relation=EVENT_TABLES['sqlite'], limit=FEED_LIMIT)
+DEFAULT_FEED = Query(relation=EVENT_TABLE, limit=FEED_LIMIT)
 """What `/` shows without filters (each database reads its own table of records: `HookFeed.add_source`)."""
 
 
@@ -41,7 +41,7 @@ class HookFeed(MergedRows):
         self._facts: dict[str, FactsCache] = {}
 
     def add_source(self, watcher: Watcher) -> None:
-        live = watcher.subscribe(dataclasses.replace(self.query, relation=EVENT_TABLES[watcher.database.engine]))
+        live = watcher.subscribe(dataclasses.replace(self.query, relation=event_table(watcher.database.engine)))
         self.sources[watcher.database.id] = (watcher, live)
         self._facts[watcher.database.id] = FactsCache()
         live.delta.subscribe(self.merge, unsubscribe_on_delete=False)

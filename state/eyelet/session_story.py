@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from eyelet_gui.sources.query import TAIL_COLUMNS
+from eyelet_gui.sources.eyelet.tail import TAIL_COLUMNS
 from eyelet_gui.state.eyelet.hook_events import failure_text, input_data, tool_what, what_parts
 from eyelet_gui.state.eyelet.tool_calls import CALL_ENDS, HookEvent, Outcome, Pairing, ToolCall
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from nicegui import Event
 
+from eyelet_gui.sources.eyelet.facts import event_table
 from eyelet_gui.sources.query import max_key_statement
-from eyelet_gui.sources.schema import EVENT_TABLES
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.eyelet.event_tail import RecordsPast
 from eyelet_gui.state.eyelet.session_story import SessionStory, StoryChange
@@ -61,7 +61,7 @@ class SessionTimeline:
     async def _read(self, change: StoryChange) -> str | None:
         """Read what the session gained since the last read into the story, noting in `change` what changed;
         why it cannot, in words (or raise DatabaseProblem)."""
-        hooks = (await self.watcher.relations()).get(EVENT_TABLES[self.watcher.database.engine])
+        hooks = (await self.watcher.relations()).get(event_table(self.watcher.database.engine))
         if hooks is None or hooks.increasing_key is None:
             return NOT_EYELET
         fetch = self.watcher.reader.fetch

@@ -17,7 +17,7 @@ CALL_ENDS = frozenset({'PostToolUse', 'PostToolUseFailure'})
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is built field by field through object.__setattr__
 class HookEvent:
-    """The facts of one record that pairing and counting need (TAIL_COLUMNS in sources/query.py)."""
+    """The facts of one record that pairing and counting need (TAIL_COLUMNS in sources/eyelet/tail.py)."""
 
     id: int
     at: float

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from eyelet_gui.sources.engine import Reads, Result
 from eyelet_gui.sources.query import (
     Query,
     QueryProblem,
@@ -19,7 +20,6 @@ from eyelet_gui.sources.query import (
     window_statement,
 )
 from eyelet_gui.sources.schema import Relation
-from eyelet_gui.sources.sqlite.reader import Reads, Result
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.live.diff import Row
 from eyelet_gui.state.live.pacing import PacedLoop
@@ -142,9 +142,9 @@ class LiveQuery(RowWindow):
         filtered = bool(self.query.filters or self.query.search)
         if self._counted != (relation, self._reader.generation):  # another table, or the file was replaced
             self._counted, self._max_key = (relation, self._reader.generation), None
-        # Not on PostgreSQL: transactions commit in another order than their sequence gives ids, so a row can
-        # arrive below the largest key already counted.
-        tail = relation.increasing_key is not None and relation.engine == 'sqlite'
+        # Only where keys grow in commit order: on PostgreSQL, transactions commit in another order than their
+        # sequence gives ids, so a row can arrive below the largest key already counted.
+        tail = relation.increasing_key is not None and relation.dialect.keys_in_commit_order
         since_exact = time.monotonic() - self._exact_count_at
         if tail and self._max_key is not None and since_exact < EXACT_COUNT_INTERVAL:
             new_total = await self._count(count_statement(relation, after_key=self._max_key))

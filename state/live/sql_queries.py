@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 
+from eyelet_gui.sources.engine import Unsupported
 from eyelet_gui.sources.sqlite.reader import Reader
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.sources.sqlite.sandbox import SqlProblem, SqlResult, run
@@ -28,15 +29,14 @@ class SqlQueries:
     async def run(self, database: WatchedDatabase, sql: str) -> SqlResult:
         """The statement's columns and first rows; SqlProblem in one sentence when it cannot run or ran too long,
         DatabaseProblem when the file cannot be read."""
-        if database.url is not None:
-            # SQLite's authorizer is what keeps a statement from reading a secret in a WHERE, unseen; PostgreSQL has
-            # none that a read-only role could install.
-            raise SqlProblem(f'The SQL page reads SQLite databases only; {database.place} is PostgreSQL, which psql '
-                             'reads with your own role.')
         reader = self._readers.get(database.id)
         if reader is None:
-            reader = self._readers[database.id] = Reader(database.path, time_limit=self.time_limit,
-                                                         connections=CONNECTIONS, show_secrets=self._show_secrets)
+            try:
+                reader = database.engine.sql_reader(time_limit=self.time_limit, connections=CONNECTIONS,
+                                                    show_secrets=self._show_secrets)
+            except Unsupported as refusal:
+                raise SqlProblem(str(refusal)) from None
+            self._readers[database.id] = reader
         try:
             return await reader.read(functools.partial(run, sql=sql))
         except DatabaseProblem as problem:

@@ -11,13 +11,10 @@ from typing import Literal
 from nicegui import Event
 
 from eyelet_gui.settings import DEFAULT_READ_TIME_LIMIT
+from eyelet_gui.sources.engine import Changes, Observation
 from eyelet_gui.sources.events import cancel_and_wait, stop_each
-from eyelet_gui.sources.postgres.changes import PostgresChangeDetector
-from eyelet_gui.sources.postgres.reader import PostgresReader
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.schema import Relation, SchemaKind, schema_kind
-from eyelet_gui.sources.sqlite.changes import ChangeDetector, Observation
-from eyelet_gui.sources.sqlite.reader import DEFAULT_CONNECTIONS, Reader, Reads
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.live.activity import Activity
 from eyelet_gui.state.live.live_query import LiveQuery
@@ -43,14 +40,6 @@ class Health:
     wal_size: int | None
 
 
-def open_reader(database: WatchedDatabase, *, time_limit: float | None = None, connections: int = DEFAULT_CONNECTIONS,
-                show_secrets: bool = False) -> Reads:
-    """What reads `database`: a Reader of its file, or a PostgresReader of its server."""
-    if database.url is None:
-        return Reader(database.path, time_limit=time_limit, connections=connections, show_secrets=show_secrets)
-    return PostgresReader(database.url, time_limit=time_limit, connections=connections, show_secrets=show_secrets)
-
-
 class Watcher:
     """Watches one database for all viewers; identical queries share one LiveQuery (one read, one diff)."""
 
@@ -59,10 +48,8 @@ class Watcher:
                  read_time_limit: float | None = DEFAULT_READ_TIME_LIMIT, show_secrets: bool = False) -> None:
         self.database = database
         self.max_push_rate = max_push_rate
-        self.detector: ChangeDetector | PostgresChangeDetector = (
-            ChangeDetector(database.path, poll_interval) if database.url is None
-            else PostgresChangeDetector(database.url, listen=pg_listen, backup_interval=poll_interval))
-        self.reader = open_reader(database, time_limit=read_time_limit, show_secrets=show_secrets)
+        self.detector: Changes = database.engine.changes(poll_interval=poll_interval, listen=pg_listen)
+        self.reader = database.engine.reader(time_limit=read_time_limit, show_secrets=show_secrets)
         """What every view of the database reads through: a few connections, each read within the time limit."""
         self.changed: Event[[]] = Event()
         """Fired once per batch of commits (and when the file's state changes), after live queries were told."""

@@ -1,0 +1,32 @@
+"""SQLite's SQL where it differs (sources/dialect.py): json_extract and json_type on `$.`-paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eyelet_gui.sources.dialect import JsonPath
+
+
+def _path(path: JsonPath) -> str:
+    """`'$.a.b'`. The keys are the product's own names (eyelet's fields), never text a person typed."""
+    assert all(key.isidentifier() for key in path), path
+    return "'$." + '.'.join(path) + "'"
+
+
+@dataclass(frozen=True, slots=True)
+class SqliteDialect:
+    name: str = 'sqlite'
+    redacts_in_sql: bool = True
+    null_safe_equal: str = 'IS'
+    sorts_nulls_first: bool = True
+    keys_in_commit_order: bool = True
+
+    def json_text(self, column: str, path: JsonPath) -> str:
+        # A row's JSON is parsed once per statement and cached: several paths of one column cost one parse.
+        return f'json_extract({column}, {_path(path)})'
+
+    def json_true(self, column: str, path: JsonPath) -> str:
+        return f"json_type({column}, {_path(path)}) = 'true'"  # json_extract gives 1 for both true and 1
+
+
+SQLITE = SqliteDialect()
