@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,9 +63,11 @@ class Watcher:
                  read_time_limit: float | None = DEFAULT_READ_TIME_LIMIT, show_secrets: bool = False) -> None:
         self.database = database
         self.max_push_rate = max_push_rate
-        self.detector: ChangeDetector | PostgresChangeDetector = (
+        self._new_detector: Callable[[], ChangeDetector | PostgresChangeDetector] = lambda: (
             ChangeDetector(database.path, poll_interval) if database.url is None
             else PostgresChangeDetector(database.url, listen=pg_listen, backup_interval=poll_interval))
+        """A detector afresh: one that failed has closed its connection for good."""
+        self.detector = self._new_detector()
         self.reader = open_reader(database, time_limit=read_time_limit, show_secrets=show_secrets)
         """What every view of the database reads through: a few connections, each read within the time limit."""
         self.changed: Event[[]] = Event()
@@ -155,6 +157,7 @@ class Watcher:
                 log.error('Watching %s failed (%s: %s); trying again in %.0f s', self.database.place,
                           type(error).__name__, error, back_off(failures))
                 await asyncio.sleep(back_off(failures))
+                self.detector = self._new_detector()
 
     def _observed(self, observation: Observation) -> None:
         last, self.observation = self.observation, observation
