@@ -100,7 +100,7 @@ async def test_a_failure_in_a_watchers_loop_is_said_and_watching_goes_on(
     async with watching(shop) as watcher:
         live = watcher.subscribe(Query(relation='orders', limit=10))
         await eventually(lambda: live.total == 1)
-        check = watcher.detector._check  # type: ignore[union-attr]
+        check = watcher.detector._check
         failed: list[bool] = []
 
         async def fails_once() -> Observation:  # a bug below the watcher, once
@@ -109,7 +109,7 @@ async def test_a_failure_in_a_watchers_loop_is_said_and_watching_goes_on(
                 raise RuntimeError('a bug')
             return await check()
 
-        watcher.detector._check = fails_once  # type: ignore[method-assign,union-attr]
+        watcher.detector._check = fails_once  # type: ignore[method-assign]
         write(shop, "INSERT INTO orders (customer) VALUES ('grace')")
         await eventually(lambda: caplog.records)
         assert [(record.levelno, record.getMessage()) for record in caplog.records] == [
