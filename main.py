@@ -12,7 +12,7 @@ from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.components import styles
 from eyelet_gui.desktop import window as native_window
 from eyelet_gui.pages import api, database, export, overview, sessions, sql, table
-from eyelet_gui.server import lan, quiet_disconnects, repeated_interrupt
+from eyelet_gui.server import lan, quiet_disconnects, repeated_interrupt, stopping
 from eyelet_gui.server.installation import config_folder, installation_secret
 from eyelet_gui.server.origin_guard import OriginGuard
 from eyelet_gui.server.token_gate import TokenGate
@@ -43,6 +43,7 @@ def build(settings: Settings, secret: str) -> Dashboard:
     app.on_startup(start)
     app.on_startup(quiet_disconnects.install)
     app.on_startup(repeated_interrupt.install)
+    app.on_startup(lambda: stopping.on_stopping(dashboard.change_streams.close))
     dashboard.discovery.finished.subscribe(searched)
     app.on_shutdown(dashboard.stop)
     if settings.token:
@@ -82,7 +83,10 @@ def cli(*args: str) -> None:
                tailwind=False,  # compiled ahead of time: components/styles.py
                # A busy browser (a phone, a tab among many) may answer the server's ping late: NiceGUI drops a
                # connection after max(0.4 * this, 2) s of silence and reloads a tab gone longer than this.
-               reconnect_timeout=RECONNECT_TIMEOUT)
+               reconnect_timeout=RECONNECT_TIMEOUT,
+               # uvicorn waits for responses under way before the app's shutdown: streams end at once
+               # (server/stopping.py); this bounds the wait for any other.
+               timeout_graceful_shutdown=stopping.GRACEFUL_TIMEOUT)
     if settings.native:  # the server stopped on Ctrl+C or SIGTERM: see native_window.leave
         native_window.leave()
 

@@ -10,6 +10,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 log = logging.getLogger(__name__)
 
+Stop = Callable[[], Awaitable[None] | None]
+"""How a part is stopped: a call, awaited when it returns an awaitable."""
+
 
 async def wait_event(event: asyncio.Event, timeout: float) -> bool:
     """Wait until `event` is set or `timeout` seconds pass; return whether it is set.
@@ -59,7 +62,7 @@ async def cancel_and_wait(task: asyncio.Task[None] | None) -> None:
             await task
 
 
-async def stop_each(stops: Iterable[tuple[str, Callable[[], Awaitable[None] | None]]]) -> None:
+async def stop_each(stops: Iterable[tuple[str, Stop]]) -> None:
     """Call every (name, stop) in order, each even when one before it failed (logged in one line): a part that
     failed must not leave the others running, nor the process unable to end."""
     for name, stop in stops:
@@ -69,3 +72,20 @@ async def stop_each(stops: Iterable[tuple[str, Callable[[], Awaitable[None] | No
                 await result
         except Exception as error:
             log.error('Stopping %s failed (%s: %s); stopping the rest', name, type(error).__name__, error)
+
+
+class Stops:
+    """What was started, each with its stop, stopped together in the reverse order of start (as an exit stack
+    does: what started later may use what started before it), each even when another failed (`stop_each`)."""
+
+    def __init__(self) -> None:
+        self._stops: list[tuple[str, Stop]] = []
+
+    def add(self, name: str, stop: Stop) -> None:
+        """Stop `name` with `stop()` when `stop_all` runs, before everything added earlier."""
+        self._stops.append((name, stop))
+
+    async def stop_all(self) -> None:
+        """Stop everything added, newest first; afterwards nothing is held (a second call stops nothing)."""
+        stops, self._stops = self._stops[::-1], []
+        await stop_each(stops)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -110,6 +111,8 @@ class Catalog:
             await run.io_bound(self._demo.start)
         return self.start_demo()
 
-    def stop(self) -> None:
-        """Stop what the catalog started (the demo writer) and delete its temporary files."""
-        self._demo.stop()
+    async def stop(self) -> None:
+        """Stop what the catalog started (the demo writer) and delete its temporary files, off the event loop: the
+        writer is given seconds to end, and a big folder takes a while to delete. Not `run.io_bound`, which does
+        nothing once the app is stopping."""
+        await asyncio.to_thread(self._demo.stop)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eyelet_gui.settings import Settings
-from eyelet_gui.sources.events import stop_each
+from eyelet_gui.sources.events import Stops
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
 from eyelet_gui.state.eyelet.charts import Charts
 from eyelet_gui.state.eyelet.discovery import Discovery
@@ -35,24 +35,38 @@ class Dashboard:
         self.exports = Exports()
         """Exports in progress, for the tabs that started them."""
         self._started = False
+        self._stops = Stops()
+        """Everything started, stopped in reverse order by `stop`: each part registers its stop as it is made."""
+        self._stops.add('the demo', self.catalog.stop)  # last: the watchers read its database until they stop
+        self._watching = Stops()
+        """Each database's watcher and what reads through it alone, newest database first."""
+        self._stops.add('watching', self._watching.stop_all)  # after every view over all databases
         # First: the hook feeds need the new database's watcher.
         self.catalog.added.subscribe(self._track, unsubscribe_on_delete=False)
         self.hook_feeds = HookFeeds(self.catalog, self.watchers)
         """The merged hook feed over every database, for `/`."""
+        self._stops.add('the hook feeds', self.hook_feeds.close)
         self.session_feeds = SessionFeeds(self.watchers)
         """The live list of sessions over every eyelet database, for `/sessions`."""
+        self._stops.add('the session list', self.session_feeds.close)
         self.session_timelines = SessionTimelines(self.watchers)
         """Each session's timeline, for `/sessions/<id>/<session>`."""
+        self._stops.add('the session timelines', self.session_timelines.close)
         self.charts = Charts(self.watchers)
         """The charts' aggregates over every eyelet database, for `/`."""
+        self._stops.add('the charts', self.charts.close)
         self.change_streams = ChangeStreams(self.watchers)
         """The live views as event streams, for the JSON API."""
+        self._stops.add('the change streams', self.change_streams.close)
         self.sql = SqlQueries(time_limit=settings.sql_time_limit, show_secrets=settings.show_secrets)
         """People's own SQL statements, for the SQL page and the JSON API."""
+        self._stops.add('SQL statements', self.sql.close)
         self.sql_feeds = SqlFeeds(self.watchers, self.sql)
         """The SQL page's statements, each run again on commits while some tab follows it."""
+        self._stops.add('SQL pages', self.sql_feeds.close)
         self.discovery = Discovery(settings.search_roots, self.catalog)
         """Finds eyelet databases in the search roots, now and as they appear."""
+        self._stops.add('discovery', self.discovery.stop)
         if settings.demo:  # before the server answers, so that the first page already lists it
             self.catalog.start_demo()
         for database in self.catalog.databases:
@@ -65,8 +79,11 @@ class Dashboard:
                           max_push_rate=self.settings.max_push_rate, read_time_limit=self.settings.read_time_limit,
                           show_secrets=self.settings.show_secrets)
         self.watchers[database.id] = watcher
-        self.records[database.id] = NewestRecords(watcher, self.settings.visible_rows)
-        self.feeds[database.id] = GridFeeds(watcher, ReadableRecords)
+        self._watching.add(f'watching {database.place}', watcher.stop)
+        self.records[database.id] = records = NewestRecords(watcher, self.settings.visible_rows)
+        self._watching.add(f'the newest records of {database.place}', records.close)
+        self.feeds[database.id] = feeds = GridFeeds(watcher, ReadableRecords)
+        self._watching.add(f'the tables of {database.place}', feeds.close)
         if self._started:
             watcher.start()
 
@@ -82,9 +99,7 @@ class Dashboard:
         await self.catalog.start_demo_in_background()
 
     async def stop(self) -> None:
-        """Stop discovery, the charts and every watcher (closing its connections), then the demo writer: each
-        part even when another failed to stop, so that Ctrl+C always ends the process and removes the demo."""
-        await stop_each((('discovery', self.discovery.stop), ('charts', self.charts.loop.stop),
-                         *((f'watching {watcher.database.place}', watcher.stop) for watcher in self.watchers.values()),
-                         ('SQL pages', self.sql_feeds.close), ('SQL statements', self.sql.close),
-                         ('the demo', self.catalog.stop)))
+        """Stop everything started, in reverse order (what reads a database before its watcher, the demo writer
+        last): each part even when another failed to stop, so that Ctrl+C always ends the process and removes the
+        demo."""
+        await self._stops.stop_all()

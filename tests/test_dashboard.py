@@ -12,6 +12,7 @@ import pytest
 from eyelet_gui.settings import Settings
 from eyelet_gui.sources.sqlite.reader import Reader
 from eyelet_gui.state.dashboard import Dashboard
+from eyelet_gui.state.live.watcher import Watcher
 
 from .conftest import ServedApp, make_database, wait_for
 from .test_charts import CHART, CHARTS_DRAWN
@@ -21,20 +22,26 @@ LATER_ROW = ("INSERT INTO hooks (timestamp, timestamp_iso, session_id, hook_type
              "VALUES (strftime('%s', 'now') + 300, '', 's', 'PostToolUse', 'Clockskew', 'unknown', '{}')")
 
 
-async def test_stopping_stops_every_part_when_one_fails(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_stopping_stops_every_part_when_one_fails(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     first = make_database(tmp_path / 'first.db', 'CREATE TABLE t (id INTEGER PRIMARY KEY);')
     second = make_database(tmp_path / 'second.db', 'CREATE TABLE t (id INTEGER PRIMARY KEY);')
+    stop = Watcher.stop
+
+    async def fail_on_first(watcher: Watcher) -> None:
+        if watcher.database.path == first:
+            raise RuntimeError('the disk went away')
+        await stop(watcher)
+
+    monkeypatch.setattr(Watcher, 'stop', fail_on_first)  # before the dashboard takes each watcher's stop
     dashboard = Dashboard(Settings(databases=(first, second), demo=True, show=False))
     await dashboard.start()
     by_path = {watcher.database.path: watcher for watcher in dashboard.watchers.values()}
-    broken, other = by_path.pop(first), by_path.pop(second)
+    by_path.pop(first)
+    other = by_path.pop(second)
     (demo_folder,) = (path.parents[2] for path in by_path)
     assert demo_folder.name.startswith('eyelet-gui-demo-')
 
-    async def fail() -> None:
-        raise RuntimeError('the disk went away')
-
-    broken.stop = fail  # type: ignore[method-assign]
     await dashboard.stop()
     assert isinstance(other.reader, Reader)
     assert other.reader.connections == 0  # closed after the first watcher failed to stop

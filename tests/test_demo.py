@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -18,7 +19,9 @@ from eyelet.services.sqlite_logger import SQLiteLogger
 
 from eyelet_gui.demo.database import DemoDatabase
 from eyelet_gui.demo.writer import PROJECTS
+from eyelet_gui.sources.events import cancel_and_wait
 from eyelet_gui.sources.eyelet.schema import eyelet_record
+from eyelet_gui.state.catalog import Catalog
 
 from .conftest import ServedApp, wait_for
 from .test_claude_code import unpaired
@@ -150,3 +153,31 @@ def test_ctrl_c_pressed_twice_still_stops_the_app_cleanly(served_app: Callable[.
     found = re.search(r'^Watching (/\S+)/demo-project/\.eyelet-logging/eyelet\.db$', output, re.MULTILINE)
     assert found, output
     assert not Path(found[1]).exists(), 'the stop ran to its end: the demo folder is removed'
+
+
+async def test_stopping_the_demo_leaves_the_event_loop_free() -> None:
+    """A writer slow to end (here: paused, so it ends only when killed after `DemoDatabase.stop`'s 5 s) must not
+    freeze every tab and stream meanwhile."""
+    catalog = Catalog()
+    demo = catalog.start_demo()
+    process = catalog._demo.process  # the writer, to pause it
+    assert process is not None
+    os.kill(process.pid, signal.SIGSTOP)
+    gaps: list[float] = []
+
+    async def tick() -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.05)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(tick())
+    started = time.monotonic()
+    await catalog.stop()
+    took = time.monotonic() - started
+    await cancel_and_wait(ticking)
+    assert took > 4, 'the writer was killed after its 5 s'
+    assert max(gaps, default=took) < 2.5, 'the event loop ran on meanwhile'
+    assert (catalog.demo_running, process.poll(), demo.path.parents[2].exists()) == (False, -signal.SIGKILL, False)

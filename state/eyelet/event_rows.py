@@ -15,6 +15,7 @@ from eyelet_gui.state.eyelet.tool_calls import HookEvent, Pairing, ToolCall
 from eyelet_gui.state.live.diff import Delta, Row
 from eyelet_gui.state.live.live_query import LiveQuery
 from eyelet_gui.state.live.merged_rows import MergedRows
+from eyelet_gui.state.live.subscriptions import Subscriptions
 
 DERIVED_COLUMNS = ('what', 'outcome')
 """Columns computed here, not stored: they cannot be filtered or sorted on in SQL."""
@@ -106,12 +107,12 @@ class ReadableRecords(MergedRows):
         self.source = source
         self._facts = FactsCache()
         self._follow(Delta(columns=source.columns))
-        source.delta.subscribe(self._follow, unsubscribe_on_delete=False)
-        source.problem_changed.subscribe(self._problem, unsubscribe_on_delete=False)
+        self._subscriptions = Subscriptions()
+        self._subscriptions.add(source.delta, self._follow)
+        self._subscriptions.add(source.problem_changed, self._problem)
 
     def close(self) -> None:
-        self.source.delta.unsubscribe(self._follow)
-        self.source.problem_changed.unsubscribe(self._problem)
+        self._subscriptions.release()
 
     def _problem(self) -> None:
         self.problem = self.source.problem

@@ -18,8 +18,9 @@ from eyelet_gui.state.live.diff import Row
 from eyelet_gui.state.live.grid_feed import GridFeed
 from eyelet_gui.state.live.live_query import LiveQuery
 from eyelet_gui.state.live.merged_rows import MergedRows
-from eyelet_gui.state.live.row_detail import RowDetail
+from eyelet_gui.state.live.row_detail import RowDetail, RowDetails
 from eyelet_gui.state.live.shared import Shared
+from eyelet_gui.state.live.subscriptions import Subscriptions
 from eyelet_gui.state.live.watcher import Watcher
 
 FEED_COLUMNS = ('timestamp', 'project_dir', 'session_id', 'hook_type', 'tool_name', 'what', 'outcome', 'duration_ms')
@@ -39,18 +40,18 @@ class HookFeed(MergedRows):
         self.sources: dict[str, tuple[Watcher, LiveQuery]] = {}
         """By database id: the watcher and the live query that feed this merge."""
         self._facts: dict[str, FactsCache] = {}
+        self._subscriptions = Subscriptions()
 
     def add_source(self, watcher: Watcher) -> None:
         live = watcher.subscribe(dataclasses.replace(self.query, relation=event_table(watcher.database.engine)))
         self.sources[watcher.database.id] = (watcher, live)
         self._facts[watcher.database.id] = FactsCache()
-        live.delta.subscribe(self.merge, unsubscribe_on_delete=False)
-        live.problem_changed.subscribe(self.merge, unsubscribe_on_delete=False)
+        self._subscriptions.add(live.delta, self.merge)
+        self._subscriptions.add(live.problem_changed, self.merge)
 
     async def close(self) -> None:
+        self._subscriptions.release()
         for watcher, live in self.sources.values():
-            live.delta.unsubscribe(self.merge)
-            live.problem_changed.unsubscribe(self.merge)
             await watcher.release(live.query)
         self.sources.clear()
 
@@ -83,6 +84,7 @@ class HookFeeds:
     def __init__(self, catalog: Catalog, watchers: dict[str, Watcher]) -> None:
         self.watchers = watchers
         self._feeds: Shared[Query, tuple[HookFeed, GridFeed]] = Shared(self._open, self._close)
+        self._details = RowDetails()
         catalog.added.subscribe(self._database_added, unsubscribe_on_delete=False)
 
     def acquire(self, query: Query) -> GridFeed:
@@ -113,7 +115,12 @@ class HookFeeds:
         assert isinstance(feed.live, HookFeed)
         database_id, row_key = key.split(':', 1)
         watcher, live = feed.live.sources[database_id]
-        return RowDetail(watcher, live, row_key)
+        return self._details.open(watcher, live, row_key)
+
+    async def close(self) -> None:
+        """Close every merged feed and row detail, whoever shows them: the app is stopping."""
+        await self._details.close()
+        await self._feeds.close_all()
 
     def _database_added(self, database: WatchedDatabase) -> None:
         watcher = self.watchers[database.id]

@@ -91,6 +91,10 @@ class SessionTimelines:
     def viewers(self, database_id: str, session_id: str) -> int:
         return self._timelines.users((database_id, session_id))
 
+    async def close(self) -> None:
+        """Stop every timeline whoever shows it: the app is stopping."""
+        await self._timelines.close_all()
+
     def _open(self, key: tuple[str, str]) -> SessionTimeline:
         database_id, session_id = key
         timeline = SessionTimeline(self.watchers[database_id], session_id)

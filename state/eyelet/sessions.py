@@ -131,6 +131,10 @@ class SessionFeeds:
     def viewers(self) -> int:
         return self._feed.users(None)
 
+    async def close(self) -> None:
+        """Stop the list whoever shows it: the app is stopping."""
+        await self._feed.close_all()
+
     def _open(self, _: None) -> GridFeed:
         sessions = SessionList(self.watchers)
         feed = GridFeed(sessions)

@@ -21,6 +21,7 @@ from eyelet_gui.sources.query import Query
 from eyelet_gui.state.live.diff import Delta
 from eyelet_gui.state.live.live_query import LiveQuery
 from eyelet_gui.state.live.shared import Shared
+from eyelet_gui.state.live.subscriptions import Subscriptions
 from eyelet_gui.state.live.values import json_row, json_value
 from eyelet_gui.state.live.watcher import Watcher
 
@@ -52,18 +53,21 @@ class ChangeStream:
         self.number = 0
         self.buffer: collections.deque[tuple[int, StreamEvent]] = collections.deque(maxlen=BUFFERED)
         self.clients: set[Client] = set()
+        self.ended = False
+        """Whether `close` ended it: a client that connects afterwards is ended at once."""
         self._snapshot: StreamEvent | None = None
         """The last snapshot made: every client that connects before the next event gets this one."""
         self.ready = asyncio.Event()
         """Set once the live query has reported its first read (rows, even none, or a problem)."""
         if live.columns or live.problem is not None:
             self.ready.set()
-        live.delta.subscribe(self._delta, unsubscribe_on_delete=False)
-        live.problem_changed.subscribe(self._problem, unsubscribe_on_delete=False)
+        self._subscriptions = Subscriptions()
+        self._subscriptions.add(live.delta, self._delta)
+        self._subscriptions.add(live.problem_changed, self._problem)
 
     def close(self) -> None:
-        self.live.delta.unsubscribe(self._delta)
-        self.live.problem_changed.unsubscribe(self._problem)
+        self.ended = True
+        self._subscriptions.release()
         for client in self.clients:
             _end(client)
         self.clients.clear()
@@ -72,7 +76,10 @@ class ChangeStream:
         """A new client, and what it is sent first: what it missed since `last_event_id` (nothing, when it missed
         nothing), else a snapshot."""
         client: Client = asyncio.Queue(CLIENT_BUFFER + 1)  # room for the end mark after CLIENT_BUFFER events
-        self.clients.add(client)
+        if self.ended:
+            _end(client)
+        else:
+            self.clients.add(client)
         missed = self._missed(last_event_id)
         return client, [self.snapshot()] if missed is None else missed
 
@@ -154,6 +161,7 @@ class ChangeStreams:
     def __init__(self, watchers: dict[str, Watcher]) -> None:
         self._watchers = watchers
         self._streams: Shared[tuple[str, Query], ChangeStream] = Shared(self._open, self._close)
+        self._closed = False
 
     def acquire(self, database_id: str, query: Query) -> ChangeStream:
         return self._streams.acquire((database_id, query))
@@ -161,9 +169,18 @@ class ChangeStreams:
     async def release(self, database_id: str, query: Query) -> None:
         await self._streams.release((database_id, query))
 
+    async def close(self) -> None:
+        """End every stream and its clients' responses: the server is stopping, and waits for open responses
+        before it stops the app. A stream opened afterwards ends at once."""
+        self._closed = True
+        await self._streams.close_all()
+
     def _open(self, key: tuple[str, Query]) -> ChangeStream:
         database_id, query = key
-        return ChangeStream(self._watchers[database_id].subscribe(query))
+        stream = ChangeStream(self._watchers[database_id].subscribe(query))
+        if self._closed:
+            stream.close()
+        return stream
 
     async def _close(self, key: tuple[str, Query], stream: ChangeStream) -> None:
         stream.close()

@@ -16,8 +16,9 @@ from nicegui import Event
 from eyelet_gui.sources.query import Query, Sort
 from eyelet_gui.state.live.diff import Delta, Row, apply_delta
 from eyelet_gui.state.live.live_query import LiveQuery
-from eyelet_gui.state.live.row_detail import RowDetail
+from eyelet_gui.state.live.row_detail import RowDetail, RowDetails
 from eyelet_gui.state.live.shared import Shared
+from eyelet_gui.state.live.subscriptions import Subscriptions
 from eyelet_gui.state.live.values import cell_text
 from eyelet_gui.state.live.watcher import Watcher
 
@@ -62,12 +63,12 @@ class GridFeed:
         """Set once the source has reported its first read (rows, even none, or a problem)."""
         if live.columns and (live.rows or live.problem is not None):
             self.heard.set()
-        live.delta.subscribe(self._apply, unsubscribe_on_delete=False)
-        live.problem_changed.subscribe(self.heard.set, unsubscribe_on_delete=False)
+        self._subscriptions = Subscriptions()
+        self._subscriptions.add(live.delta, self._apply)
+        self._subscriptions.add(live.problem_changed, self.heard.set)
 
     def close(self) -> None:
-        self.live.delta.unsubscribe(self._apply)
-        self.live.problem_changed.unsubscribe(self.heard.set)
+        self._subscriptions.release()
 
     def _apply(self, delta: Delta) -> None:
         self.heard.set()
@@ -132,6 +133,7 @@ class GridFeeds:
         self._shown = shown
         self._feeds: Shared[Query, GridFeed] = Shared(self._open, self._close)
         self._rows: dict[GridFeed, ShownRows] = {}
+        self._details = RowDetails()
 
     def _open(self, query: Query) -> GridFeed:
         rows = self._shown(self.watcher.subscribe(query))
@@ -155,4 +157,9 @@ class GridFeeds:
         await self.watcher.release(query)
 
     def detail(self, feed: GridFeed, key: str) -> RowDetail:
-        return RowDetail(self.watcher, self._rows[feed].source, key)
+        return self._details.open(self.watcher, self._rows[feed].source, key)
+
+    async def close(self) -> None:
+        """Close every feed and row detail, whoever shows them: the app is stopping."""
+        await self._details.close()
+        await self._feeds.close_all()

@@ -16,7 +16,7 @@ from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.sources.sqlite.sandbox import SqlProblem, SqlResult
 from eyelet_gui.state.live.grid_feed import GridFeed
 from eyelet_gui.state.live.live_query import content_keys
-from eyelet_gui.state.live.pacing import PacedLoop
+from eyelet_gui.state.live.refresh_loop import CommitLoop
 from eyelet_gui.state.live.row_window import RowWindow
 from eyelet_gui.state.live.shared import Shared
 from eyelet_gui.state.live.sql_queries import SqlQueries
@@ -56,20 +56,16 @@ class LiveSql(RowWindow):
         self.runs_changed: Event[[]] = Event()
         """Fired when a run starts and when it ends."""
         self._run = run
-        self._watcher = watcher
-        self._followers = 0
         self._running: asyncio.Future[SqlResult] | None = None
         self._cancelled = False
         """Whether `cancel` stopped the run under way (else a cancellation is the loop's own: it is stopping)."""
-        self._loop = PacedLoop(self.refresh, interval=1 / watcher.max_push_rate, name='SQL statement')
+        self._loop = CommitLoop(watcher, self.refresh, name='SQL statement', follow=False)
 
     def start(self) -> None:
         """Run the statement now, and again on each `run_again` and (while followed) each commit."""
         self._loop.start()
 
     async def stop(self) -> None:
-        if self._followers:
-            self._watcher.changed.unsubscribe(self._loop.request)
         await self._loop.stop()
 
     def run_again(self) -> None:
@@ -78,15 +74,10 @@ class LiveSql(RowWindow):
 
     def follow(self) -> None:
         """One tab more wants it run again after each commit, until its `unfollow`."""
-        self._followers += 1
-        if self._followers == 1:
-            self._watcher.changed.subscribe(self._loop.request, unsubscribe_on_delete=False)
-            self._loop.request()  # what was committed while nobody followed
+        self._loop.follow()
 
     def unfollow(self) -> None:
-        self._followers -= 1
-        if self._followers == 0:
-            self._watcher.changed.unsubscribe(self._loop.request)
+        self._loop.unfollow()
 
     def cancel(self) -> None:
         """Stop the run under way, if any: SQLite is interrupted at once (sources/sqlite/reader.py)."""

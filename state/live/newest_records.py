@@ -11,6 +11,7 @@ from eyelet_gui.state.live.diff import Delta
 from eyelet_gui.state.live.live_query import LiveQuery
 from eyelet_gui.state.live.refresh_loop import CommitLoop
 from eyelet_gui.state.live.shared import Viewed
+from eyelet_gui.state.live.subscriptions import Subscriptions
 from eyelet_gui.state.live.watcher import Watcher
 
 
@@ -32,6 +33,8 @@ class NewestRecords(Viewed):
         self.changed: Event[Delta | None] = Event()
         """Fired with each delta of the live query, and with None when the table or the problem changed."""
         # One follow at a time, however fast the commits: two at once would both switch tables.
+        self._subscriptions = Subscriptions()
+        """To the live query on the main table."""
         self._loop = CommitLoop(watcher, self._follow, name=f'records of {self.database.id}')
 
     def _start(self) -> None:
@@ -58,14 +61,13 @@ class NewestRecords(Viewed):
 
     async def _switch(self, relation: str | None) -> None:
         live, self.live = self.live, None
+        self._subscriptions.release()
         if live is not None:
-            live.delta.unsubscribe(self.changed.emit)
-            live.problem_changed.unsubscribe(self._live_problem)
             await self.watcher.release(live.query)
         if relation is not None:
             self.live = self.watcher.subscribe(Query(relation=relation, limit=self.limit))
-            self.live.delta.subscribe(self.changed.emit, unsubscribe_on_delete=False)
-            self.live.problem_changed.subscribe(self._live_problem, unsubscribe_on_delete=False)
+            self._subscriptions.add(self.live.delta, self.changed.emit)
+            self._subscriptions.add(self.live.problem_changed, self._live_problem)
         self.changed.emit(None)
 
     def _live_problem(self) -> None:

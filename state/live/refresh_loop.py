@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from eyelet_gui.state.live.pacing import PacedLoop, Refresh
+from eyelet_gui.state.live.subscriptions import Subscriptions
 from eyelet_gui.state.live.watcher import Watcher
 
 
@@ -16,10 +17,10 @@ class RefreshLoop(PacedLoop):
         self.watchers = watchers
         self._refresh = refresh
         self._following: set[str] = set()
+        self._subscriptions = Subscriptions()
 
     async def stop(self) -> None:
-        for database_id in self._following:
-            self.watchers[database_id].changed.unsubscribe(self.request)
+        self._subscriptions.release()
         self._following.clear()
         await super().stop()
 
@@ -27,22 +28,42 @@ class RefreshLoop(PacedLoop):
         for database_id, watcher in list(self.watchers.items()):
             if database_id not in self._following:  # databases found after start join in
                 self._following.add(database_id)
-                watcher.changed.subscribe(self.request, unsubscribe_on_delete=False)
+                self._subscriptions.add(watcher.changed, self.request)
         await self._refresh()
 
 
 class CommitLoop(PacedLoop):
     """A PacedLoop requested by one watcher's commits, paced as that watcher pushes: what follows one database
-    (a row detail, a session's timeline, a database's newest records)."""
+    (a row detail, a session's timeline, a database's newest records). With `follow=False` it runs on request
+    only, and on commits while some `follow` has no matching `unfollow` (a SQL statement, run again on commits
+    while some tab follows it)."""
 
-    def __init__(self, watcher: Watcher, refresh: Refresh, *, name: str) -> None:
+    def __init__(self, watcher: Watcher, refresh: Refresh, *, name: str, follow: bool = True) -> None:
         super().__init__(refresh, interval=1 / watcher.max_push_rate, name=name)
         self._watcher = watcher
+        self._always = follow
+        self._followers = 0
+        self._subscriptions = Subscriptions()
 
     def start(self) -> None:
-        self._watcher.changed.subscribe(self.request, unsubscribe_on_delete=False)
+        if self._always:
+            self.follow()
         super().start()
 
     async def stop(self) -> None:
-        self._watcher.changed.unsubscribe(self.request)
+        self._followers = 0
+        self._subscriptions.release()
         await super().stop()
+
+    def follow(self) -> None:
+        """Requested by commits from now on (the first follower also asks for what was committed meanwhile),
+        until the matching `unfollow`."""
+        self._followers += 1
+        if self._followers == 1:
+            self._subscriptions.add(self._watcher.changed, self.request)
+            self.request()
+
+    def unfollow(self) -> None:
+        self._followers -= 1
+        if self._followers == 0:
+            self._subscriptions.release()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import Event
 
+from eyelet_gui.sources.events import stop_each
 from eyelet_gui.sources.query import row_statement
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.live.diff import Row
@@ -16,7 +19,8 @@ class RowDetail:
     """The row with `key` as it is in the database now; `deleted` once it is gone. Follows the database from
     creation to `close`."""
 
-    def __init__(self, watcher: Watcher, live: LiveQuery, key: str) -> None:
+    def __init__(self, watcher: Watcher, live: LiveQuery, key: str,
+                 closed: Callable[[RowDetail], None] = lambda _: None) -> None:
         self.watcher = watcher
         self.key = key
         self.columns: tuple[str, ...] = live.columns
@@ -28,6 +32,7 @@ class RowDetail:
         self._live = live
         self._relation = live.relation
         self._key = live.key_values.get(key)
+        self._closed = closed
         self._loop = CommitLoop(watcher, self.refresh, name=f'row {key} in {live.query}')
         self._loop.start()
 
@@ -52,5 +57,23 @@ class RowDetail:
             self.changed.emit()
 
     async def close(self) -> None:
+        self._closed(self)
         await self._loop.stop()
+
+
+class RowDetails:
+    """The row details open on one feed provider's rows. A detail is owned by its panel, which closes it when it
+    is deleted; but a stopping app does not wait for its tabs' elements to go, so it closes the ones still open."""
+
+    def __init__(self) -> None:
+        self._open: set[RowDetail] = set()
+
+    def open(self, watcher: Watcher, live: LiveQuery, key: str) -> RowDetail:
+        """The live detail of the row with `key` in `live`, until its `close` (or this one's)."""
+        detail = RowDetail(watcher, live, key, self._open.discard)
+        self._open.add(detail)
+        return detail
+
+    async def close(self) -> None:
+        await stop_each((f'the detail of row {detail.key}', detail.close) for detail in list(self._open))
 

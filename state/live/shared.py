@@ -7,6 +7,7 @@ without its acquire is a bug in the caller and raises, instead of silently stopp
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Hashable
 from functools import partial
@@ -72,10 +73,15 @@ class Shared(Generic[K, V]):
 
 class Viewed:
     """Something that runs only while some tab shows it: `_start` at the first `acquire`, `_stop` after the last
-    `release` (the charts, a database's newest records)."""
+    `release` (the charts, a database's newest records).
+
+    Starts and stops never overlap: a tab that comes while the last one's stop is under way (its loop being
+    cancelled) is shown a running one as soon as that stop ends, not a loop stopped under it."""
 
     def __init__(self) -> None:
-        self._viewers: Shared[None, None] = Shared(lambda _: self._start(), lambda _, __: self._stop())
+        self._viewers: Shared[None, None] = Shared(lambda _: self._first_viewer(), lambda _, __: self._settle())
+        self._running = False
+        self._settling = asyncio.Lock()
 
     def acquire(self) -> None:
         """A tab shows it: run (at once, if nobody did) until the matching `release`."""
@@ -84,9 +90,28 @@ class Viewed:
     async def release(self) -> None:
         await self._viewers.release(None)
 
+    async def close(self) -> None:
+        """Stop it whoever views it: the app is stopping (the tabs' releases afterwards are let pass)."""
+        await self._viewers.close_all()
+
     @property
     def viewers(self) -> int:
         return self._viewers.users(None)
+
+    def _first_viewer(self) -> None:
+        if not self._settling.locked():  # else the stop under way starts it again when it ends
+            self._running = True
+            self._start()
+
+    async def _settle(self) -> None:
+        """Run while anybody views it, else not, however acquires and releases interleave with a stop's awaits."""
+        async with self._settling:
+            while self._running != (self.viewers > 0):
+                self._running = not self._running
+                if self._running:
+                    self._start()
+                else:
+                    await self._stop()
 
     def _start(self) -> None:
         raise NotImplementedError

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +19,7 @@ from eyelet_gui.sources.schema import Relation, SchemaKind, schema_kind
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.live.activity import Activity
 from eyelet_gui.state.live.live_query import LiveQuery
+from eyelet_gui.state.live.pacing import back_off
 from eyelet_gui.state.live.shared import Shared
 
 Status = Literal['starting', 'live', 'idle', 'stale', 'missing', 'locked', 'error']
@@ -25,6 +27,8 @@ LIVE_WINDOW = 60.0
 """Seconds after the last commit during which a database counts as live rather than idle."""
 STALE_AFTER = 3600.0
 """Seconds without a commit after which a database counts as stale."""
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,10 @@ class Watcher:
                  read_time_limit: float | None = DEFAULT_READ_TIME_LIMIT, show_secrets: bool = False) -> None:
         self.database = database
         self.max_push_rate = max_push_rate
-        self.detector: Changes = database.engine.changes(poll_interval=poll_interval, listen=pg_listen)
+        self._new_detector: Callable[[], Changes] = lambda: database.engine.changes(poll_interval=poll_interval,
+                                                                                    listen=pg_listen)
+        """A detector afresh: one that failed has closed its connection for good."""
+        self.detector = self._new_detector()
         self.reader = database.engine.reader(time_limit=read_time_limit, show_secrets=show_secrets)
         """What every view of the database reads through: a few connections, each read within the time limit."""
         self.changed: Event[[]] = Event()
@@ -124,11 +131,27 @@ class Watcher:
                       changes_per_minute=self.activity.last_minute(now), file_size=facts.size, wal_size=facts.wal_size)
 
     async def _run(self) -> None:
-        async for observation in self.detector.observe():
-            first = self.observation is None
-            self.observation = observation
-            if not first and observation.problem is None:
-                self.activity.record(observation.at)
-            for live in self._live.values():
-                live.request_refresh()
-            self.changed.emit()
+        """Watch until stopped. A failure the detector does not turn into a problem to show (a bug, say) is said
+        in one line and watching starts again after a rest that grows while it keeps failing: one unexpected
+        exception must not end a database's watching without a word, every view of it frozen."""
+        failures = 0
+        while True:
+            try:
+                async for observation in self.detector.observe():
+                    failures = 0
+                    self._observed(observation)
+            except Exception as error:  # any bug anywhere below: watching must go on
+                failures += 1
+                log.error('Watching %s failed (%s: %s); trying again in %.0f s', self.database.place,
+                          type(error).__name__, error, back_off(failures))
+                await asyncio.sleep(back_off(failures))
+                self.detector = self._new_detector()
+
+    def _observed(self, observation: Observation) -> None:
+        last, self.observation = self.observation, observation
+        # Not the first look, nor the first again after a failure: those see no commit.
+        if last is not None and observation.problem is None and observation.version != last.version:
+            self.activity.record(observation.at)
+        for live in self._live.values():
+            live.request_refresh()
+        self.changed.emit()
