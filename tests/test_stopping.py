@@ -9,7 +9,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -101,7 +101,7 @@ async def test_a_failure_in_a_watchers_loop_is_said_and_watching_goes_on(
         live = watcher.subscribe(Query(relation='orders', limit=10))
         await eventually(lambda: live.total == 1)
         detector: Any = watcher.detector  # its private check, replaced: a bug below the watcher
-        check = detector._check
+        check: Callable[[], Awaitable[Observation]] = detector._check
         failed: list[bool] = []
 
         async def fails_once() -> Observation:  # a bug below the watcher, once
