@@ -3,7 +3,7 @@
 The conventions are Datasette's, which its users know: `{"columns", "rows"}`, `_shape=arrays`, `_nl=1` for
 newline-delimited JSON, BLOBs as `{"$base64": true, "encoded": …}`. Every value passes the same redaction as the
 pages, every read the same read-only connections, and the token guards these routes as it guards the pages
-(server/token_gate.py: its cookie, `Authorization: Bearer …` or `?token=…`). A refusal is JSON with one sentence.
+(server/token_gate.py: its cookie, `Authorization: Bearer …` or `?token=…`). A refusal is pages/refusal.py's.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from nicegui import app, background_tasks
 
-from eyelet_gui.sources.query import Query, QueryProblem, count_statement, window_statement
+from eyelet_gui.pages.refusal import REFUSED, Refusal, refused
+from eyelet_gui.sources.query import count_statement, window_statement
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
-from eyelet_gui.sources.sqlite.sandbox import SqlProblem
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.live.change_streams import ChangeStream, StreamEvent
-from eyelet_gui.state.live.query_url import UrlProblem, query_from_params, table_path
+from eyelet_gui.state.live.query_url import query_from_params, table_path
 from eyelet_gui.state.live.values import json_row, json_value
 from eyelet_gui.state.live.watcher import Watcher
 
@@ -42,23 +42,17 @@ FIRST_READ = 10.0
 NDJSON = 'application/x-ndjson'
 
 
-class ApiProblem(Exception):
-    def __init__(self, status: int, sentence: str) -> None:
-        super().__init__(sentence)
-        self.status = status
-
-
 def register(dashboard: Dashboard) -> None:
     def database_of(database_id: str) -> tuple[WatchedDatabase, Watcher]:
         database = dashboard.catalog.find(database_id)
         if database is None:
-            raise ApiProblem(404, f'No database has the id {database_id!r}: GET {API}/databases lists them.')
+            raise Refusal(404, f'No database has the id {database_id!r}: GET {API}/databases lists them.')
         return database, dashboard.watchers[database.id]
 
     async def relation_of(watcher: Watcher, name: str) -> Relation:
         relation = (await watcher.relations()).get(name)
         if relation is None:
-            raise ApiProblem(404, f'{name!r} is not a table or view of this database.')
+            raise Refusal(404, f'{name!r} is not a table or view of this database.')
         return relation
 
     @app.get(f'{API}/databases')
@@ -77,10 +71,7 @@ def register(dashboard: Dashboard) -> None:
     async def sql(database_id: str, request: Request) -> Response:
         async def result() -> Any:
             database, _ = database_of(database_id)
-            try:
-                ran = await dashboard.sql.run(database, request.query_params.get('sql', ''))
-            except SqlProblem as problem:
-                raise ApiProblem(400, str(problem)) from None
+            ran = await dashboard.sql.run(database, request.query_params.get('sql', ''))
             return {'columns': list(ran.columns), 'rows': _shaped(ran.columns, ran.rows, request),
                     'truncated': ran.truncated}
         return await answer(result)
@@ -89,10 +80,10 @@ def register(dashboard: Dashboard) -> None:
     async def changes(database_id: str, name: str, request: Request) -> Response:
         try:
             _, watcher = database_of(database_id)
-            query = _query(name, request)
+            query = query_from_params(name, request.query_params)
             window_statement(await relation_of(watcher, name), query)  # an unknown column: 400 now, not a stream
-        except (ApiProblem, DatabaseProblem, QueryProblem) as problem:
-            return refusal(problem)
+        except (Refusal, *REFUSED) as problem:
+            return refused(problem)
         stream = dashboard.change_streams.acquire(database_id, query)
         ndjson = request.query_params.get('format') == 'ndjson'
         last_event_id = request.headers.get('last-event-id') or request.query_params.get('last_event_id')
@@ -110,13 +101,13 @@ def register(dashboard: Dashboard) -> None:
     async def table(database_id: str, name: str, request: Request) -> Response:
         try:
             _, watcher = database_of(database_id)
-            query = _query(name, request)
+            query = query_from_params(name, request.query_params)
             relation = await relation_of(watcher, name)
             # One row more than asked for says whether there is a next page, without counting them all.
             window = await watcher.reader.fetch(window_statement(relation, dataclasses.replace(query,
                                                                                                limit=query.limit + 1)))
-        except (ApiProblem, DatabaseProblem, QueryProblem) as problem:
-            return refusal(problem)
+        except (Refusal, *REFUSED) as problem:
+            return refused(problem)
         width = len(relation.key)
         columns = window.columns[width:]
         rows = [row[width:] for row in window.rows[:query.limit]]
@@ -133,20 +124,8 @@ async def answer(make: Callable[[], Awaitable[Any]]) -> Response:
     """`make()`'s JSON, or the refusal it raised."""
     try:
         return JSONResponse(await make())
-    except (ApiProblem, DatabaseProblem, QueryProblem, UrlProblem) as problem:
-        return refusal(problem)
-
-
-def refusal(problem: Exception) -> JSONResponse:
-    status = problem.status if isinstance(problem, ApiProblem) else 503 if isinstance(problem, DatabaseProblem) else 400
-    return JSONResponse({'error': str(problem)}, status_code=status)
-
-
-def _query(name: str, request: Request) -> Query:
-    try:
-        return query_from_params(name, request.query_params)
-    except UrlProblem as problem:
-        raise ApiProblem(400, str(problem)) from None
+    except (Refusal, *REFUSED) as problem:
+        return refused(problem)
 
 
 def _shaped(columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]], request: Request) -> list[Any]:

@@ -20,7 +20,7 @@ from eyelet_gui.state.live import change_streams
 from eyelet_gui.state.live.change_streams import ChangeStream
 from eyelet_gui.state.live.live_query import LiveQuery
 
-from .conftest import ServedApp
+from .conftest import ServedApp, make_database
 from .eyelet_logger import log_payloads
 from .test_no_secret_leaves import SESSION, leaks, log_secrets, planted, random_parts
 
@@ -74,9 +74,13 @@ async def test_lists_and_rows_as_the_pages_show_them(served_app: Callable[..., S
     assert leaks(everything, random_parts(secret)) == []
 
 
-async def test_bad_requests_get_a_sentence(served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
+async def test_every_refusal_of_the_api_and_the_exports_is_one_sentence_in_one_shape(
+        served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
+    """A script reads the API and the exports alike: every refusal is `{"error": sentence}` with its status."""
     path, _ = logged(tmp_path)
-    app = served_app(str(path))
+    gone = make_database(tmp_path / 'gone.db', 'CREATE TABLE t (x);')
+    app = served_app(str(path), str(gone))
+    export = f'/export/{database_id(path.resolve())}'
     refused = {
         '/api/v1/db/nope/tables': (404, "No database has the id 'nope': GET /api/v1/databases lists them."),
         f'{api(path)}/table/nope': (404, "'nope' is not a table or view of this database."),
@@ -87,11 +91,22 @@ async def test_bad_requests_get_a_sentence(served_app: Callable[..., ServedApp],
         f'{api(path)}/table/hooks?limit=ten': (400, '`page` and `limit` must be whole numbers.'),
         f'{api(path)}/sql?sql=selec 1': (400, 'SQLite cannot run this statement: near "selec": syntax error.'),
         f'{api(path)}/sql': (400, 'There is no statement to run: write a SELECT.'),
+        f'{api(gone)}/tables': (503, f'{gone.resolve()} does not exist (it may have been deleted or moved); '
+                                     'watching resumes when it is back.'),
+        '/export/nope/csv/hooks': (404, "No database has the id 'nope'."),
+        f'{export}/xml/hooks': (404, "'xml' is not an export format: use csv or json."),
+        f'{export}/csv/nope': (404, "'nope' is not a table or view of this database."),
+        f'{export}/json/hooks?filters=[1': (400, '`filters` is not valid JSON.'),
+        f'{export}/csv/hooks?sort=[["nope","asc"]]': (400, "hooks has no column named 'nope' to sort by."),
+        f'/export/{database_id(gone.resolve())}/csv/t': (503, f'{gone.resolve()} does not exist (it may have been '
+                                                              'deleted or moved); watching resumes when it is back.'),
     }
+    gone.unlink()
     async with httpx.AsyncClient(base_url=app.url, timeout=DEADLINE) as client:
-        answers = {url: ((response := await client.get(url)).status_code, response.json()['error'])
-                   for url in refused}
-    assert answers == refused
+        answers = {url: ((response := await client.get(url)).status_code, response.headers['content-type'],
+                         response.json()) for url in refused}
+    assert answers == {url: (status, 'application/json', {'error': sentence})
+                       for url, (status, sentence) in refused.items()}
 
 
 def file_state(path: Path) -> dict[str, str]:
