@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from nicegui import app, background_tasks
 
 from eyelet_gui.pages.refusal import REFUSED, Refusal, refused
+from eyelet_gui.sources.json_values import json_row, json_value
 from eyelet_gui.sources.query import count_statement, window_statement
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
@@ -27,7 +28,6 @@ from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.live.change_streams import ChangeStream, StreamEvent
 from eyelet_gui.state.live.query_url import query_from_params, table_path
-from eyelet_gui.state.live.values import json_row, json_value
 from eyelet_gui.state.live.watcher import Watcher
 
 API = '/api/v1'
