@@ -16,12 +16,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from nicegui import app, background_tasks
 
 from eyelet_gui.pages.refusal import REFUSED, Refusal, refused
 from eyelet_gui.sources.json_values import json_row, json_value
-from eyelet_gui.sources.query import count_statement, window_statement
+from eyelet_gui.sources.query import capped_count_statement, window_statement
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.catalog import WatchedDatabase
@@ -40,6 +40,10 @@ LINGER = 30.0
 FIRST_READ = 10.0
 """Seconds a new stream waits for the view's first read before it sends what it has."""
 NDJSON = 'application/x-ndjson'
+COUNT_LIMIT = 10_000
+"""Rows a table's count in `/tables` reads at most, as Datasette's `count_limit`: more is said as
+`"rows": 10000, "rows_capped": true` (Datasette shows "10,000+"), so listing the tables of a large database reads
+no table whole."""
 
 
 def register(dashboard: Dashboard) -> None:
@@ -115,17 +119,31 @@ def register(dashboard: Dashboard) -> None:
         following = (str(request.url.include_query_params(page=page + 1)) if len(window.rows) > query.limit
                      else None)
         if request.query_params.get('_nl') == '1':
-            return Response(''.join(json.dumps(row) + '\n' for row in _shaped(columns, rows, request)),
-                            media_type=NDJSON)
-        return JSONResponse({'columns': list(columns), 'rows': _shaped(columns, rows, request), 'next': following})
+            return await encoded(lambda: ''.join(_json_text(row) + '\n' for row in _shaped(columns, rows, request)),
+                                 NDJSON)
+        return await encoded(lambda: _json_text({'columns': list(columns), 'rows': _shaped(columns, rows, request),
+                                                 'next': following}))
 
 
 async def answer(make: Callable[[], Awaitable[Any]]) -> Response:
     """`make()`'s JSON, or the refusal it raised."""
     try:
-        return JSONResponse(await make())
+        made = await make()
     except (Refusal, *REFUSED) as problem:
         return refused(problem)
+    return await encoded(lambda: _json_text(made))
+
+
+async def encoded(text: Callable[[], str], media_type: str = 'application/json') -> Response:
+    """A response whose body `text()` makes in a worker thread. Shaping and encoding 20,000 rows takes a second
+    of CPU, during which the event loop's thread would serve no page, socket or stream. A thread, not
+    `run.cpu_bound`: its process pool would pickle every row over to another process and the text back."""
+    return Response(await asyncio.to_thread(text), media_type=media_type)
+
+
+def _json_text(value: Any) -> str:
+    """JSON as Starlette's JSONResponse writes it (no NaN: sources/json_values.py wrote those as text)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(',', ':'))
 
 
 def _shaped(columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]], request: Request) -> list[Any]:
@@ -157,8 +175,13 @@ async def _table_facts(watcher: Watcher, relation: Relation) -> dict[str, Any]:
             'columns': [{'name': column.name, 'type': column.declared_type, 'not_null': column.not_null,
                          'primary_key': column.primary_key_position, 'generated': column.generated}
                         for column in relation.columns],
-            'rows': int(await watcher.reader.value(count_statement(relation))),
-            'page': path, 'json': API + path}
+            **await _row_count(watcher, relation), 'page': path, 'json': API + path}
+
+
+async def _row_count(watcher: Watcher, relation: Relation) -> dict[str, Any]:
+    """`rows`, and `rows_capped`: whether there are more than COUNT_LIMIT (then `rows` is COUNT_LIMIT)."""
+    counted = int(await watcher.reader.value(capped_count_statement(relation, COUNT_LIMIT)))
+    return {'rows': min(counted, COUNT_LIMIT), 'rows_capped': counted > COUNT_LIMIT}
 
 
 async def _events(stream: ChangeStream, last_event_id: str | None, ndjson: bool, *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from eyelet_gui.demo import claude_code
+from eyelet_gui.pages.api import COUNT_LIMIT, encoded
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.sqlite.reader import Reader
 from eyelet_gui.state.catalog import database_id
@@ -107,6 +109,53 @@ async def test_every_refusal_of_the_api_and_the_exports_is_one_sentence_in_one_s
                          response.json()) for url in refused}
     assert answers == {url: (status, 'application/json', {'error': sentence})
                        for url, (status, sentence) in refused.items()}
+
+
+async def test_a_table_count_stops_at_the_limit_and_says_so(served_app: Callable[..., ServedApp],
+                                                              tmp_path: Path) -> None:
+    """Listing the tables reads no table whole: a count beyond COUNT_LIMIT is said as capped, as Datasette's."""
+    path = make_database(tmp_path / 'sizes.db', f"""
+        CREATE TABLE big (id INTEGER PRIMARY KEY);
+        INSERT INTO big WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {COUNT_LIMIT + 5})
+            SELECT x FROM n;
+        CREATE TABLE exact (id INTEGER PRIMARY KEY);
+        INSERT INTO exact SELECT id FROM big WHERE id <= {COUNT_LIMIT};
+        CREATE TABLE small (id INTEGER PRIMARY KEY);
+        INSERT INTO small VALUES (1), (2), (3);""")
+    app = served_app(str(path))
+    async with httpx.AsyncClient(base_url=app.url, timeout=DEADLINE) as client:
+        tables = (await client.get(f'{api(path)}/tables')).json()['tables']
+    assert {table['name']: (table['rows'], table['rows_capped']) for table in tables} == {
+        'big': (COUNT_LIMIT, True), 'exact': (COUNT_LIMIT, False), 'small': (3, False)}
+
+
+async def test_a_large_answer_is_encoded_while_the_event_loop_serves_others() -> None:
+    """20,000 rows of JSON take the event loop's thread for a second or more if encoded there: every page, socket
+    and stream would wait. The loop keeps turning while they are encoded."""
+    rows = [{'id': number, 'data': json.dumps({'tool_input': {'command': 'echo "x"' * 200}})}
+            for number in range(20_000)]
+    turns = 0
+    encoding = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    async def ticker() -> None:
+        nonlocal turns
+        await encoding.wait()
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    def text() -> str:
+        # The ticker starts once encoding has: turns counted before it would prove nothing.
+        loop.call_soon_threadsafe(encoding.set)
+        return json.dumps({'rows': rows})
+
+    ticking = asyncio.create_task(ticker())
+    try:
+        response = await encoded(text)
+    finally:
+        ticking.cancel()
+    assert (len(json.loads(response.body)['rows']), turns > 0) == (20_000, True)
 
 
 def file_state(path: Path) -> dict[str, str]:
