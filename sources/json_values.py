@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import math
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -33,6 +34,6 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def json_row(columns: tuple[str, ...] | list[str], values: tuple[Any, ...] | list[Any]) -> dict[str, Any]:
+def json_row(columns: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
     """A row as a JSON object by column name."""
     return {column: json_value(value) for column, value in zip(columns, values, strict=True)}

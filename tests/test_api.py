@@ -155,7 +155,7 @@ async def test_a_large_answer_is_encoded_while_the_event_loop_serves_others() ->
         response = await encoded(text)
     finally:
         ticking.cancel()
-    assert (len(json.loads(response.body)['rows']), turns > 0) == (20_000, True)
+    assert (len(json.loads(bytes(response.body))['rows']), turns > 0) == (20_000, True)
 
 
 def file_state(path: Path) -> dict[str, str]:
