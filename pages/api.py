@@ -19,7 +19,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from nicegui import app, background_tasks
 
-from eyelet_gui.pages.refusal import REFUSED, Refusal, refused
+from eyelet_gui.pages.refusal import REFUSED, Refusal, no_database, no_relation, refused
 from eyelet_gui.sources.json_values import json_row, json_value
 from eyelet_gui.sources.query import capped_count_statement, window_statement
 from eyelet_gui.sources.schema import Relation
@@ -50,13 +50,13 @@ def register(dashboard: Dashboard) -> None:
     def database_of(database_id: str) -> tuple[WatchedDatabase, Watcher]:
         database = dashboard.catalog.find(database_id)
         if database is None:
-            raise Refusal(404, f'No database has the id {database_id!r}: GET {API}/databases lists them.')
+            raise no_database(database_id)
         return database, dashboard.watchers[database.id]
 
     async def relation_of(watcher: Watcher, name: str) -> Relation:
         relation = (await watcher.relations()).get(name)
         if relation is None:
-            raise Refusal(404, f'{name!r} is not a table or view of this database.')
+            raise no_relation(name)
         return relation
 
     @app.get(f'{API}/databases')

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from nicegui import app
 
-from eyelet_gui.pages.refusal import REFUSED, Refusal, refused
+from eyelet_gui.pages.refusal import REFUSED, Refusal, no_database, no_relation, refused
 from eyelet_gui.sources.export import export_chunks
 from eyelet_gui.sources.query import window_statement
 from eyelet_gui.state.dashboard import Dashboard
@@ -25,7 +25,7 @@ def register(dashboard: Dashboard) -> None:
     async def export(database_id: str, kind: str, name: str, request: Request) -> Response:
         database = dashboard.catalog.find(database_id)
         if database is None:
-            return refused(Refusal(404, f'No database has the id {database_id!r}.'))
+            return refused(no_database(database_id))
         # Its own connection: a long export never waits behind live reads. It redacts as the views' readers do.
         reader = open_reader(database, show_secrets=dashboard.settings.show_secrets)
         try:
@@ -35,7 +35,7 @@ def register(dashboard: Dashboard) -> None:
             # Read on the export's connection: a database that cannot be read is refused now, not in a 200 stream.
             relation = next((relation for relation in await reader.relations() if relation.name == name), None)
             if relation is None:
-                raise Refusal(404, f'{name!r} is not a table or view of this database.')
+                raise no_relation(name)
             window_statement(relation, query)  # an unknown column is refused now: once streaming, 200 is sent
         except (Refusal, *REFUSED) as problem:
             await reader.close()

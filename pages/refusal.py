@@ -28,6 +28,16 @@ class Refusal(Exception):
         self.status = status
 
 
+def no_database(database_id: str) -> Refusal:
+    """An id that names no watched database (an old link, a database no longer watched)."""
+    return Refusal(404, f'No database has the id {database_id!r}: GET /api/v1/databases lists them.')
+
+
+def no_relation(name: str) -> Refusal:
+    """A name that is no table or view of the database (any more)."""
+    return Refusal(404, f'{name!r} is not a table or view of this database.')
+
+
 def refusal_body(sentence: str) -> bytes:
     """The body of every refusal."""
     return json.dumps({'error': sentence}).encode()

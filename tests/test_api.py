@@ -95,7 +95,7 @@ async def test_every_refusal_of_the_api_and_the_exports_is_one_sentence_in_one_s
         f'{api(path)}/sql': (400, 'There is no statement to run: write a SELECT.'),
         f'{api(gone)}/tables': (503, f'{gone.resolve()} does not exist (it may have been deleted or moved); '
                                      'watching resumes when it is back.'),
-        '/export/nope/csv/hooks': (404, "No database has the id 'nope'."),
+        '/export/nope/csv/hooks': (404, "No database has the id 'nope': GET /api/v1/databases lists them."),
         f'{export}/xml/hooks': (404, "'xml' is not an export format: use csv or json."),
         f'{export}/csv/nope': (404, "'nope' is not a table or view of this database."),
         f'{export}/json/hooks?filters=[1': (400, '`filters` is not valid JSON.'),
