@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from eyelet_gui.sources.export import CHUNK_ROWS, Page, export_text, keyset_pages, offset_pages, serialised_rows
+from eyelet_gui.sources.json_values import blob_text
 from eyelet_gui.sources.query import Query, Sort, Statement
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sqlite.reader import Reader
@@ -64,7 +65,7 @@ def unneutralised_csv(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
-    writer.writerows([[value.hex() if isinstance(value, bytes) else value for value in row] for row in rows])
+    writer.writerows([[blob_text(value) if isinstance(value, bytes) else value for value in row] for row in rows])
     return buffer.getvalue()
 
 

@@ -59,6 +59,12 @@ def problem_card(title: str, sentence: str, status: int = 200) -> None:
         ui.link('Back to the databases', '/')
 
 
+def no_such_database() -> None:
+    """What every page under `/db/<id>` and `/sessions/<id>` shows for an id that names no watched database: one
+    card, 404 as the API answers the same id (an old link, a database no longer watched)."""
+    problem_card('No such database', 'This link names a database that eyelet-gui is not watching.', status=404)
+
+
 def breadcrumbs(*steps: tuple[str, str | None]) -> None:
     """Where this page sits: links for the steps above it, plain text for itself (the step without a link)."""
     with ui.row().classes('items-center gap-1 text-sm'):

@@ -9,6 +9,7 @@ from typing import Any
 from nicegui import ui
 
 from eyelet_gui.components.lifetime import Lifetime
+from eyelet_gui.sources.json_values import blob_text, json_row
 from eyelet_gui.state.eyelet.event_rows import is_event_table
 from eyelet_gui.state.eyelet.hook_events import input_data, what_parts
 from eyelet_gui.state.live.row_detail import RowDetail
@@ -40,11 +41,6 @@ class BesideGrid:
             content()
 
 
-def _plain(value: Any) -> Any:
-    """A value as JSON can carry it (BLOBs as hex)."""
-    return value.hex() if isinstance(value, bytes) else value
-
-
 def row_panel(detail: RowDetail) -> None:
     """Render `detail` and re-render it whenever the row changes or disappears; the panel owns `detail` and
     closes it when it is deleted (another row chosen, the panel closed, the tab gone)."""
@@ -70,12 +66,21 @@ def row_fields(columns: tuple[str, ...], values: tuple[Any, ...]) -> None:
     """Every column of a row, whole, and a button that copies the row as JSON."""
     record = dict(zip(columns, values, strict=False))
     ui.button('Copy row as JSON', icon='content_copy',
-              on_click=lambda: ui.clipboard.write(json.dumps({k: _plain(v) for k, v in record.items()},
-                                                             indent=2, default=str))).props('flat dense')
+              on_click=lambda: ui.clipboard.write(row_json(columns, values))).props('flat dense')
     if is_event_table(columns):
         _what(record)
     for name, value in record.items():
         _field(name, value)
+
+
+def row_json(columns: tuple[str, ...], values: tuple[Any, ...]) -> str:
+    """What *Copy row as JSON* copies: the row as the API gives it (BLOBs in base64)."""
+    return json.dumps(json_row(columns[:len(values)], values[:len(columns)]), indent=2, default=str)
+
+
+def copied_text(value: Any) -> str:
+    """What a field's copy button copies: the value whole, as text (a BLOB in base64, as the CSV export has it)."""
+    return '' if value is None else blob_text(value) if isinstance(value, bytes) else str(value)
 
 
 def _what(record: dict[str, Any]) -> None:
@@ -92,7 +97,7 @@ def _field(name: str, value: Any) -> None:
     with ui.column().classes('w-full gap-0'):
         with ui.row().classes('w-full items-center justify-between no-wrap'):
             ui.label(name).classes('text-caption text-weight-bold break-all')
-            text = '' if value is None else value.hex() if isinstance(value, bytes) else str(value)
+            text = copied_text(value)
             ui.button(icon='content_copy', on_click=lambda text=text: ui.clipboard.write(text)) \
                 .props('flat dense size=sm').tooltip(f'Copy {name}')
         document = parse_json(value)

@@ -3,7 +3,7 @@
 The conventions are Datasette's, which its users know: `{"columns", "rows"}`, `_shape=arrays`, `_nl=1` for
 newline-delimited JSON, BLOBs as `{"$base64": true, "encoded": …}`. Every value passes the same redaction as the
 pages, every read the same read-only connections, and the token guards these routes as it guards the pages
-(server/token_gate.py: its cookie, `Authorization: Bearer …` or `?token=…`). A refusal is JSON with one sentence.
+(server/token_gate.py: its cookie, `Authorization: Bearer …` or `?token=…`). A refusal is pages/refusal.py's.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from nicegui import app, background_tasks
 
-from eyelet_gui.sources.query import Query, QueryProblem, count_statement, window_statement
+from eyelet_gui.pages.refusal import REFUSED, Refusal, no_database, no_relation, refused
+from eyelet_gui.sources.json_values import json_row, json_value
+from eyelet_gui.sources.query import capped_count_statement, window_statement
 from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
-from eyelet_gui.sources.sqlite.sandbox import SqlProblem
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.live.change_streams import ChangeStream, StreamEvent
-from eyelet_gui.state.live.query_url import UrlProblem, query_from_params, table_path
-from eyelet_gui.state.live.values import json_row, json_value
+from eyelet_gui.state.live.query_url import query_from_params, table_path
 from eyelet_gui.state.live.watcher import Watcher
 
 API = '/api/v1'
@@ -40,25 +40,23 @@ LINGER = 30.0
 FIRST_READ = 10.0
 """Seconds a new stream waits for the view's first read before it sends what it has."""
 NDJSON = 'application/x-ndjson'
-
-
-class ApiProblem(Exception):
-    def __init__(self, status: int, sentence: str) -> None:
-        super().__init__(sentence)
-        self.status = status
+COUNT_LIMIT = 10_000
+"""Rows a table's count in `/tables` reads at most, as Datasette's `count_limit`: more is said as
+`"rows": 10000, "rows_capped": true` (Datasette shows "10,000+"), so listing the tables of a large database reads
+no table whole."""
 
 
 def register(dashboard: Dashboard) -> None:
     def database_of(database_id: str) -> tuple[WatchedDatabase, Watcher]:
         database = dashboard.catalog.find(database_id)
         if database is None:
-            raise ApiProblem(404, f'No database has the id {database_id!r}: GET {API}/databases lists them.')
+            raise no_database(database_id)
         return database, dashboard.watchers[database.id]
 
     async def relation_of(watcher: Watcher, name: str) -> Relation:
         relation = (await watcher.relations()).get(name)
         if relation is None:
-            raise ApiProblem(404, f'{name!r} is not a table or view of this database.')
+            raise no_relation(name)
         return relation
 
     @app.get(f'{API}/databases')
@@ -77,10 +75,7 @@ def register(dashboard: Dashboard) -> None:
     async def sql(database_id: str, request: Request) -> Response:
         async def result() -> Any:
             database, _ = database_of(database_id)
-            try:
-                ran = await dashboard.sql.run(database, request.query_params.get('sql', ''))
-            except SqlProblem as problem:
-                raise ApiProblem(400, str(problem)) from None
+            ran = await dashboard.sql.run(database, request.query_params.get('sql', ''))
             return {'columns': list(ran.columns), 'rows': _shaped(ran.columns, ran.rows, request),
                     'truncated': ran.truncated}
         return await answer(result)
@@ -89,10 +84,10 @@ def register(dashboard: Dashboard) -> None:
     async def changes(database_id: str, name: str, request: Request) -> Response:
         try:
             _, watcher = database_of(database_id)
-            query = _query(name, request)
+            query = query_from_params(name, request.query_params)
             window_statement(await relation_of(watcher, name), query)  # an unknown column: 400 now, not a stream
-        except (ApiProblem, DatabaseProblem, QueryProblem) as problem:
-            return refusal(problem)
+        except (Refusal, *REFUSED) as problem:
+            return refused(problem)
         stream = dashboard.change_streams.acquire(database_id, query)
         ndjson = request.query_params.get('format') == 'ndjson'
         last_event_id = request.headers.get('last-event-id') or request.query_params.get('last_event_id')
@@ -110,13 +105,13 @@ def register(dashboard: Dashboard) -> None:
     async def table(database_id: str, name: str, request: Request) -> Response:
         try:
             _, watcher = database_of(database_id)
-            query = _query(name, request)
+            query = query_from_params(name, request.query_params)
             relation = await relation_of(watcher, name)
             # One row more than asked for says whether there is a next page, without counting them all.
             window = await watcher.reader.fetch(window_statement(relation, dataclasses.replace(query,
                                                                                                limit=query.limit + 1)))
-        except (ApiProblem, DatabaseProblem, QueryProblem) as problem:
-            return refusal(problem)
+        except (Refusal, *REFUSED) as problem:
+            return refused(problem)
         width = len(relation.key)
         columns = window.columns[width:]
         rows = [row[width:] for row in window.rows[:query.limit]]
@@ -124,29 +119,31 @@ def register(dashboard: Dashboard) -> None:
         following = (str(request.url.include_query_params(page=page + 1)) if len(window.rows) > query.limit
                      else None)
         if request.query_params.get('_nl') == '1':
-            return Response(''.join(json.dumps(row) + '\n' for row in _shaped(columns, rows, request)),
-                            media_type=NDJSON)
-        return JSONResponse({'columns': list(columns), 'rows': _shaped(columns, rows, request), 'next': following})
+            return await encoded(lambda: ''.join(_json_text(row) + '\n' for row in _shaped(columns, rows, request)),
+                                 NDJSON)
+        return await encoded(lambda: _json_text({'columns': list(columns), 'rows': _shaped(columns, rows, request),
+                                                 'next': following}))
 
 
 async def answer(make: Callable[[], Awaitable[Any]]) -> Response:
     """`make()`'s JSON, or the refusal it raised."""
     try:
-        return JSONResponse(await make())
-    except (ApiProblem, DatabaseProblem, QueryProblem, UrlProblem) as problem:
-        return refusal(problem)
+        made = await make()
+    except (Refusal, *REFUSED) as problem:
+        return refused(problem)
+    return await encoded(lambda: _json_text(made))
 
 
-def refusal(problem: Exception) -> JSONResponse:
-    status = problem.status if isinstance(problem, ApiProblem) else 503 if isinstance(problem, DatabaseProblem) else 400
-    return JSONResponse({'error': str(problem)}, status_code=status)
+async def encoded(text: Callable[[], str], media_type: str = 'application/json') -> Response:
+    """A response whose body `text()` makes in a worker thread. Shaping and encoding 20,000 rows takes a second
+    of CPU, during which the event loop's thread would serve no page, socket or stream. A thread, not
+    `run.cpu_bound`: its process pool would pickle every row over to another process and the text back."""
+    return Response(await asyncio.to_thread(text), media_type=media_type)
 
 
-def _query(name: str, request: Request) -> Query:
-    try:
-        return query_from_params(name, request.query_params)
-    except UrlProblem as problem:
-        raise ApiProblem(400, str(problem)) from None
+def _json_text(value: Any) -> str:
+    """JSON as Starlette's JSONResponse writes it (no NaN: sources/json_values.py wrote those as text)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(',', ':'))
 
 
 def _shaped(columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]], request: Request) -> list[Any]:
@@ -178,8 +175,13 @@ async def _table_facts(watcher: Watcher, relation: Relation) -> dict[str, Any]:
             'columns': [{'name': column.name, 'type': column.declared_type, 'not_null': column.not_null,
                          'primary_key': column.primary_key_position, 'generated': column.generated}
                         for column in relation.columns],
-            'rows': int(await watcher.reader.value(count_statement(relation))),
-            'page': path, 'json': API + path}
+            **await _row_count(watcher, relation), 'page': path, 'json': API + path}
+
+
+async def _row_count(watcher: Watcher, relation: Relation) -> dict[str, Any]:
+    """`rows`, and `rows_capped`: whether there are more than COUNT_LIMIT (then `rows` is COUNT_LIMIT)."""
+    counted = int(await watcher.reader.value(capped_count_statement(relation, COUNT_LIMIT)))
+    return {'rows': min(counted, COUNT_LIMIT), 'rows_capped': counted > COUNT_LIMIT}
 
 
 async def _events(stream: ChangeStream, last_event_id: str | None, ndjson: bool, *,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
+from eyelet_gui.components.layout import breadcrumbs, frame, no_such_database
 from eyelet_gui.components.relation_list import relation_list
 from eyelet_gui.pages.sql import sql_path
 from eyelet_gui.state.dashboard import Dashboard
@@ -16,7 +16,7 @@ def register(dashboard: Dashboard) -> None:
         database = dashboard.catalog.find(database_id)
         with frame(database.label if database else 'Unknown database'):
             if database is None:
-                problem_card('No such database', 'This link names a database that eyelet-gui is not watching.')
+                no_such_database()
                 return
             breadcrumbs(('Databases', '/'), (database.label, None))
             with ui.row().classes('w-full items-center gap-3'):

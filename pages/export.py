@@ -1,44 +1,45 @@
-"""`/export/{id}/{csv|json}/{name}?…`: the rows of a view, streamed, with the view's filters and sort."""
+"""`/export/{id}/{csv|json}/{name}?…`: the rows of a view, streamed, with the view's filters and sort; a refusal is
+pages/refusal.py's, as the API's."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
 
-from fastapi import HTTPException, Request
-from fastapi.responses import StreamingResponse
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
 from nicegui import app
 
+from eyelet_gui.pages.refusal import REFUSED, Refusal, no_database, no_relation, refused
 from eyelet_gui.sources.export import export_chunks
-from eyelet_gui.sources.query import QueryProblem, window_statement
-from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
+from eyelet_gui.sources.query import window_statement
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.live.query_url import UrlProblem, query_from_params
+from eyelet_gui.state.live.query_url import query_from_params
 
 MEDIA_TYPES = {'csv': 'text/csv; charset=utf-8', 'json': 'application/json'}
 
 
 def register(dashboard: Dashboard) -> None:
     @app.get('/export/{database_id}/{kind}/{name:path}')
-    async def export(database_id: str, kind: str, name: str, request: Request) -> StreamingResponse:
+    async def export(database_id: str, kind: str, name: str, request: Request) -> Response:
         database = dashboard.catalog.find(database_id)
-        if database is None or kind not in MEDIA_TYPES:
-            raise HTTPException(404, 'No such database or export format.')
-        try:
-            query = query_from_params(name, request.query_params)
-            relations = await dashboard.watchers[database.id].relations()
-        except (UrlProblem, DatabaseProblem) as problem:
-            raise HTTPException(400, str(problem)) from None
-        relation = relations.get(name)
-        if relation is None:
-            raise HTTPException(404, f'{name!r} is not a table or view of this database.')
-        try:
-            window_statement(relation, query)  # an unknown column is refused now: once streaming, 200 is sent
-        except QueryProblem as problem:
-            raise HTTPException(400, str(problem)) from None
-        export_id = request.query_params.get('export', '')
+        if database is None:
+            return refused(no_database(database_id))
         # Its own connection: a long export never waits behind live reads. It redacts as the views' readers do.
         reader = database.engine.reader(show_secrets=dashboard.settings.show_secrets)
+        try:
+            if kind not in MEDIA_TYPES:
+                raise Refusal(404, f'{kind!r} is not an export format: use csv or json.')
+            query = query_from_params(name, request.query_params)
+            # Read on the export's connection: a database that cannot be read is refused now, not in a 200 stream.
+            relation = next((relation for relation in await reader.relations() if relation.name == name), None)
+            if relation is None:
+                raise no_relation(name)
+            window_statement(relation, query)  # an unknown column is refused now: once streaming, 200 is sent
+        except (Refusal, *REFUSED) as problem:
+            await reader.close()
+            return refused(problem)
+        export_id = request.query_params.get('export', '')
 
         async def body() -> AsyncIterator[str]:
             written = 0

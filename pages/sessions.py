@@ -9,7 +9,7 @@ from nicegui import ui
 
 from eyelet_gui.components.eyelet import cells
 from eyelet_gui.components.eyelet.session_timeline import session_view
-from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
+from eyelet_gui.components.layout import breadcrumbs, frame, no_such_database
 from eyelet_gui.components.live_grid import LiveGrid
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
@@ -64,7 +64,7 @@ def register(dashboard: Dashboard) -> None:
         watcher = dashboard.watchers.get(database_id)
         with frame(f'Session {session_id[:8]}'):
             if watcher is None:
-                problem_card('No such database', 'This link names a database that eyelet-gui is not watching.')
+                no_such_database()
                 return
             breadcrumbs(('Databases', '/'), ('Sessions', '/sessions'), (session_id, None))
             ui.label(f'{watcher.database.label} · {watcher.database.place}').classes('text-caption break-all')

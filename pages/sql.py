@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from nicegui import ui
 
-from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
+from eyelet_gui.components.layout import breadcrumbs, frame, no_such_database
 from eyelet_gui.components.sql_view import SqlView
 from eyelet_gui.pages.api import API
 from eyelet_gui.sources.eyelet.facts import EVENT_TABLE
@@ -47,7 +47,7 @@ def register(dashboard: Dashboard) -> None:
         database = dashboard.catalog.find(database_id)
         with frame('SQL'):
             if database is None:
-                problem_card('No such database', 'This link names a database that eyelet-gui is not watching.')
+                no_such_database()
                 return
             breadcrumbs(('Databases', '/'), (database.label, f'/db/{database.id}'), ('SQL', None))
             sql = request.query_params.get('sql')

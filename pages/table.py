@@ -9,7 +9,7 @@ from fastapi import Request
 from nicegui import ui
 
 from eyelet_gui.components.eyelet import cells
-from eyelet_gui.components.layout import breadcrumbs, frame, problem_card
+from eyelet_gui.components.layout import breadcrumbs, frame, no_such_database, problem_card
 from eyelet_gui.components.table_view import TableView, view_url
 from eyelet_gui.sources.eyelet.facts import event_table
 from eyelet_gui.state.dashboard import Dashboard
@@ -22,7 +22,7 @@ def register(dashboard: Dashboard) -> None:
         database = dashboard.catalog.find(database_id)
         with frame(name):
             if database is None:
-                problem_card('No such database', 'This link names a database that eyelet-gui is not watching.')
+                no_such_database()
                 return
             try:
                 query = query_from_params(name, request.query_params)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
+
+from eyelet_gui.pages.refusal import refusal_body
 
 COOKIE = 'eyelet_gui_token'
 PAGE = ('<!doctype html><meta charset="utf-8"><title>eyelet-gui: {title}</title>'
@@ -107,4 +108,4 @@ async def send_json_refusal(send: Send, status: int, sentence: str) -> None:
     """Answer an API request with `status` and `{"error": sentence}`."""
     await send({'type': 'http.response.start', 'status': status,
                 'headers': [(b'content-type', b'application/json'), (b'cache-control', b'no-store')]})
-    await send({'type': 'http.response.body', 'body': json.dumps({'error': sentence}).encode()})
+    await send({'type': 'http.response.body', 'body': refusal_body(sentence)})

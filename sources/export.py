@@ -24,6 +24,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
+from eyelet_gui.sources.json_values import blob_text, json_row
 from eyelet_gui.sources.keyset import Bound, bound_column, newest_statement, page_order, page_statement
 from eyelet_gui.sources.postgres.reader import PostgresReader
 from eyelet_gui.sources.query import Query, rows_statement, window_statement
@@ -51,23 +52,19 @@ def neutralised(value: Any) -> Any:
     return value
 
 
-def _plain(value: Any) -> Any:
-    return value.hex() if isinstance(value, bytes) else value
-
-
 def serialised_rows(kind: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, before: int) -> str:
     """`rows` as export text in `kind` ('csv' or 'json'), `before` rows having been written already: the one place
-    where exported values become text."""
+    where exported values become text, BLOBs as the API writes them (sources/json_values.py)."""
     buffer = io.StringIO()
     if kind == 'csv':
         writer = csv.writer(buffer)
         if before == 0:
             writer.writerow([neutralised(name) for name in columns])
-        writer.writerows([[neutralised(_plain(value)) for value in row] for row in rows])
+        writer.writerows([[neutralised(blob_text(value) if isinstance(value, bytes) else value) for value in row]
+                           for row in rows])
     else:
         for number, row in enumerate(rows, start=before):
-            record = {name: _plain(value) for name, value in zip(columns, row, strict=True)}
-            buffer.write((',' if number else '') + '\n' + json.dumps(record, default=str))
+            buffer.write((',' if number else '') + '\n' + json.dumps(json_row(columns, row), default=str))
     return buffer.getvalue()
 
 

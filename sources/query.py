@@ -223,6 +223,14 @@ def count_statement(relation: Relation, query: Query | None = None, *, after_key
     return Statement(f'SELECT count(*) FROM {quote_identifier(relation.name)}{sql}', tuple(parameters))
 
 
+def capped_count_statement(relation: Relation, cap: int) -> Statement:
+    """count(*) of the relation, but of `cap + 1` rows at most, as Datasette's `count_limit`: a count above `cap`
+    says "more than `cap`" without reading every row of a table of millions (SQLite has no stored row count, and
+    counting reads the whole table or its smallest index)."""
+    return Statement(f'SELECT count(*) FROM (SELECT 1 FROM {quote_identifier(relation.name)} LIMIT ?) AS counted',
+                     (cap + 1,))
+
+
 def max_key_statement(relation: Relation) -> Statement:
     """The largest increasing key: one step down the b-tree, whatever the table's size."""
     key = relation.increasing_key

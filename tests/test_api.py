@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from eyelet_gui.demo import claude_code
+from eyelet_gui.pages.api import COUNT_LIMIT, encoded
 from eyelet_gui.sources.query import Query
 from eyelet_gui.sources.sqlite.reader import Reader
 from eyelet_gui.state.catalog import database_id
@@ -20,7 +22,7 @@ from eyelet_gui.state.live import change_streams
 from eyelet_gui.state.live.change_streams import ChangeStream
 from eyelet_gui.state.live.live_query import LiveQuery
 
-from .conftest import ServedApp
+from .conftest import ServedApp, make_database
 from .eyelet_logger import log_payloads
 from .test_no_secret_leaves import SESSION, leaks, log_secrets, planted, random_parts
 
@@ -74,9 +76,13 @@ async def test_lists_and_rows_as_the_pages_show_them(served_app: Callable[..., S
     assert leaks(everything, random_parts(secret)) == []
 
 
-async def test_bad_requests_get_a_sentence(served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
+async def test_every_refusal_of_the_api_and_the_exports_is_one_sentence_in_one_shape(
+        served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
+    """A script reads the API and the exports alike: every refusal is `{"error": sentence}` with its status."""
     path, _ = logged(tmp_path)
-    app = served_app(str(path))
+    gone = make_database(tmp_path / 'gone.db', 'CREATE TABLE t (x);')
+    app = served_app(str(path), str(gone))
+    export = f'/export/{database_id(path.resolve())}'
     refused = {
         '/api/v1/db/nope/tables': (404, "No database has the id 'nope': GET /api/v1/databases lists them."),
         f'{api(path)}/table/nope': (404, "'nope' is not a table or view of this database."),
@@ -87,11 +93,69 @@ async def test_bad_requests_get_a_sentence(served_app: Callable[..., ServedApp],
         f'{api(path)}/table/hooks?limit=ten': (400, '`page` and `limit` must be whole numbers.'),
         f'{api(path)}/sql?sql=selec 1': (400, 'SQLite cannot run this statement: near "selec": syntax error.'),
         f'{api(path)}/sql': (400, 'There is no statement to run: write a SELECT.'),
+        f'{api(gone)}/tables': (503, f'{gone.resolve()} does not exist (it may have been deleted or moved); '
+                                     'watching resumes when it is back.'),
+        '/export/nope/csv/hooks': (404, "No database has the id 'nope': GET /api/v1/databases lists them."),
+        f'{export}/xml/hooks': (404, "'xml' is not an export format: use csv or json."),
+        f'{export}/csv/nope': (404, "'nope' is not a table or view of this database."),
+        f'{export}/json/hooks?filters=[1': (400, '`filters` is not valid JSON.'),
+        f'{export}/csv/hooks?sort=[["nope","asc"]]': (400, "hooks has no column named 'nope' to sort by."),
+        f'/export/{database_id(gone.resolve())}/csv/t': (503, f'{gone.resolve()} does not exist (it may have been '
+                                                              'deleted or moved); watching resumes when it is back.'),
     }
+    gone.unlink()
     async with httpx.AsyncClient(base_url=app.url, timeout=DEADLINE) as client:
-        answers = {url: ((response := await client.get(url)).status_code, response.json()['error'])
-                   for url in refused}
-    assert answers == refused
+        answers = {url: ((response := await client.get(url)).status_code, response.headers['content-type'],
+                         response.json()) for url in refused}
+    assert answers == {url: (status, 'application/json', {'error': sentence})
+                       for url, (status, sentence) in refused.items()}
+
+
+async def test_a_table_count_stops_at_the_limit_and_says_so(served_app: Callable[..., ServedApp],
+                                                              tmp_path: Path) -> None:
+    """Listing the tables reads no table whole: a count beyond COUNT_LIMIT is said as capped, as Datasette's."""
+    path = make_database(tmp_path / 'sizes.db', f"""
+        CREATE TABLE big (id INTEGER PRIMARY KEY);
+        INSERT INTO big WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {COUNT_LIMIT + 5})
+            SELECT x FROM n;
+        CREATE TABLE exact (id INTEGER PRIMARY KEY);
+        INSERT INTO exact SELECT id FROM big WHERE id <= {COUNT_LIMIT};
+        CREATE TABLE small (id INTEGER PRIMARY KEY);
+        INSERT INTO small VALUES (1), (2), (3);""")
+    app = served_app(str(path))
+    async with httpx.AsyncClient(base_url=app.url, timeout=DEADLINE) as client:
+        tables = (await client.get(f'{api(path)}/tables')).json()['tables']
+    assert {table['name']: (table['rows'], table['rows_capped']) for table in tables} == {
+        'big': (COUNT_LIMIT, True), 'exact': (COUNT_LIMIT, False), 'small': (3, False)}
+
+
+async def test_a_large_answer_is_encoded_while_the_event_loop_serves_others() -> None:
+    """20,000 rows of JSON take the event loop's thread for a second or more if encoded there: every page, socket
+    and stream would wait. The loop keeps turning while they are encoded."""
+    rows = [{'id': number, 'data': json.dumps({'tool_input': {'command': 'echo "x"' * 200}})}
+            for number in range(20_000)]
+    turns = 0
+    encoding = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    async def ticker() -> None:
+        nonlocal turns
+        await encoding.wait()
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    def text() -> str:
+        # The ticker starts once encoding has: turns counted before it would prove nothing.
+        loop.call_soon_threadsafe(encoding.set)
+        return json.dumps({'rows': rows})
+
+    ticking = asyncio.create_task(ticker())
+    try:
+        response = await encoded(text)
+    finally:
+        ticking.cancel()
+    assert (len(json.loads(bytes(response.body))['rows']), turns > 0) == (20_000, True)
 
 
 def file_state(path: Path) -> dict[str, str]:

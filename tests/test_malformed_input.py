@@ -85,10 +85,10 @@ async def test_a_filter_value_that_is_no_scalar_or_an_unknown_column_gets_400_an
                 assert (answer.status_code, sentence in answer.text) == (400, True), url
             export = await user.http_client.get(f'/export/{id_}/csv/hooks?filters={filters}')
             assert export.status_code == 400, value
-            assert export.json()['detail'].endswith(sentence), value
+            assert export.json()['error'].endswith(sentence), value
         unknown_sort = quote('[["nope", "asc"]]')
         unknown = await user.http_client.get(f'/export/{id_}/csv/hooks?sort={unknown_sort}')
-        refusal = {'detail': "hooks has no column named 'nope' to sort by."}
+        refusal = {'error': "hooks has no column named 'nope' to sort by."}
         assert (unknown.status_code, unknown.json()) == (400, refusal)
 
 

@@ -9,18 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from eyelet_gui.sources.query import Statement
+from eyelet_gui.sources.sqlite.connection import ThreadedConnection
 from eyelet_gui.sources.sqlite.reader import Reader
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem, connect
 
 from .conftest import make_database
 
 
-async def fetch(connection: aiosqlite.Connection, sql: str) -> list[tuple[object, ...]]:
-    return [tuple(row) for row in await connection.execute_fetchall(sql)]
+async def fetch(connection: ThreadedConnection, sql: str) -> list[tuple[object, ...]]:
+    return await connection.run(lambda sqlite: [tuple(row) for row in sqlite.execute(sql).fetchall()])
 
 
 SHOP = '''
@@ -54,7 +54,7 @@ async def test_every_kind_of_write_is_refused(tmp_path: Path, statement: str) ->
     connection = await connect(path)
     try:
         with pytest.raises(sqlite3.Error):
-            await connection.executescript(statement)
+            await connection.run(lambda sqlite: sqlite.executescript(statement))
         assert await fetch(connection, 'SELECT id, total FROM orders') == [(1, 1.5)]
     finally:
         await connection.close()
@@ -151,12 +151,13 @@ async def test_wal_database_whose_shm_cannot_be_created(tmp_path: Path) -> None:
 
 
 async def test_a_connection_never_keeps_the_process_alive(tmp_path: Path) -> None:
-    """aiosqlite's worker threads are not daemons: one connection left open as the app stopped kept the process
-    (the app after Ctrl+C, pytest at its end) running for good."""
+    """A worker thread that is not a daemon (aiosqlite's) kept the process (the app after Ctrl+C, pytest at its
+    end) running for good when one connection was left open as the app stopped; closing ends the thread."""
     path = make_database(tmp_path / 'data.db', 'CREATE TABLE t (x);')
     connection = await connect(path)
     try:
-        assert connection._thread is not None
-        assert connection._thread.daemon
+        assert (connection.thread.daemon, connection.thread.is_alive()) == (True, True)
     finally:
         await connection.close()
+    connection.thread.join(timeout=10)  # it ends right after the close
+    assert connection.thread.is_alive() is False

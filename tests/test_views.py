@@ -84,11 +84,20 @@ async def test_database_page_lists_tables_and_views_with_live_counts(tmp_path: P
         await user.should_see('5 rows', retries=50)
 
 
+async def test_every_page_of_an_unknown_database_shows_one_card_with_404(tmp_path: Path) -> None:
+    path = make_database(tmp_path / 'shop.db', ITEMS)
+    async with simulated_user(Settings(databases=(path.resolve(),), show=False)) as user:
+        for url in ('/db/0000000000', '/db/0000000000/table/items', '/db/0000000000/sql',
+                    '/sessions/0000000000/some-session'):
+            answer = await user.http_client.get(url)
+            sentence = 'This link names a database that eyelet-gui is not watching.'
+            assert (answer.status_code, answer.text.count('No such database'), answer.text.count(sentence)) == (
+                404, 1, 1), url
+
+
 async def test_bad_links_get_a_page_with_a_sentence(tmp_path: Path) -> None:
     path = make_database(tmp_path / 'shop.db', ITEMS)
     async with simulated_user(Settings(databases=(path.resolve(),), show=False)) as user:
-        await user.open('/db/0000000000')
-        await user.should_see('This link names a database that eyelet-gui is not watching.')
         bad = await user.http_client.get(f'/db/{database_id(path.resolve())}/table/items?page=two')
         assert (bad.status_code, '`page` and `limit` must be whole numbers.' in html.unescape(bad.text)) == (400, True)
         await user.open(f'/db/{database_id(path.resolve())}/table/nothing')

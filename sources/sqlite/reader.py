@@ -22,15 +22,14 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, cast
-
-import aiosqlite
+from typing import Any, Protocol, TypeVar
 
 from eyelet_gui.sources.cpu_cost import charge_read
 from eyelet_gui.sources.events import wait_event
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.sources.redaction import Redactor
 from eyelet_gui.sources.schema import Relation
+from eyelet_gui.sources.sqlite.connection import ThreadedConnection
 from eyelet_gui.sources.sqlite.file_facts import Identity, file_identity
 from eyelet_gui.sources.sqlite.files import done_reading, reading
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem, connect, explain
@@ -85,7 +84,7 @@ class _Interrupted(Exception):
 class _Connection:
     """One connection of the pool, the file it opened, and what its progress handler enforces."""
 
-    connection: aiosqlite.Connection
+    connection: ThreadedConnection
     identity: Identity
     generation: int
     deadline: float = math.inf
@@ -179,20 +178,21 @@ class Reader:
 
     async def _run(self, lent: _Connection, work: Callable[[sqlite3.Connection], T]) -> T:
         lent.cancelled, lent.spent = False, 0.0
-        call = asyncio.ensure_future(_in_thread(lent.connection, lambda: self._guarded(lent, work)))
+        call = lent.connection.run(lambda connection: self._guarded(lent, connection, work))
         try:
             return await asyncio.shield(call)
         except asyncio.CancelledError:
             # sqlite3_interrupt is safe from any thread and stops the running statement at its next step; the
             # flag stops one that starts before the call ends. The connection is lent again only once it is idle.
             lent.cancelled = True
-            await lent.connection.interrupt()
+            lent.connection.interrupt()
             await _settled(call)
             raise
         finally:
             charge_read(lent.spent)
 
-    def _guarded(self, lent: _Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    def _guarded(self, lent: _Connection, connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]
+                 ) -> T:
         """`work`, in the connection's thread, on the file the connection opened, within its deadline."""
         if file_identity(self.path) != lent.identity:
             raise _Replaced
@@ -200,7 +200,7 @@ class Reader:
         lent.deadline = math.inf if self.time_limit is None else time.monotonic() + self.time_limit
         started = time.thread_time()
         try:
-            return work(_sqlite_connection(lent.connection))
+            return work(connection)
         except sqlite3.Error as error:
             if lent.cancelled:
                 raise _Interrupted from None
@@ -248,11 +248,15 @@ class Reader:
         except BaseException:
             done_reading(identity)
             raise
+        # `visible(x)`: what searches and filters match on (sources/query.py), the text as the browser sees it.
+        visible = _same if self._redactor is None else self._redactor.visible
+
+        def prepare(connection: sqlite3.Connection) -> None:
+            connection.set_progress_handler(opened.progress, PROGRESS_STEPS)
+            connection.create_function('visible', 2, visible, deterministic=True)
+
         try:
-            await opened.connection.set_progress_handler(opened.progress, PROGRESS_STEPS)
-            # `visible(x)`: what searches and filters match on (sources/query.py), the text as the browser sees it.
-            visible = _same if self._redactor is None else self._redactor.visible
-            await opened.connection.create_function('visible', 2, visible, deterministic=True)
+            await asyncio.shield(opened.connection.run(prepare))
         except sqlite3.Error as error:
             await _close(opened)
             raise await asyncio.to_thread(explain, error, self.path) from None
@@ -280,19 +284,6 @@ def _same(value: Any, _secret_column: int) -> Any:
     return value
 
 
-def _sqlite_connection(connection: aiosqlite.Connection) -> sqlite3.Connection:
-    """The sqlite3 connection inside an aiosqlite one, for calls made in its own thread."""
-    return connection._conn
-
-
-async def _in_thread(connection: aiosqlite.Connection, call: Callable[[], T]) -> T:
-    """`call` in the connection's thread, queued like its statements.
-
-    aiosqlite's public calls take one trip each (execute, fetch, close): a cancellation between two would leave
-    a half-read cursor, and its read transaction, open. Its `_execute` runs any callable in one trip."""
-    return cast(T, await connection._execute(call))  # type: ignore[no-untyped-call]
-
-
 async def _settled(call: asyncio.Future[Any]) -> None:
     """Wait until `call` is done, through further cancellations too, and drop its outcome."""
     while not call.done():
@@ -304,15 +295,14 @@ async def _settled(call: asyncio.Future[Any]) -> None:
 
 async def _close(pooled: _Connection) -> None:
     try:
-        with contextlib.suppress(sqlite3.Error, ValueError):  # ValueError: aiosqlite's "connection closed"
+        with contextlib.suppress(sqlite3.Error):
             await asyncio.shield(pooled.connection.close())
     finally:
         done_reading(pooled.identity)
 
 
 async def _finished_even_if_cancelled(opening: Awaitable[_Connection]) -> _Connection:
-    """`opening`, finished even when the caller is cancelled, so that no connection or worker thread is orphaned
-    (aiosqlite leaves a half-opened connection's thread to report to an event loop that may be gone)."""
+    """`opening`, finished even when the caller is cancelled, so that no connection or worker thread is orphaned."""
     pending = asyncio.ensure_future(opening)
     try:
         return await asyncio.shield(pending)

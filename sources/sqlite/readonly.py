@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-import aiosqlite
+from eyelet_gui.sources.sqlite.connection import ReadConnection, ThreadedConnection, open_threaded
 
 BUSY_TIMEOUT_MS = 2000
 
@@ -58,31 +58,30 @@ def authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None, 
     return sqlite3.SQLITE_OK
 
 
-async def connect(path: Path) -> aiosqlite.Connection:
-    """Open `path` read-only, or raise DatabaseProblem with the reason in words.
+async def connect(path: Path) -> ThreadedConnection:
+    """Open `path` read-only in a thread of its own (sources/sqlite/connection.py), or raise DatabaseProblem with the
+    reason in words.
 
     Resolving the path and explaining a failure look at the file system: both run in a worker thread."""
     uri = await asyncio.to_thread(readonly_uri, path)
-    pending = aiosqlite.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-    # A daemon: a read-only connection has nothing to finish, and one still open as the app stops (a view whose
-    # read was opening when it was stopped) must not keep the process from ending after Ctrl+C.
-    pending._thread.daemon = True
+
+    def opened() -> sqlite3.Connection:
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                     factory=ReadConnection)
+        try:
+            connection.execute('PRAGMA query_only = ON')
+            connection.set_authorizer(authorize)
+            # Touch the schema now so that a non-database or unreadable WAL fails here, with a sentence.
+            connection.execute('SELECT count(*) FROM sqlite_schema').fetchall()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
     try:
-        connection = await pending
+        return await open_threaded(opened, f'sqlite {path.name}')
     except sqlite3.Error as error:
-        # aiosqlite stops its worker thread after a failed open without waiting for it; wait here, so that the
-        # thread never reports to an event loop that has closed in the meantime.
-        await asyncio.to_thread(pending._thread.join)
         raise await asyncio.to_thread(explain, error, path) from None
-    try:
-        await connection.execute('PRAGMA query_only = ON')
-        await connection.set_authorizer(authorize)
-        # Touch the schema now so that a non-database or unreadable WAL fails here, with a sentence.
-        await connection.execute_fetchall('SELECT count(*) FROM sqlite_schema')
-    except sqlite3.Error as error:
-        await connection.close()
-        raise await asyncio.to_thread(explain, error, path) from None
-    return connection
 
 
 def explain(error: sqlite3.Error, path: Path) -> DatabaseProblem:

@@ -20,6 +20,7 @@ import contextlib
 import re
 import secrets
 import sqlite3
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,9 +61,9 @@ class SqlResult:
 
 @dataclass(slots=True)
 class _Sandbox:
-    """The TEMP views made on one connection, for the schema they were made from."""
+    """The TEMP views made on one connection, for the schema they were made from. It holds no reference to its
+    connection (the connection holds it, as its authorizer): it goes when the connection does."""
 
-    connection: sqlite3.Connection
     schema_version: int
     token: str
     denied: str = ''
@@ -87,8 +88,10 @@ class _Sandbox:
         return sqlite3.SQLITE_DENY
 
 
-_sandboxes: dict[int, _Sandbox] = {}
-"""By `id()` of the connection (a sqlite3 connection takes no attributes and no weak references)."""
+_sandboxes: weakref.WeakKeyDictionary[sqlite3.Connection, _Sandbox] = weakref.WeakKeyDictionary()
+"""By connection: the Reader's are ReadConnections (sources/sqlite/connection.py), which weak references can
+point at, so that a closed connection's sandbox goes with it. Keyed by `id()` instead, each closed connection
+left its entry behind, and a new connection given the same `id()` could find another's."""
 
 
 def run(connection: sqlite3.Connection, sql: str, *, max_rows: int = MAX_ROWS) -> SqlResult:
@@ -130,11 +133,11 @@ def _sentence(error: sqlite3.Error, sandbox: _Sandbox) -> str:
 def _sandbox(connection: sqlite3.Connection) -> _Sandbox:
     """The connection's sandbox, made (again) when the file's schema is not the one it was made from."""
     version = connection.execute('PRAGMA schema_version').fetchone()[0]
-    sandbox = _sandboxes.get(id(connection))
-    if sandbox is not None and sandbox.connection is connection and sandbox.schema_version == version:
+    sandbox = _sandboxes.get(connection)
+    if sandbox is not None and sandbox.schema_version == version:
         return sandbox
-    sandbox = _Sandbox(connection, version, f'eyelet_{secrets.token_hex(16)}_')
-    _sandboxes[id(connection)] = sandbox
+    sandbox = _Sandbox(version, f'eyelet_{secrets.token_hex(16)}_')
+    _sandboxes[connection] = sandbox
     connection.set_authorizer(None)
     connection.execute('PRAGMA query_only = OFF')  # TEMP views live in memory; `mode=ro` still guards the file
     try:

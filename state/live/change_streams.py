@@ -17,12 +17,12 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from eyelet_gui.sources.json_values import json_row, json_value
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.live.diff import Delta
 from eyelet_gui.state.live.live_query import LiveQuery
 from eyelet_gui.state.live.shared import Shared
 from eyelet_gui.state.live.subscriptions import Subscriptions
-from eyelet_gui.state.live.values import json_row, json_value
 from eyelet_gui.state.live.watcher import Watcher
 
 BUFFERED = 1000

@@ -1,10 +1,9 @@
-"""How a value read from SQLite is shown: as a cell's text (always text, never markup, long values cut), or as JSON."""
+"""How a value read from SQLite is shown in a cell: always text, never markup, long values cut (as JSON:
+sources/json_values.py)."""
 
 from __future__ import annotations
 
-import base64
 import json
-import math
 from typing import Any
 
 CELL_CHARACTERS = 80
@@ -33,20 +32,6 @@ def cell_text(value: object, limit: int = CELL_CHARACTERS) -> str:
         return f'BLOB {len(value):,} bytes: {preview}{more}'
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + '…'
-
-
-def json_value(value: Any) -> Any:
-    """`value` as JSON can carry it: BLOBs as Datasette writes them (base64), infinities as text."""
-    if isinstance(value, bytes):
-        return {'$base64': True, 'encoded': base64.b64encode(value).decode()}
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return value
-
-
-def json_row(columns: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
-    """A row as a JSON object by column name."""
-    return {column: json_value(value) for column, value in zip(columns, values, strict=True)}
 
 
 def age_text(seconds: float | None) -> str:
