@@ -46,7 +46,7 @@ async def latency(path: Path, commits: int, pause: float) -> list[float]:
     """Seconds from just before a commit in another process to the delta that carries the row."""
     watcher = watcher_for(path)
     watcher.start()
-    live = watcher.subscribe(Query(relation='hooks', limit=100))
+    live = watcher.live.acquire(Query(relation='hooks', limit=100))
     seen: list[float] = []
 
     def on_delta(delta: Delta) -> None:
@@ -97,7 +97,7 @@ async def idle_cpu(folder: Path, databases: int, seconds: float) -> tuple[float,
     watchers = [watcher_for(path) for path in paths]
     for watcher in watchers:
         watcher.start()
-        watcher.subscribe(Query(relation='t'))
+        watcher.live.acquire(Query(relation='t'))
     await asyncio.sleep(2)  # settle: first reads done
     checks_before = sum(w.detector.checks for w in watchers)
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)

@@ -103,7 +103,7 @@ async def view(path: Path, poll_interval: float = DEFAULT_POLL_INTERVAL) -> Asyn
     watcher = Watcher(sqlite_database(path), poll_interval=poll_interval,
                       max_push_rate=DEFAULT_MAX_PUSH_RATE)
     watcher.start()
-    live = watcher.subscribe(Query(relation='items'))
+    live = watcher.live.acquire(Query(relation='items'))
     try:
         await until(lambda: live.rows and live.problem is None)
         yield watcher, live

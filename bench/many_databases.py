@@ -64,7 +64,7 @@ async def engine_figures(paths: list[Path], commits: int, idle_seconds: float) -
     seen: list[float] = []
     for watcher in watchers:
         watcher.start()
-        live = watcher.subscribe(Query(relation='hooks', limit=100))
+        live = watcher.live.acquire(Query(relation='hooks', limit=100))
 
         def on_delta(delta: Delta, live: object = live) -> None:
             now = time.time()

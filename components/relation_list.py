@@ -64,8 +64,8 @@ async def relation_list(watcher: Watcher) -> None:
 
 def _entry(lifetime: Lifetime, watcher: Watcher, relation: Relation) -> None:
     query = Query(relation=relation.name, limit=0)  # counts only: no rows are read
-    live = watcher.subscribe(query)
-    lifetime.on_end(lambda: watcher.release(query))
+    live = watcher.live.acquire(query)
+    lifetime.on_end(lambda: watcher.live.release(query))
     with ui.item(on_click=lambda: ui.navigate.to(table_path(watcher.database.id, relation.name))) \
             .mark(f'relation-{relation.name}'):
         with ui.item_section().props('avatar'):

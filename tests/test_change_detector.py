@@ -42,7 +42,7 @@ async def test_slow_stat_calls_do_not_stall_the_event_loop(tmp_path: Path, monke
     beating = asyncio.create_task(heartbeat())
     try:
         async with watching(path, poll_interval=0.2) as watcher:
-            live = watcher.subscribe(Query(relation='t'))
+            live = watcher.live.acquire(Query(relation='t'))
             await eventually(lambda: values(live) == [1], timeout=60)
             await asyncio.to_thread(write, path, 'INSERT INTO t (x) VALUES (2)')
             await eventually(lambda: values(live) == [2, 1], timeout=60)

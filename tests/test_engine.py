@@ -79,7 +79,7 @@ async def test_insert_update_delete_by_another_process(tmp_path: Path, journal: 
     path = database(tmp_path, journal)
     deltas: list[Delta] = []
     async with watching(path) as watcher:
-        live = watcher.subscribe(Query(relation='items'))
+        live = watcher.live.acquire(Query(relation='items'))
         live.delta.subscribe(deltas.append)
 
         def expected() -> list[tuple[str, tuple[Any, ...]]]:
@@ -113,7 +113,7 @@ async def test_insert_update_delete_by_another_process(tmp_path: Path, journal: 
 async def test_burst_of_5000_commits_coalesces_and_ends_exact(tmp_path: Path) -> None:
     path = database(tmp_path, 'wal')
     async with watching(path) as watcher:
-        live = watcher.subscribe(Query(relation='items', limit=50))
+        live = watcher.live.acquire(Query(relation='items', limit=50))
         await eventually(lambda: live.total == 4)
         refreshes_before = live.refreshes
         write(path, "INSERT INTO items (name, qty) VALUES ('burst {i}', {i})", repeat=5000)
@@ -126,7 +126,7 @@ async def test_schema_change_resets_columns(tmp_path: Path) -> None:
     path = database(tmp_path, 'wal')
     deltas: list[Delta] = []
     async with watching(path) as watcher:
-        live = watcher.subscribe(Query(relation='items'))
+        live = watcher.live.acquire(Query(relation='items'))
         await eventually(lambda: live.total == 4)
         live.delta.subscribe(deltas.append)
         write(path, "ALTER TABLE items ADD COLUMN colour TEXT DEFAULT 'green'")
@@ -144,7 +144,7 @@ async def test_schema_change_resets_columns(tmp_path: Path) -> None:
 async def test_file_replaced_deleted_truncated_garbage_and_recreated(tmp_path: Path) -> None:
     path = database(tmp_path, 'wal')
     async with watching(path, poll_interval=0.2) as watcher:
-        live = watcher.subscribe(Query(relation='items'))
+        live = watcher.live.acquire(Query(relation='items'))
 
         def expected() -> list[tuple[str, tuple[Any, ...]]]:
             return keyed_by_first(fresh(path, 'SELECT * FROM items ORDER BY id DESC'))
@@ -183,7 +183,7 @@ async def test_composite_key_without_rowid(tmp_path: Path) -> None:
         INSERT INTO stock VALUES ('north', 1, 10), ('north', 2, 20), ('south', 1, 5);
     """)
     async with watching(path) as watcher:
-        live = watcher.subscribe(Query(relation='stock'))
+        live = watcher.live.acquire(Query(relation='stock'))
 
         def expected() -> list[tuple[str, tuple[Any, ...]]]:
             rows = fresh(path, 'SELECT * FROM stock ORDER BY shop, sku')
@@ -198,7 +198,7 @@ async def test_composite_key_without_rowid(tmp_path: Path) -> None:
 async def test_view_rows_keyed_by_content(tmp_path: Path) -> None:
     path = database(tmp_path, 'wal', ITEMS + 'CREATE VIEW plenty AS SELECT name, qty FROM items WHERE qty > 2;')
     async with watching(path) as watcher:
-        live = watcher.subscribe(Query(relation='plenty', sort=(Sort('name'),)))
+        live = watcher.live.acquire(Query(relation='plenty', sort=(Sort('name'),)))
 
         def expected() -> list[tuple[Any, ...]]:
             return fresh(path, 'SELECT * FROM plenty ORDER BY name')
@@ -215,8 +215,8 @@ async def test_filter_is_a_live_query(tmp_path: Path) -> None:
     path = database(tmp_path, 'wal')
     hostile = "'; DROP TABLE items; --"
     async with watching(path) as watcher:
-        live = watcher.subscribe(Query(relation='items', filters=(Filter('qty', '>', 2),)))
-        other = watcher.subscribe(Query(relation='items', filters=(Filter('name', '=', hostile),)))
+        live = watcher.live.acquire(Query(relation='items', filters=(Filter('qty', '>', 2),)))
+        other = watcher.live.acquire(Query(relation='items', filters=(Filter('name', '=', hostile),)))
 
         def expected() -> list[tuple[str, tuple[Any, ...]]]:
             return keyed_by_first(fresh(path, 'SELECT * FROM items WHERE qty > 2 ORDER BY id DESC'))
@@ -235,19 +235,19 @@ async def test_filter_is_a_live_query(tmp_path: Path) -> None:
 async def test_identical_queries_share_one_live_query(tmp_path: Path) -> None:
     path = database(tmp_path, 'wal')
     async with watching(path) as watcher:
-        first = watcher.subscribe(Query(relation='items', limit=2))
-        second = watcher.subscribe(Query(relation='items', limit=2))
+        first = watcher.live.acquire(Query(relation='items', limit=2))
+        second = watcher.live.acquire(Query(relation='items', limit=2))
         assert first is second
-        await watcher.release(first.query)
-        assert watcher.subscribe(Query(relation='items', limit=2)) is first
+        await watcher.live.release(first.query)
+        assert watcher.live.acquire(Query(relation='items', limit=2)) is first
 
 
 async def test_checkpoint_truncate_completes_while_five_views_watch(tmp_path: Path) -> None:
     """No read transaction is left open: the writer's TRUNCATE checkpoints all complete and empty the WAL."""
     path = database(tmp_path, 'wal')
     async with watching(path, poll_interval=0.05) as watcher:
-        views = [watcher.subscribe(Query(relation='items', limit=20 * (n + 1))) for n in range(4)]
-        views.append(watcher.subscribe(Query(relation='items', filters=(Filter('qty', '>=', 0),))))
+        views = [watcher.live.acquire(Query(relation='items', limit=20 * (n + 1))) for n in range(4)]
+        views.append(watcher.live.acquire(Query(relation='items', filters=(Filter('qty', '>=', 0),))))
         await eventually(lambda: all(view.total == 4 for view in views))
         results = await asyncio.to_thread(
             write, path, "INSERT INTO items (name, qty) VALUES ('row {i}', {i})", 'PRAGMA wal_checkpoint(TRUNCATE)',
@@ -262,7 +262,7 @@ async def test_counts_end_exact_after_a_burst_on_the_tail_path(tmp_path: Path) -
     """Counts grow by the rows past the last key between exact counts; the last exact count always comes."""
     path = database(tmp_path, 'wal')
     async with watching(path) as watcher:
-        live = watcher.subscribe(Query(relation='items', limit=5))
+        live = watcher.live.acquire(Query(relation='items', limit=5))
         await eventually(lambda: live.total == 4)
         for _ in range(3):  # bursts spaced so that some land inside the interval between exact counts
             write(path, "INSERT INTO items (name, qty) VALUES ('burst {i}', {i})", "DELETE FROM items WHERE id = 1",

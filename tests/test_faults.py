@@ -42,7 +42,7 @@ async def test_locked_by_an_exclusive_transaction_until_it_commits(tmp_path: Pat
     """A rollback-journal database locked by a writer: readers are refused until it commits."""
     path = make_database(tmp_path / 'items.db', 'PRAGMA journal_mode = delete;' + ITEMS)
     async with watching(path, poll_interval=0.2) as watcher:
-        live = watcher.subscribe(Query(relation='items'))
+        live = watcher.live.acquire(Query(relation='items'))
         await converges(live, lambda: keyed_by_first(fresh(path, 'SELECT * FROM items ORDER BY id DESC')))
         with subprocess.Popen([sys.executable, '-c', HOLD_LOCK, str(path)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True) as holder:
@@ -66,7 +66,7 @@ async def test_locked_by_an_exclusive_transaction_until_it_commits(tmp_path: Pat
 async def test_columns_added_and_dropped_under_a_live_view(tmp_path: Path) -> None:
     path = make_database(tmp_path / 'items.db', 'PRAGMA journal_mode = wal;' + ITEMS)
     async with watching(path) as watcher:
-        live = watcher.subscribe(Query(relation='items'))
+        live = watcher.live.acquire(Query(relation='items'))
 
         def expected() -> list[tuple[str, tuple[Any, ...]]]:
             return keyed_by_first(fresh(path, 'SELECT * FROM items ORDER BY id DESC'))

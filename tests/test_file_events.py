@@ -35,12 +35,12 @@ async def test_twenty_databases_share_one_file_watch(tmp_path: Path) -> None:
         (tmp_path / str(n)).mkdir()
         paths.append(make_database(tmp_path / str(n) / 'data.db', TABLE))
     async with watching(paths[0]) as first:
-        live = first.subscribe(Query(relation='t'))
+        live = first.live.acquire(Query(relation='t'))
         await eventually(lambda: len(live.rows) == 1)
         assert file_watch_threads() == 1
         async with AsyncExitStack() as stack:
             watchers = [await stack.enter_async_context(watching(path)) for path in paths[1:]]
-            views = [watcher.subscribe(Query(relation='t')) for watcher in watchers]
+            views = [watcher.live.acquire(Query(relation='t')) for watcher in watchers]
             await eventually(lambda: all(len(view.rows) == 1 for view in views))
             assert file_watch_threads() <= 2  # 1, and the one before a remade watch may still be ending
             write(paths[7], 'INSERT INTO t (x) VALUES (2)')
@@ -53,7 +53,7 @@ async def test_a_folder_deleted_and_made_again_is_heard(tmp_path: Path) -> None:
     folder.mkdir()
     path = make_database(folder / 'data.db', TABLE)
     async with watching(path, poll_interval=60) as watcher:
-        live = watcher.subscribe(Query(relation='t'))
+        live = watcher.live.acquire(Query(relation='t'))
         await eventually(lambda: len(live.rows) == 1)
         shutil.rmtree(folder)
         await eventually(lambda: watcher.health.status == 'missing')  # the old watch heard its folder go
@@ -103,7 +103,7 @@ async def deaf_view(tmp_path: Path, poll_interval: float) -> AsyncIterator[tuple
     """A watched view of a one-row table whose file system reports no events."""
     assert isinstance(Deaf.for_running_loop(), Deaf)
     async with watching(make_database(tmp_path / 'data.db', TABLE), poll_interval=poll_interval) as watcher:
-        live = watcher.subscribe(Query(relation='t'))
+        live = watcher.live.acquire(Query(relation='t'))
         await eventually(lambda: values(live) == [1])
         yield watcher, live
 

@@ -63,7 +63,7 @@ async def test_a_database_added_while_the_page_is_open_adds_nothing_twice(tmp_pa
         await eventually(lambda: held(dashboard, shop) == before)  # the old elements let go; nothing doubled
         assert grids(user) == 2
         hooks = dashboard.watchers[dashboard.catalog.databases[0].id]
-        assert hooks.viewers(Query(relation='hooks', limit=DEFAULT_FEED.limit)) == 1
+        assert hooks.live.viewers(Query(relation='hooks', limit=DEFAULT_FEED.limit)) == 1
 
         write(shop, "INSERT INTO orders (customer) VALUES ('grace')")  # the next commit reaches live grids only
         await user.should_see('orders: 2 rows', retries=100)
@@ -85,7 +85,7 @@ async def test_closing_the_tab_lets_go_of_everything(tmp_path: Path) -> None:
         await eventually(lambda: (dashboard.hook_feeds.viewers(DEFAULT_FEED), dashboard.charts.viewers,
                                   records.viewers, dashboard.feeds[records.database.id].viewers(query)) == (0, 0, 0, 0))
         assert records.live is None  # and nothing is read for nobody
-        assert dashboard.watchers[records.database.id].viewers(query) == 0
+        assert dashboard.watchers[records.database.id].live.viewers(query) == 0
 
 
 async def test_choosing_another_row_closes_the_last_ones_detail(tmp_path: Path) -> None:
@@ -133,16 +133,16 @@ async def test_shared_refuses_a_release_without_its_acquire() -> None:
     assert shared.acquire('a') == 'A'
     assert shared.acquire('a') == 'A'
     await shared.release('a')
-    assert (closed, shared.users('a')) == ([], 1)
+    assert (closed, shared.viewers('a')) == ([], 1)
     await shared.release('a')
-    assert (closed, shared.users('a')) == (['A'], 0)
+    assert (closed, shared.viewers('a')) == (['A'], 0)
     with pytest.raises(NotAcquired, match=re.escape("'a' was released more often than it was acquired.")):
         await shared.release('a')
     shared.acquire('b')
     with pytest.raises(NotAcquired):
         await shared.release('c')  # someone else's view goes on
-    assert (shared.users('b'), closed) == (1, ['A'])
-    await shared.close_all()  # the app stops before the tab that holds `b` is closed
+    assert (shared.viewers('b'), closed) == (1, ['A'])
+    await shared.close()  # the app stops before the tab that holds `b` is closed
     await shared.release('b')
     assert closed == ['A', 'B']
 
@@ -162,10 +162,10 @@ async def test_newest_records_follow_one_change_at_a_time(tmp_path: Path, caplog
         for _ in range(50):
             watcher.changed.emit()
         await eventually(lambda: records.live is not None and records.live.query.relation == 'invoices')
-        await eventually(lambda: watcher.viewers(Query(relation='orders', limit=records.limit)) == 0)
-        assert watcher.viewers(Query(relation='invoices', limit=records.limit)) == 1
+        await eventually(lambda: watcher.live.viewers(Query(relation='orders', limit=records.limit)) == 0)
+        assert watcher.live.viewers(Query(relation='invoices', limit=records.limit)) == 1
         await records.release()
-        assert (records.live, watcher.viewers(Query(relation='invoices', limit=records.limit))) == (None, 0)
+        assert (records.live, watcher.live.viewers(Query(relation='invoices', limit=records.limit))) == (None, 0)
     finally:
         await dashboard.stop()
     assert [record for record in caplog.records if record.levelname == 'ERROR'] == []

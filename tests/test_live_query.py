@@ -46,7 +46,7 @@ async def test_a_sort_over_the_limit_says_to_add_an_index_and_recovers_when_the_
     """Sorting 300,000 rows by an unindexed column takes some 30 ms: far over a limit of 1 ms."""
     path = make_database(tmp_path / 'events.db', EVENTS)
     async with watching(path, read_time_limit=0.001) as watcher:
-        live = watcher.subscribe(Query(relation='events', sort=(Sort('body', descending=True),), limit=50))
+        live = watcher.live.acquire(Query(relation='events', sort=(Sort('body', descending=True),), limit=50))
         await eventually(lambda: live.problem is not None, timeout=15)
         assert live.problem == ('Sorting events by body took longer than 0.001 s, so reading this view was stopped: '
                                 'add an index on body to the database, or narrow the filter or search; it is read '
@@ -62,7 +62,7 @@ async def test_a_sort_over_the_limit_says_to_add_an_index_and_recovers_when_the_
 async def test_a_view_over_the_limit_rests_and_recovers_when_it_becomes_cheap(tmp_path: Path) -> None:
     path = make_database(tmp_path / 'heavy.db', HEAVY)
     async with watching(path, read_time_limit=0.3) as watcher:
-        live = watcher.subscribe(Query(relation='heavy'))
+        live = watcher.live.acquire(Query(relation='heavy'))
         await eventually(lambda: live.problem is not None, timeout=15)
         assert live.problem == ('Reading heavy took longer than 0.3 s, so reading this view was stopped: filter it '
                                 'to fewer rows, or raise EYELET_GUI_READ_TIME_LIMIT; it is read again at the next '

@@ -98,7 +98,7 @@ async def test_a_failure_in_a_watchers_loop_is_said_and_watching_goes_on(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     shop = make_database(tmp_path / 'shop.db', SHOP)
     async with watching(shop) as watcher:
-        live = watcher.subscribe(Query(relation='orders', limit=10))
+        live = watcher.live.acquire(Query(relation='orders', limit=10))
         await eventually(lambda: live.total == 1)
         detector: Any = watcher.detector  # its private check, replaced: a bug below the watcher
         check: Callable[[], Awaitable[Observation]] = detector._check
@@ -117,7 +117,7 @@ async def test_a_failure_in_a_watchers_loop_is_said_and_watching_goes_on(
             (logging.ERROR, f'Watching {shop} failed (RuntimeError: a bug); trying again in 1 s')]
         write(shop, "INSERT INTO orders (customer) VALUES ('linus')")
         await eventually(lambda: live.total == 3)  # seen: watching went on
-        await watcher.release(live.query)
+        await watcher.live.release(live.query)
 
 
 class Follower(threading.Thread):

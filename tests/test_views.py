@@ -59,7 +59,7 @@ def test_header_clicks_cycle_the_sort() -> None:
 async def test_grid_rows_follow_every_delta(tmp_path: Path) -> None:
     path = make_database(tmp_path / 'items.db', 'PRAGMA journal_mode = WAL;' + ITEMS)
     async with watching(path) as watcher:
-        live = watcher.subscribe(Query(relation='items', limit=3))
+        live = watcher.live.acquire(Query(relation='items', limit=3))
         await eventually(lambda: live.total == 4)
         feed = GridFeed(live)
         rows = feed.rows

@@ -43,7 +43,7 @@ class HookFeed(MergedRows):
         self._subscriptions = Subscriptions()
 
     def add_source(self, watcher: Watcher) -> None:
-        live = watcher.subscribe(dataclasses.replace(self.query, relation=event_table(watcher.database.engine)))
+        live = watcher.live.acquire(dataclasses.replace(self.query, relation=event_table(watcher.database.engine)))
         self.sources[watcher.database.id] = (watcher, live)
         self._facts[watcher.database.id] = FactsCache()
         self._subscriptions.add(live.delta, self.merge)
@@ -52,7 +52,7 @@ class HookFeed(MergedRows):
     async def close(self) -> None:
         self._subscriptions.release()
         for watcher, live in self.sources.values():
-            await watcher.release(live.query)
+            await watcher.live.release(live.query)
         self.sources.clear()
 
     def merge(self) -> None:
@@ -95,7 +95,7 @@ class HookFeeds:
 
     def viewers(self, query: Query) -> int:
         """How many grids show the feed of `query` now."""
-        return self._feeds.users(feed_query(query))
+        return self._feeds.viewers(feed_query(query))
 
     def _open(self, query: Query) -> tuple[HookFeed, GridFeed]:
         merged = HookFeed(query)
@@ -120,7 +120,7 @@ class HookFeeds:
     async def close(self) -> None:
         """Close every merged feed and row detail, whoever shows them: the app is stopping."""
         await self._details.close()
-        await self._feeds.close_all()
+        await self._feeds.close()
 
     def _database_added(self, database: WatchedDatabase) -> None:
         watcher = self.watchers[database.id]

@@ -89,11 +89,11 @@ class SessionTimelines:
         await self._timelines.release((database_id, session_id))
 
     def viewers(self, database_id: str, session_id: str) -> int:
-        return self._timelines.users((database_id, session_id))
+        return self._timelines.viewers((database_id, session_id))
 
     async def close(self) -> None:
         """Stop every timeline whoever shows it: the app is stopping."""
-        await self._timelines.close_all()
+        await self._timelines.close()
 
     def _open(self, key: tuple[str, str]) -> SessionTimeline:
         database_id, session_id = key

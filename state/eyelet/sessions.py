@@ -129,11 +129,11 @@ class SessionFeeds:
 
     @property
     def viewers(self) -> int:
-        return self._feed.users(None)
+        return self._feed.viewers(None)
 
     async def close(self) -> None:
         """Stop the list whoever shows it: the app is stopping."""
-        await self._feed.close_all()
+        await self._feed.close()
 
     def _open(self, _: None) -> GridFeed:
         sessions = SessionList(self.watchers)

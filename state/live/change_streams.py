@@ -173,11 +173,11 @@ class ChangeStreams:
         """End every stream and its clients' responses: the server is stopping, and waits for open responses
         before it stops the app. A stream opened afterwards ends at once."""
         self._closed = True
-        await self._streams.close_all()
+        await self._streams.close()
 
     def _open(self, key: tuple[str, Query]) -> ChangeStream:
         database_id, query = key
-        stream = ChangeStream(self._watchers[database_id].subscribe(query))
+        stream = ChangeStream(self._watchers[database_id].live.acquire(query))
         if self._closed:
             stream.close()
         return stream
@@ -185,4 +185,4 @@ class ChangeStreams:
     async def _close(self, key: tuple[str, Query], stream: ChangeStream) -> None:
         stream.close()
         database_id, query = key
-        await self._watchers[database_id].release(query)
+        await self._watchers[database_id].live.release(query)

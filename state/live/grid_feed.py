@@ -124,37 +124,27 @@ class ShownRows(RowSource, Protocol):
         ...
 
 
-class GridFeeds:
+class GridFeeds(Shared[Query, GridFeed]):
     """One GridFeed per distinct query on a database, kept while some tab shows it; `shown` turns a live query
     into the rows a grid shows (the product's choice, so that this engine knows no table of its own)."""
 
     def __init__(self, watcher: Watcher, shown: Callable[[LiveQuery], ShownRows]) -> None:
+        super().__init__(self._open, self._close)
         self.watcher = watcher
         self._shown = shown
-        self._feeds: Shared[Query, GridFeed] = Shared(self._open, self._close)
         self._rows: dict[GridFeed, ShownRows] = {}
         self._details = RowDetails()
 
     def _open(self, query: Query) -> GridFeed:
-        rows = self._shown(self.watcher.subscribe(query))
+        rows = self._shown(self.watcher.live.acquire(query))
         feed = GridFeed(rows)
         self._rows[feed] = rows
         return feed
 
-    def acquire(self, query: Query) -> GridFeed:
-        return self._feeds.acquire(query)
-
-    async def release(self, query: Query) -> None:
-        await self._feeds.release(query)
-
-    def viewers(self, query: Query) -> int:
-        """How many grids show `query` now."""
-        return self._feeds.users(query)
-
     async def _close(self, query: Query, feed: GridFeed) -> None:
         feed.close()
         self._rows.pop(feed).close()
-        await self.watcher.release(query)
+        await self.watcher.live.release(query)
 
     def detail(self, feed: GridFeed, key: str) -> RowDetail:
         return self._details.open(self.watcher, self._rows[feed].source, key)
@@ -162,4 +152,4 @@ class GridFeeds:
     async def close(self) -> None:
         """Close every feed and row detail, whoever shows them: the app is stopping."""
         await self._details.close()
-        await self._feeds.close_all()
+        await super().close()

@@ -113,22 +113,13 @@ class LiveSql(RowWindow):
         self.runs_changed.emit()
 
 
-class SqlFeeds:
+class SqlFeeds(Shared[SqlStatement, GridFeed]):
     """One GridFeed per statement shown, kept while some tab shows it."""
 
     def __init__(self, watchers: dict[str, Watcher], queries: SqlQueries) -> None:
+        super().__init__(self._open, self._close)
         self.watchers = watchers
         self.queries = queries
-        self._feeds: Shared[SqlStatement, GridFeed] = Shared(self._open, self._close)
-
-    def acquire(self, statement: SqlStatement) -> GridFeed:
-        return self._feeds.acquire(statement)
-
-    async def release(self, statement: SqlStatement) -> None:
-        await self._feeds.release(statement)
-
-    async def close(self) -> None:
-        await self._feeds.close_all()
 
     def _open(self, statement: SqlStatement) -> GridFeed:
         watcher = self.watchers[statement.database_id]

@@ -63,9 +63,9 @@ class NewestRecords(Viewed):
         live, self.live = self.live, None
         self._subscriptions.release()
         if live is not None:
-            await self.watcher.release(live.query)
+            await self.watcher.live.release(live.query)
         if relation is not None:
-            self.live = self.watcher.subscribe(Query(relation=relation, limit=self.limit))
+            self.live = self.watcher.live.acquire(Query(relation=relation, limit=self.limit))
             self._subscriptions.add(self.live.delta, self.changed.emit)
             self._subscriptions.add(self.live.problem_changed, self._live_problem)
         self.changed.emit(None)

@@ -24,11 +24,14 @@ class NotAcquired(RuntimeError):
 
 
 class Shared(Generic[K, V]):
-    """One value per key: `make(key)` on its first acquire, `close(key, value)` after its last release."""
+    """One value per key: `make(key)` on its first acquire, `close(key, value)` after its last release.
+
+    The one holder of what app-level state shares between tabs: a class that holds such values is one (its
+    `_open` and `_close` passed here), or has one, rather than counting its users again."""
 
     def __init__(self, make: Callable[[K], V], close: Callable[[K, V], Awaitable[None]]) -> None:
-        self._make = make
-        self._close = close
+        self._make_value = make
+        self._close_value = close
         self._values: dict[K, V] = {}
         self._users: Counter[K] = Counter()
         self._closed_all = False
@@ -36,7 +39,7 @@ class Shared(Generic[K, V]):
     def acquire(self, key: K) -> V:
         """The value for `key`, made if nobody holds it; pair with exactly one `release(key)`."""
         if key not in self._values:
-            self._values[key] = self._make(key)
+            self._values[key] = self._make_value(key)
         self._users[key] += 1
         return self._values[key]
 
@@ -49,9 +52,9 @@ class Shared(Generic[K, V]):
         self._users[key] -= 1
         if self._users[key] == 0:
             del self._users[key]
-            await self._close(key, self._values.pop(key))
+            await self._close_value(key, self._values.pop(key))
 
-    def users(self, key: K) -> int:
+    def viewers(self, key: K) -> int:
         """How many acquires of `key` are not yet released."""
         return self._users[key]
 
@@ -62,13 +65,13 @@ class Shared(Generic[K, V]):
         """Every value held now (a copy: closing one while iterating is safe)."""
         return list(self._values.values())
 
-    async def close_all(self) -> None:
+    async def close(self) -> None:
         """Close every value whoever holds it, each even when another failed to close: the app is stopping, and
         the releases of the tabs it closes afterwards are let pass."""
         self._closed_all = True
         values, self._values = self._values, {}
         self._users.clear()
-        await stop_each((repr(key), partial(self._close, key, value)) for key, value in values.items())
+        await stop_each((repr(key), partial(self._close_value, key, value)) for key, value in values.items())
 
 
 class Viewed:
@@ -92,11 +95,11 @@ class Viewed:
 
     async def close(self) -> None:
         """Stop it whoever views it: the app is stopping (the tabs' releases afterwards are let pass)."""
-        await self._viewers.close_all()
+        await self._viewers.close()
 
     @property
     def viewers(self) -> int:
-        return self._viewers.users(None)
+        return self._viewers.viewers(None)
 
     def _first_viewer(self) -> None:
         if not self._settling.locked():  # else the stop under way starts it again when it ends

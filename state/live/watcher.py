@@ -61,7 +61,9 @@ class Watcher:
         self.changed: Event[[]] = Event()
         """Fired once per batch of commits (and when the file's state changes), after live queries were told."""
         self.observation: Observation | None = None
-        self._live: Shared[Query, LiveQuery] = Shared(self._start_live, lambda _, live: live.stop())
+        self.live: Shared[Query, LiveQuery] = Shared(self._start_live, lambda _, live: live.stop())
+        """The live query of each query shown, shared by its viewers (one read, one diff): started at its first
+        `acquire`, stopped after its last `release`."""
         self.activity = Activity()
         """Changes seen, per second and per minute."""
         self._relations: tuple[tuple[int, int, int] | None, Mapping[str, Relation]] | None = None
@@ -73,21 +75,9 @@ class Watcher:
 
     async def stop(self) -> None:
         """Stop watching, every live query and the reader, each even when another failed to stop."""
-        await stop_each((('watching', lambda: cancel_and_wait(self._task)), ('live queries', self._live.close_all),
+        await stop_each((('watching', lambda: cancel_and_wait(self._task)), ('live queries', self.live.close),
                          ('reading', self.reader.close)))
         self._task = None
-
-    def subscribe(self, query: Query) -> LiveQuery:
-        """The shared LiveQuery for `query`, started on first use; pair each call with one `release`."""
-        return self._live.acquire(query)
-
-    async def release(self, query: Query) -> None:
-        """One viewer fewer; the LiveQuery stops when its last viewer is gone."""
-        await self._live.release(query)
-
-    def viewers(self, query: Query) -> int:
-        """How many viewers share the live query on `query` now."""
-        return self._live.users(query)
 
     def _start_live(self, query: Query) -> LiveQuery:
         live = LiveQuery(query, self.reader, self.relations, self.max_push_rate)
@@ -152,6 +142,6 @@ class Watcher:
         # Not the first look, nor the first again after a failure: those see no commit.
         if last is not None and observation.problem is None and observation.version != last.version:
             self.activity.record(observation.at)
-        for live in self._live.values():
+        for live in self.live.values():
             live.request_refresh()
         self.changed.emit()
