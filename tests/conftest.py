@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +170,9 @@ class ServedApp:
         return output
 
 
-@pytest.fixture
-def served_app() -> Iterator[Callable[..., ServedApp]]:
+@contextmanager
+def serving() -> Iterator[Callable[..., ServedApp]]:
+    """Start apps (`ServedApp`'s arguments), each stopped at the end as Ctrl+C does, its output checked."""
     started: list[ServedApp] = []
 
     def start(*args: str, **options: Any) -> ServedApp:
@@ -179,10 +180,70 @@ def served_app() -> Iterator[Callable[..., ServedApp]]:
         started[-1].wait_until_serving()
         return started[-1]
 
-    yield start
-    for app in started:
-        if app.process.poll() is None:
-            app.stop()
+    try:
+        yield start
+    finally:
+        for app in started:
+            if app.process.poll() is None:
+                app.stop()
+
+
+@pytest.fixture
+def served_app() -> Iterator[Callable[..., ServedApp]]:
+    with serving() as start:
+        yield start
+
+
+@pytest.fixture(scope='module')
+def module_served_app() -> Iterator[Callable[..., ServedApp]]:
+    """As `served_app`, for an app that a module's tests share: each only reads it, or each has a database of its
+    own on it. An app's start and stop take a few seconds of the suite's time each."""
+    with serving() as start:
+        yield start
+
+
+class Databases:
+    """Databases made from one SQL script with one app on them all, for a module's tests that each write to a
+    database of their own: they share the app (its start and stop take seconds), never a database."""
+
+    def __init__(self, start: Callable[..., ServedApp], folder: Path, sql: str, count: int, *others: Path) -> None:
+        """`others`: more databases for the app to show, made by the module."""
+        self.unused = [make_database(folder / f'database-{number}.db', sql) for number in range(count)]
+        self.app = start(*map(str, [*self.unused, *others]))
+
+    def take(self) -> tuple[ServedApp, Path]:
+        """The app, and a database no test has taken yet."""
+        assert self.unused, 'more tests than databases: make more'
+        return self.app, self.unused.pop(0)
+
+
+ORDERS = """
+PRAGMA journal_mode = WAL;
+CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, total REAL);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+INSERT INTO orders (customer, total) SELECT 'customer ' || i, i * 1.5 FROM n;
+"""
+"""A shop's 300 orders, in WAL mode as eyelet's logger has it."""
+SHOPS = 8
+"""Shop databases on a module's app: more than the tests of any module that takes one each."""
+
+
+@pytest.fixture(scope='module')
+def more_databases() -> tuple[Path, ...]:
+    """Databases besides the shops on the module's app: a module that wants some overrides this."""
+    return ()
+
+
+@pytest.fixture(scope='module')
+def shops(module_served_app: Callable[..., ServedApp], tmp_path_factory: pytest.TempPathFactory,
+          more_databases: tuple[Path, ...]) -> Databases:
+    return Databases(module_served_app, tmp_path_factory.mktemp('shops'), ORDERS, SHOPS, *more_databases)
+
+
+@pytest.fixture
+def a_shop(shops: Databases) -> tuple[ServedApp, Path]:
+    """The module's app, and a shop database of this test's own on it."""
+    return shops.take()
 
 
 @pytest.fixture(scope='session')
