@@ -47,9 +47,16 @@ def api(path: Path) -> str:
     return f'/api/v1/db/{database_id(path.resolve())}'
 
 
-async def test_lists_and_rows_as_the_pages_show_them(served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
-    path, secret = logged(tmp_path)
-    app = served_app(str(path))
+@pytest.fixture(scope='module')
+def acme(module_served_app: Callable[..., ServedApp],
+         tmp_path_factory: pytest.TempPathFactory) -> tuple[ServedApp, Path, dict[str, str]]:
+    """One app on the six records for the tests that only read them: the app, the database and its secrets."""
+    path, secret = logged(tmp_path_factory.mktemp('api'))
+    return module_served_app(str(path)), path, secret
+
+
+async def test_lists_and_rows_as_the_pages_show_them(acme: tuple[ServedApp, Path, dict[str, str]]) -> None:
+    app, path, secret = acme
     async with httpx.AsyncClient(base_url=app.url, timeout=DEADLINE) as client:
         listed = (await client.get('/api/v1/databases')).json()['databases']
         assert [{key: entry[key] for key in ('id', 'name', 'kind', 'path', 'page', 'tables')} for entry in listed] == [

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.eyelet.charts import (
@@ -157,10 +159,15 @@ CHART = "getElement(document.querySelectorAll('.js-plotly-plot')[{index}].id.sli
 CHARTS_DRAWN = "document.querySelectorAll('.js-plotly-plot').length === 4"
 
 
-async def test_patches_change_plotly_exactly(served_app: Callable[..., ServedApp], browser: Any,
-                                             tmp_path: Path) -> None:
+@pytest.fixture(scope='module')
+def acme_app(module_served_app: Callable[..., ServedApp], tmp_path_factory: pytest.TempPathFactory) -> ServedApp:
+    """One app on acme's records for the tests that only look at them (no writes: the charts stay)."""
+    return module_served_app(str(logged(acme(tmp_path_factory.mktemp('acme'), time.time()))))
+
+
+async def test_patches_change_plotly_exactly(acme_app: ServedApp, browser: Any) -> None:
     """Random changes to the calls chart, sent as patches to the real component and plotly.js in Chromium."""
-    app = served_app(str(logged(acme(tmp_path, time.time()))))  # no writes: the chart stays
+    app = acme_app
     page = await browser.new_page()
     await page.goto(app.url)
     chart = CHART.format(index=1)
@@ -181,9 +188,8 @@ async def test_patches_change_plotly_exactly(served_app: Callable[..., ServedApp
         assert current == new
 
 
-async def test_chart_times_are_the_viewers_local_time(served_app: Callable[..., ServedApp], browser: Any,
-                                                      tmp_path: Path) -> None:
-    app = served_app(str(logged(acme(tmp_path, time.time()))))
+async def test_chart_times_are_the_viewers_local_time(acme_app: ServedApp, browser: Any) -> None:
+    app = acme_app
     context = await browser.new_context(timezone_id='Asia/Tokyo')  # UTC+9 all year
     page = await context.new_page()
     before = math.floor(time.time() / 60) * 60_000

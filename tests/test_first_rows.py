@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from eyelet_gui.components.first_rows import FIRST_ROWS
 
@@ -21,15 +22,24 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
 INSERT INTO notes (body, at) SELECT 'note ' || i, 1796059779 + i FROM n;
 INSERT INTO notes (body, at) VALUES ('{HOSTILE}', 1796060000);
 """
+
+
+@pytest.fixture(scope='module')
+def notes(module_served_app: Callable[..., ServedApp],
+          tmp_path_factory: pytest.TempPathFactory) -> tuple[ServedApp, Path]:
+    """One app on the notes for the tests that only read them."""
+    path = make_database(tmp_path_factory.mktemp('notes') / 'notes.db', NOTES)
+    return module_served_app(str(path)), path
+
+
 PREVIEW_CELLS = ("() => [...document.querySelectorAll('#eyelet-first-rows tr')]"
                  ".map((row) => [...row.cells].map((cell) => cell.textContent))")
 
 
 async def test_the_first_rows_show_before_the_grids_scripts_and_make_way_for_the_grid(
-        served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
-    notes = make_database(tmp_path / 'notes.db', NOTES)
-    app = served_app(str(notes))
-    url = table_url(app, notes, 'notes')
+        notes: tuple[ServedApp, Path], browser: Any) -> None:
+    app, path = notes
+    url = table_url(app, path, 'notes')
     # A fresh tab whose script libraries never arrive (as while they still load): the HTML alone shows the rows.
     stalled = await browser.new_page()
     await stalled.route('**/_nicegui/**/esm/**', lambda route: route.abort())
@@ -49,11 +59,9 @@ async def test_the_first_rows_show_before_the_grids_scripts_and_make_way_for_the
     assert await page.evaluate('window.pwned') is None
 
 
-def test_a_page_does_not_grow_with_the_grids_shown_before(served_app: Callable[..., ServedApp],
-                                                          tmp_path: Path) -> None:
-    notes = make_database(tmp_path / 'notes.db', NOTES)
-    app = served_app(str(notes))
-    sizes = {len(httpx.get(table_url(app, notes, 'notes'), timeout=30).text) for _ in range(4)}
+def test_a_page_does_not_grow_with_the_grids_shown_before(notes: tuple[ServedApp, Path]) -> None:
+    app, path = notes
+    sizes = {len(httpx.get(table_url(app, path, 'notes'), timeout=30).text) for _ in range(4)}
     assert len(sizes) == 1, sizes  # every grid once added its style to every later page
 
 

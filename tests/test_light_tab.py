@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from nicegui import ui
 
 from eyelet_gui.settings import Settings
@@ -23,13 +24,19 @@ from .session_records import log, payload, pre, session_database
 from .test_charts import CHART, CHARTS_DRAWN, SHOW_CHARTS, acme, logged
 from .writer import write
 
-COUNT_DRAWS = """() => {  // plotly.js calls that draw new points (a resize draws too, and is not counted)
+COUNT_DRAWS = """(chart) => {  // plotly.js calls that draw new points (a resize draws too, and is not counted)
+  // Only this chart's: the page's other three get the server's first figures or a minute scrolling in at any time,
+  // later under load, and a test must not count a draw that something else caused.
   window.draws = 0;
   for (const name of ['extendTraces', 'redraw', 'react', 'newPlot']) {
     const call = Plotly[name];
-    Plotly[name] = (...args) => { window.draws++; return call(...args); };
+    Plotly[name] = (...args) => { if (args[0] === chart.$el) window.draws++; return call(...args); };
   }
 }"""
+SETTLED = "(chart) => chart.pending.length === 0 && chart.timer === undefined"
+"""The chart holds no change it has yet to draw: whatever the server sent before the test's own changes is drawn."""
+HELD = "([chart, count]) => chart.pending.length === count && chart.timer === undefined"
+"""The chart holds `count` changes and has no drawing planned: it waits to be looked at."""
 HIDE = """(hidden) => {
   Object.defineProperty(document, 'hidden', {configurable: true, get: () => hidden});
   document.dispatchEvent(new Event('visibilitychange'));
@@ -40,16 +47,24 @@ SEND = """([chart, patches]) => {
 A_SECOND_AND_MORE = "() => new Promise((done) => setTimeout(done, 1500))"  # longer than a draw may be put off
 
 
-async def calls_chart(served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> tuple[Any, Any, str]:
+@pytest.fixture(scope='module')
+def acme_app(module_served_app: Callable[..., ServedApp], tmp_path_factory: pytest.TempPathFactory) -> ServedApp:
+    """One app on acme's records for the module's chart tests: no test writes to them, each changes only its own
+    page's chart."""
+    return module_served_app(str(logged(acme(tmp_path_factory.mktemp('acme'), time.time()))))
+
+
+async def calls_chart(app: ServedApp, browser: Any) -> tuple[Any, Any, str]:
     """A page on `/` with the calls chart (no writes: it changes only by the patches a test sends), drawn."""
-    app = served_app(str(logged(acme(tmp_path, time.time()))))
     page = await browser.new_page()
     await page.goto(app.url)
     await page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
     chart = CHART.format(index=1)
     await page.wait_for_function(f"{chart}.$el.data[0].x.length === 2", timeout=15_000)
     await page.evaluate(SHOW_CHARTS)
-    return page, await page.evaluate_handle(chart), f"(() => {{ const t = {chart}.$el.data[0]; return [t.x, t.y] }})()"
+    handle = await page.evaluate_handle(chart)
+    await page.wait_for_function(SETTLED, arg=handle, timeout=15_000)
+    return page, handle, f"(() => {{ const t = {chart}.$el.data[0]; return [t.x, t.y] }})()"
 
 
 def patches_to(start: list[list[Any]], ends: list[list[Any]]) -> list[dict[str, Any]]:
@@ -67,22 +82,21 @@ STEPS: list[list[Any]] = [[['Bash', 'Read', 'Edit'][:1 + n % 3], [n, n + 1, n + 
 FINAL = json.dumps(STEPS[-1], separators=(',', ':'))
 
 
-async def test_a_burst_of_changes_is_drawn_once_and_exactly(served_app: Callable[..., ServedApp], browser: Any,
-                                                             tmp_path: Path) -> None:
-    page, chart, read = await calls_chart(served_app, browser, tmp_path)
-    await page.evaluate(COUNT_DRAWS)
+async def test_a_burst_of_changes_is_drawn_once_and_exactly(acme_app: ServedApp, browser: Any) -> None:
+    page, chart, read = await calls_chart(acme_app, browser)
+    await page.evaluate(COUNT_DRAWS, chart)
     await page.evaluate(SEND, [chart, patches_to(await page.evaluate(read), STEPS)])
     await page.wait_for_function(f"JSON.stringify({read}) === '{FINAL}'", timeout=15_000)
     assert await page.evaluate('window.draws') == 1, 'twenty changes, one drawing'
 
 
-async def test_a_hidden_tab_draws_nothing_until_it_is_looked_at(served_app: Callable[..., ServedApp], browser: Any,
-                                                                tmp_path: Path) -> None:
-    page, chart, read = await calls_chart(served_app, browser, tmp_path)
+async def test_a_hidden_tab_draws_nothing_until_it_is_looked_at(acme_app: ServedApp, browser: Any) -> None:
+    page, chart, read = await calls_chart(acme_app, browser)
     before = await page.evaluate(read)
-    await page.evaluate(COUNT_DRAWS)
+    await page.evaluate(COUNT_DRAWS, chart)
     await page.evaluate(HIDE, True)
     await page.evaluate(SEND, [chart, patches_to(before, STEPS)])
+    assert await page.evaluate(HELD, [chart, len(STEPS)])
     await page.evaluate(A_SECOND_AND_MORE)
     assert [await page.evaluate(read), await page.evaluate('window.draws')] == [before, 0]
     await page.evaluate(HIDE, False)
@@ -90,11 +104,10 @@ async def test_a_hidden_tab_draws_nothing_until_it_is_looked_at(served_app: Call
     assert await page.evaluate('window.draws') == 1
 
 
-async def test_a_chart_off_screen_draws_when_scrolled_to(served_app: Callable[..., ServedApp], browser: Any,
-                                                         tmp_path: Path) -> None:
-    page, chart, read = await calls_chart(served_app, browser, tmp_path)
+async def test_a_chart_off_screen_draws_when_scrolled_to(acme_app: ServedApp, browser: Any) -> None:
+    page, chart, read = await calls_chart(acme_app, browser)
     before = await page.evaluate(read)
-    await page.evaluate(COUNT_DRAWS)
+    await page.evaluate(COUNT_DRAWS, chart)
     await page.evaluate("window.scrollTo(0, 0); document.body.style.paddingTop = '300vh'")  # the charts far below
     await page.wait_for_function("document.querySelector('.js-plotly-plot').getBoundingClientRect().top > innerHeight",
                                  timeout=15_000)
@@ -186,12 +199,10 @@ NO_SIBLING_RULE = """() => [...document.styleSheets].every((sheet) => {
 })"""
 
 
-async def test_no_page_keeps_a_rule_that_restyles_a_container_per_child(served_app: Callable[..., ServedApp],
-                                                                        browser: Any, tmp_path: Path) -> None:
+async def test_no_page_keeps_a_rule_that_restyles_a_container_per_child(acme_app: ServedApp, browser: Any) -> None:
     """NiceGUI's `#esm-fallback ~ *` made every added or removed grid row restyle all the grid's cells."""
-    app = served_app(str(logged(acme(tmp_path, time.time()))))
     page = await browser.new_page()
-    await page.goto(app.url)
+    await page.goto(acme_app.url)
     await page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
     assert await page.evaluate(NO_SIBLING_RULE)
     assert await page.evaluate("getComputedStyle(document.getElementById('app')).display") != 'none'

@@ -5,25 +5,31 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pytest
 
 from eyelet_gui.main import RECONNECT_TIMEOUT
 from eyelet_gui.state.catalog import database_id
 
-from .conftest import GRID_API, ServedApp, make_database
+from .conftest import GRID_API, Databases, ServedApp, make_database
 from .writer import write
 
-ORDERS = """
-PRAGMA journal_mode = WAL;
-CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT, total REAL);
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
-INSERT INTO orders (customer, total) SELECT 'customer ' || i, i * 1.5 FROM n;
+HOSTILE_TABLE = '<img src=x onerror="window.__pwned=1">'
+HOSTILE = f"""
+    CREATE TABLE "{HOSTILE_TABLE.replace('"', '""')}" (id INTEGER PRIMARY KEY, ":window.__pwned=2" TEXT, payload TEXT);
+    INSERT INTO "{HOSTILE_TABLE.replace('"', '""')}" VALUES (1, '<img src=x onerror="window.__pwned=3">',
+        '{{":window.__pwned=4": "<script>window.__pwned=5</script>"}}');
 """
+
+
+@pytest.fixture(scope='module')
+def more_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ...]:
+    """The hostile database, on the module's app with the shops."""
+    return (make_database(tmp_path_factory.mktemp('hostile') / 'hostile.db', HOSTILE),)
 
 
 def table_url(app: ServedApp, path: Path, table: str, query: str = '') -> str:
@@ -41,10 +47,8 @@ def row(page: Any, key: str) -> Any:
     return page.locator(f'.ag-center-cols-container .ag-row[row-id="{key}"]')
 
 
-async def test_insert_update_delete_appear_in_place(served_app: Callable[..., ServedApp], browser: Any,
-                                                    tmp_path: Path) -> None:
-    shop = make_database(tmp_path / 'shop.db', ORDERS)
-    app = served_app(str(shop))
+async def test_insert_update_delete_appear_in_place(a_shop: tuple[ServedApp, Path], browser: Any) -> None:
+    app, shop = a_shop
     page = await open_table(browser, table_url(app, shop, 'orders'))
     assert await row(page, '300').locator('[col-id="c1"]').inner_text() == 'customer 300'
 
@@ -58,10 +62,8 @@ async def test_insert_update_delete_appear_in_place(served_app: Callable[..., Se
     await page.get_by_text('300 rows').wait_for(timeout=15_000)
 
 
-async def test_scroll_and_selection_survive_100_inserts(served_app: Callable[..., ServedApp], browser: Any,
-                                                        tmp_path: Path) -> None:
-    shop = make_database(tmp_path / 'shop.db', ORDERS)
-    app = served_app(str(shop))
+async def test_scroll_and_selection_survive_100_inserts(a_shop: tuple[ServedApp, Path], browser: Any) -> None:
+    app, shop = a_shop
     page = await open_table(browser, table_url(app, shop, 'orders'))
     await page.evaluate(f'{GRID_API}.ensureIndexVisible(150, "top")')
     await page.wait_for_function(f'{GRID_API}.eyeletTopRow()?.id === "150"', timeout=15_000)
@@ -81,10 +83,8 @@ async def test_scroll_and_selection_survive_100_inserts(served_app: Callable[...
     assert await page.evaluate(f'{GRID_API}.getDisplayedRowCount()') == 400
 
 
-async def test_filter_shows_new_matching_rows_only(served_app: Callable[..., ServedApp], browser: Any,
-                                                   tmp_path: Path) -> None:
-    shop = make_database(tmp_path / 'shop.db', ORDERS)
-    app = served_app(str(shop))
+async def test_filter_shows_new_matching_rows_only(a_shop: tuple[ServedApp, Path], browser: Any) -> None:
+    app, shop = a_shop
     filters = quote(json.dumps([['customer', 'starts with', 'vip']]))
     page = await browser.new_page()
     await page.goto(table_url(app, shop, 'orders', f'?filters={filters}'))
@@ -98,10 +98,8 @@ async def test_filter_shows_new_matching_rows_only(served_app: Callable[..., Ser
     await row(page, '301').wait_for(state='detached', timeout=15_000)
 
 
-async def test_pause_holds_changes_and_resume_applies_them(served_app: Callable[..., ServedApp], browser: Any,
-                                                           tmp_path: Path) -> None:
-    shop = make_database(tmp_path / 'shop.db', ORDERS)
-    app = served_app(str(shop))
+async def test_pause_holds_changes_and_resume_applies_them(a_shop: tuple[ServedApp, Path], browser: Any) -> None:
+    app, shop = a_shop
     page = await open_table(browser, table_url(app, shop, 'orders'))
     await page.get_by_role('button', name='Pause').click()
     write(shop, "INSERT INTO orders (customer, total) VALUES ('late', 1), ('later', 2)")
@@ -113,11 +111,10 @@ async def test_pause_holds_changes_and_resume_applies_them(served_app: Callable[
 
 
 async def test_a_tab_stays_live_after_the_tab_that_opened_the_view_is_gone(
-        served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+        a_shop: tuple[ServedApp, Path], browser: Any) -> None:
     """The view's shared state outlives the tab that created it (a reload makes a new tab and drops the old
     one some seconds later): commits keep reaching the other tab before, while and after it goes."""
-    shop = make_database(tmp_path / 'shop.db', ORDERS)
-    app = served_app(str(shop))
+    app, shop = a_shop
     first = await open_table(browser, table_url(app, shop, 'orders'))
     second = await open_table(browser, table_url(app, shop, 'orders'))
     await first.close()
@@ -129,10 +126,8 @@ async def test_a_tab_stays_live_after_the_tab_that_opened_the_view_is_gone(
         await row(second, str(key)).wait_for(timeout=15_000)
 
 
-async def test_reconnected_tab_shows_current_rows(served_app: Callable[..., ServedApp], browser: Any,
-                                                  tmp_path: Path) -> None:
-    shop = make_database(tmp_path / 'shop.db', ORDERS)
-    app = served_app(str(shop))
+async def test_reconnected_tab_shows_current_rows(a_shop: tuple[ServedApp, Path], browser: Any) -> None:
+    app, shop = a_shop
     page = await open_table(browser, table_url(app, shop, 'orders'))
     # The transport drops as on a flaky network; socket.io reconnects by itself after a short delay.
     await page.evaluate('window.socket.io.engine.close()')
@@ -143,15 +138,10 @@ async def test_reconnected_tab_shows_current_rows(served_app: Callable[..., Serv
     await row(page, '299').get_by_text('changed while away').wait_for(timeout=15_000)
 
 
-async def test_hostile_names_and_values_stay_text(served_app: Callable[..., ServedApp], browser: Any,
-                                                  tmp_path: Path) -> None:
-    table = '<img src=x onerror="window.__pwned=1">'
-    hostile = make_database(tmp_path / 'hostile.db', f"""
-        CREATE TABLE "{table.replace('"', '""')}" (id INTEGER PRIMARY KEY, ":window.__pwned=2" TEXT, payload TEXT);
-        INSERT INTO "{table.replace('"', '""')}" VALUES (1, '<img src=x onerror="window.__pwned=3">',
-            '{{":window.__pwned=4": "<script>window.__pwned=5</script>"}}');
-    """)
-    app = served_app(str(hostile))
+async def test_hostile_names_and_values_stay_text(shops: Databases, more_databases: tuple[Path, ...],
+                                                  browser: Any) -> None:
+    app, (hostile,) = shops.app, more_databases
+    table = HOSTILE_TABLE
     page = await open_table(browser, table_url(app, hostile, table))
     await row(page, '1').locator('[col-id="c1"]').click()
     await page.get_by_text('Copy row as JSON').wait_for(timeout=15_000)
@@ -164,10 +154,9 @@ async def test_hostile_names_and_values_stay_text(served_app: Callable[..., Serv
     assert await page.evaluate('window.__pwned') is None
 
 
-def test_export_streams_the_current_view(served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
-    shop = make_database(tmp_path / 'shop.db', ORDERS)
+def test_export_streams_the_current_view(a_shop: tuple[ServedApp, Path]) -> None:
+    app, shop = a_shop
     before = hashlib.sha256(shop.read_bytes()).hexdigest()
-    app = served_app(str(shop))
     filters = quote(json.dumps([['total', '>', 440]]))
     sort = quote(json.dumps([['total', 'asc']]))
     base = f'{app.url}/export/{database_id(shop.resolve())}'

@@ -30,9 +30,13 @@ HOST_SENTENCE = 'This server answers only to localhost and its own addresses'
 ORIGIN_SENTENCE = f'A page of another site ({FOREIGN}) may not use this dashboard: open it from its own address.'
 
 
-async def test_without_a_token_only_loopback_names_are_answered(served_app: Callable[..., ServedApp],
-                                                                tmp_path: Path) -> None:
-    app = served_app(str(eyelet_database(tmp_path)))
+@pytest.fixture(scope='module')
+def app(module_served_app: Callable[..., ServedApp], tmp_path_factory: pytest.TempPathFactory) -> ServedApp:
+    """One app for the module: its tests only ask it, and are refused or answered."""
+    return module_served_app(str(eyelet_database(tmp_path_factory.mktemp('guarded'))))
+
+
+async def test_without_a_token_only_loopback_names_are_answered(app: ServedApp) -> None:
     async with httpx.AsyncClient(base_url=app.url) as client:
         for host in (f'{REBOUND}:{app.port}', REBOUND, f'{REBOUND}.', 'localhost.evil.example', '10.0.0.7',
                      '[fe80::1]', '[::1', 'attacker.localhost'):
@@ -52,8 +56,7 @@ async def test_without_a_token_only_loopback_names_are_answered(served_app: Call
     assert refusal.value.response.status_code == 403
 
 
-async def test_socket_io_refuses_another_sites_origin(served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
-    app = served_app(str(eyelet_database(tmp_path)))
+async def test_socket_io_refuses_another_sites_origin(app: ServedApp) -> None:
     async with httpx.AsyncClient(base_url=app.url) as client:
         for origin in (FOREIGN, 'null', f'http://{REBOUND}:{app.port}', f'http://127.0.0.1:{app.port + 1}',
                        f'file://127.0.0.1:{app.port}', 'http://[::1'):
@@ -103,10 +106,9 @@ async def test_beyond_loopback_without_a_token_the_machines_addresses_are_answer
 
 @pytest.mark.browser
 async def test_chromium_a_rebound_name_and_another_sites_socket_get_nothing(
-        served_app: Callable[..., ServedApp], tmp_path: Path) -> None:
+        app: ServedApp) -> None:
     """Chromium resolves rebound.example to 127.0.0.1, as a rebinding attacker's DNS would; evil.example's page
     (served by Playwright) opens a WebSocket and a polling request to the dashboard; the dashboard's own page works."""
-    app = served_app(str(eyelet_database(tmp_path)))
     async with async_playwright() as playwright:
         browser: Any = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, f'--host-resolver-rules=MAP {REBOUND} 127.0.0.1'])
