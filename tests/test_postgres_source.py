@@ -195,7 +195,9 @@ async def test_the_teams_eyelet_records_arrive_live_from_the_forwarder(
         # (A file's path is cut to fit its cell, where depends on the test's folder: shown as FILE.)
         files = f'{tmp_path}/acme/.ssh/'
         command = 'export AWS_SECRET_ACCESS_KEY=…[redacted, 40 chars] && aws s3 ls — List'
-        assert [tuple('FILE' if cell.startswith(files) else cell for cell in cells(row))
+        def shown(cell: str) -> str:  # cut within the folder (a long tmp_path) or after it
+            return 'FILE' if cell.startswith(files) or (cell.endswith('…') and files.startswith(cell[:-1])) else cell
+        assert [tuple(shown(cell) for cell in cells(row))
                 for row in await overview.evaluate(ROWS)] == [
             ('SessionStart', '', 'startup', '', ''),
             ('PostToolUse', 'Read', 'FILE', 'ok', '500'),
