@@ -10,6 +10,13 @@ JsonPath = tuple[str, ...]
 """Keys from a JSON document's root down to one value: ('input_data', 'tool_response', 'is_error')."""
 
 
+def path_keys(path: JsonPath, start: str, separator: str, end: str) -> str:
+    """`path` as an SQL string literal `'<start>a<separator>b<end>'`. The keys are the product's own names
+    (eyelet's fields), never text a person typed, so they need no quoting: checked, not escaped."""
+    assert all(key.isidentifier() for key in path), path
+    return f"'{start}{separator.join(path)}{end}'"
+
+
 class Dialect(Protocol):
     @property
     def name(self) -> str:

@@ -24,11 +24,10 @@ LOGIC = frozenset({'if', 'elif', 'else', 'for', 'while', 'return', 'await', 'yie
 """Keywords that make a line logic: a run of assignments and calls with none of them declares parts (a
 constructor wiring its fields, say), and looks alike by nature."""
 ALIKE_BY_DESIGN = {
-    ('sources/postgres/dialect.py', 'sources/sqlite/dialect.py'),
     ('sources/postgres/engine.py', 'sources/sqlite/engine.py'),
 }
-"""Pairs that declare one protocol twice, one per engine (sources/engine.py, sources/dialect.py): the same
-method names each answered in a line of that engine's own, which is the point of the engine object."""
+"""Pairs that declare one protocol twice, one per engine (sources/engine.py): the same method names each answered
+in a line of that engine's own, which is the point of the engine object."""
 STRINGS = frozenset({tokenize.STRING, getattr(tokenize, 'FSTRING_START', tokenize.STRING)})
 """A string (Python 3.12 splits an f-string into parts: its start stands for it, the rest is dropped)."""
 FSTRING_PARTS = frozenset(getattr(tokenize, name) for name in ('FSTRING_MIDDLE', 'FSTRING_END')

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eyelet_gui.sources.dialect import JsonPath
+from eyelet_gui.sources.dialect import JsonPath, path_keys
 
 
 def _path(path: JsonPath) -> str:
-    """`'{a,b}'`. The keys are the product's own names (eyelet's fields), never text a person typed."""
-    assert all(key.isidentifier() for key in path), path
-    return "'{" + ','.join(path) + "}'"
+    """`'{a,b}'`."""
+    return path_keys(path, '{', ',', '}')
 
 
 @dataclass(frozen=True, slots=True)
