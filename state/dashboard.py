@@ -17,6 +17,7 @@ from eyelet_gui.state.live.grid_feed import GridFeeds
 from eyelet_gui.state.live.live_sql import SqlFeeds
 from eyelet_gui.state.live.newest_records import NewestRecords
 from eyelet_gui.state.live.sql_queries import SqlQueries
+from eyelet_gui.state.live.subscriptions import Subscriptions
 from eyelet_gui.state.live.watcher import Watcher
 
 
@@ -41,8 +42,10 @@ class Dashboard:
         self._watching = Stops()
         """Each database's watcher and what reads through it alone, newest database first."""
         self._stops.add('watching', self._watching.stop_all)  # after every view over all databases
-        # First: the hook feeds need the new database's watcher.
-        self.catalog.added.subscribe(self._track, unsubscribe_on_delete=False)
+        # First: the hook feeds need the new database's watcher. Released first: a database added while the app
+        # stops (the demo, started in the background) must not get a watcher nobody would stop.
+        tracking = Subscriptions()
+        tracking.add(self.catalog.added, self._track)
         self.hook_feeds = HookFeeds(self.catalog, self.watchers)
         """The merged hook feed over every database, for `/`."""
         self._stops.add('the hook feeds', self.hook_feeds.close)
@@ -67,6 +70,7 @@ class Dashboard:
         self.discovery = Discovery(settings.search_roots, self.catalog)
         """Finds eyelet databases in the search roots, now and as they appear."""
         self._stops.add('discovery', self.discovery.stop)
+        self._stops.add('tracking new databases', tracking.release)
         if settings.demo:  # before the server answers, so that the first page already lists it
             self.catalog.start_demo()
         for database in self.catalog.databases:

@@ -28,6 +28,7 @@ from eyelet_gui.state.live.grid_feed import KEY_FIELD
 from eyelet_gui.state.live.live_sql import SqlStatement
 from eyelet_gui.state.live.newest_records import NewestRecords
 from eyelet_gui.state.live.query_url import table_path
+from eyelet_gui.state.live.refresh_loop import CommitLoop
 
 from .conftest import DEADLINE, ServedApp, make_database, wait_for
 from .eyelet_logger import log_event
@@ -76,6 +77,39 @@ async def test_stopping_the_dashboard_ends_every_task_it_started(tmp_path: Path)
     await dashboard.stop()
     await eventually(lambda: running_tasks(before) == [])
     assert client.get_nowait() is None  # the client's response was told to end
+
+
+async def test_a_database_added_while_the_app_stops_gets_no_watcher(tmp_path: Path) -> None:
+    """The demo, started in the background, may be added while the app stops: it gets no watcher nobody would stop."""
+    before = set(asyncio.all_tasks())
+    dashboard = Dashboard(Settings(databases=(make_database(tmp_path / 'shop.db', SHOP),), show=False))
+    await dashboard.start()
+    await dashboard.stop()
+    late = dashboard.catalog.add(make_database(tmp_path / 'late.db', SHOP))
+    assert (late.id in dashboard.watchers, running_tasks(before)) == (False, [])
+
+
+async def test_a_tab_that_stops_following_after_a_stop_leaves_the_loop_paired(tmp_path: Path) -> None:
+    """A live SQL statement's loop, stopped (the app stopping) before its tab closes: the tab's unfollow is let
+    pass, and once started again the loop follows commits as before."""
+    shop = make_database(tmp_path / 'shop.db', SHOP)
+    runs: list[float] = []
+
+    async def refresh() -> None:
+        runs.append(time.monotonic())
+
+    async with watching(shop) as watcher:
+        loop = CommitLoop(watcher, refresh, name='a statement', follow=False)
+        loop.start()
+        loop.follow()
+        await loop.stop()
+        loop.unfollow()  # the tab closes after the stop
+        loop.start()
+        loop.follow()
+        await eventually(lambda: len(runs) == 2)  # at each start
+        write(shop, "INSERT INTO orders (customer) VALUES ('grace')")
+        await eventually(lambda: len(runs) == 3)  # a commit, followed
+        await loop.stop()
 
 
 async def test_a_viewer_that_comes_while_the_last_one_stops_is_shown_a_running_view(tmp_path: Path) -> None:

@@ -85,7 +85,8 @@ class HookFeeds:
         self.watchers = watchers
         self._feeds: Shared[Query, tuple[HookFeed, GridFeed]] = Shared(self._open, self._close)
         self._details = RowDetails()
-        catalog.added.subscribe(self._database_added, unsubscribe_on_delete=False)
+        self._subscriptions = Subscriptions()
+        self._subscriptions.add(catalog.added, self._database_added)
 
     def acquire(self, query: Query) -> GridFeed:
         return self._feeds.acquire(feed_query(query))[1]
@@ -118,7 +119,9 @@ class HookFeeds:
         return self._details.open(watcher, live, row_key)
 
     async def close(self) -> None:
-        """Close every merged feed and row detail, whoever shows them: the app is stopping."""
+        """Close every merged feed and row detail, whoever shows them: the app is stopping (a database added
+        afterwards joins none)."""
+        self._subscriptions.release()
         await self._details.close()
         await self._feeds.close()
 

@@ -64,6 +64,8 @@ class CommitLoop(PacedLoop):
             self.request()
 
     def unfollow(self) -> None:
+        if self._followers == 0:
+            return  # stopped meanwhile (the app stopping before the tab that followed is closed): nothing to end
         self._followers -= 1
         if self._followers == 0:
             self._subscriptions.release()

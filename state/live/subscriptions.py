@@ -28,6 +28,3 @@ class Subscriptions:
         held, self._held = self._held, []
         for event, callback in held:
             event.unsubscribe(callback)
-
-    def __bool__(self) -> bool:
-        return bool(self._held)

@@ -126,10 +126,12 @@ class Watcher:
         exception must not end a database's watching without a word, every view of it frozen."""
         failures = 0
         while True:
+            fresh = True  # a detector's first observation: the state it found, no commit
             try:
                 async for observation in self.detector.observe():
-                    failures = 0
-                    self._observed(observation)
+                    self._observed(observation, commit=not fresh)
+                    # A detector that failed at once must rest longer each time: only a second look shows it works.
+                    failures, fresh = (failures if fresh else 0), False
             except Exception as error:  # any bug anywhere below: watching must go on
                 failures += 1
                 log.error('Watching %s failed (%s: %s); trying again in %.0f s', self.database.place,
@@ -137,10 +139,11 @@ class Watcher:
                 await asyncio.sleep(back_off(failures))
                 self.detector = self._new_detector()
 
-    def _observed(self, observation: Observation) -> None:
+    def _observed(self, observation: Observation, *, commit: bool) -> None:
+        """`commit`: the detector saw something change since its last look (its first look sees no commit, and its
+        versions compare only with its own: a new detector reads on a new connection)."""
         last, self.observation = self.observation, observation
-        # Not the first look, nor the first again after a failure: those see no commit.
-        if last is not None and observation.problem is None and observation.version != last.version:
+        if commit and last is not None and observation.problem is None and observation.version != last.version:
             self.activity.record(observation.at)
         for live in self.live.values():
             live.request_refresh()
