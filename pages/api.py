@@ -19,7 +19,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from nicegui import app, background_tasks
 
-from eyelet_gui.pages.refusal import REFUSED, Refusal, no_database, no_relation, refused
+from eyelet_gui.pages.refusal import REFUSED, no_database, no_relation, refused
 from eyelet_gui.sources.json_values import json_row, json_value
 from eyelet_gui.sources.query import capped_count_statement, window_statement
 from eyelet_gui.sources.schema import Relation
@@ -86,7 +86,7 @@ def register(dashboard: Dashboard) -> None:
             _, watcher = database_of(database_id)
             query = query_from_params(name, request.query_params)
             window_statement(await relation_of(watcher, name), query)  # an unknown column: 400 now, not a stream
-        except (Refusal, *REFUSED) as problem:
+        except REFUSED as problem:
             return refused(problem)
         stream = dashboard.change_streams.acquire(database_id, query)
         ndjson = request.query_params.get('format') == 'ndjson'
@@ -110,7 +110,7 @@ def register(dashboard: Dashboard) -> None:
             # One row more than asked for says whether there is a next page, without counting them all.
             window = await watcher.reader.fetch(window_statement(relation, dataclasses.replace(query,
                                                                                                limit=query.limit + 1)))
-        except (Refusal, *REFUSED) as problem:
+        except REFUSED as problem:
             return refused(problem)
         width = len(relation.key)
         columns = window.columns[width:]
@@ -129,7 +129,7 @@ async def answer(make: Callable[[], Awaitable[Any]]) -> Response:
     """`make()`'s JSON, or the refusal it raised."""
     try:
         made = await make()
-    except (Refusal, *REFUSED) as problem:
+    except REFUSED as problem:
         return refused(problem)
     return await encoded(lambda: _json_text(made))
 

@@ -11,8 +11,10 @@ from fastapi.responses import Response, StreamingResponse
 from nicegui import app
 
 from eyelet_gui.pages.refusal import REFUSED, Refusal, no_database, no_relation, refused
+from eyelet_gui.sources.engine import DatabaseEngine
 from eyelet_gui.sources.export import export_chunks
 from eyelet_gui.sources.query import window_statement
+from eyelet_gui.sources.schema import Relation
 from eyelet_gui.state.dashboard import Dashboard
 from eyelet_gui.state.live.query_url import query_from_params
 
@@ -25,19 +27,13 @@ def register(dashboard: Dashboard) -> None:
         database = dashboard.catalog.find(database_id)
         if database is None:
             return refused(no_database(database_id))
-        # Its own connection: a long export never waits behind live reads. It redacts as the views' readers do.
-        reader = database.engine.reader(show_secrets=dashboard.settings.show_secrets)
         try:
             if kind not in MEDIA_TYPES:
                 raise Refusal(404, f'{kind!r} is not an export format: use csv or json.')
             query = query_from_params(name, request.query_params)
-            # Read on the export's connection: a database that cannot be read is refused now, not in a 200 stream.
-            relation = next((relation for relation in await reader.relations() if relation.name == name), None)
-            if relation is None:
-                raise no_relation(name)
+            relation = await readable_relation(database.engine, name, dashboard.settings.show_secrets)
             window_statement(relation, query)  # an unknown column is refused now: once streaming, 200 is sent
-        except (Refusal, *REFUSED) as problem:
-            await reader.close()
+        except REFUSED as problem:
             return refused(problem)
         export_id = request.query_params.get('export', '')
 
@@ -49,6 +45,9 @@ def register(dashboard: Dashboard) -> None:
                 written = rows
                 dashboard.exports.report(export_id, rows)
 
+            # Its own connection, opened once the response runs (a client gone before leaves none open): a long
+            # export never waits behind live reads. It redacts as the views' readers do.
+            reader = database.engine.reader(show_secrets=dashboard.settings.show_secrets)
             try:
                 async for text in export_chunks(reader, relation, query, kind, progress):
                     yield text
@@ -59,3 +58,17 @@ def register(dashboard: Dashboard) -> None:
         filename = re.sub(r'[^A-Za-z0-9._-]+', '_', name) or 'rows'
         return StreamingResponse(body(), media_type=MEDIA_TYPES[kind],
                                  headers={'Content-Disposition': f'attachment; filename="{filename}.{kind}"'})
+
+
+async def readable_relation(engine: DatabaseEngine, name: str, show_secrets: bool) -> Relation:
+    """`name`'s relation, read on a connection of its own and closed at once, whatever happens: a database that
+    cannot be read right now is refused before the export's 200 is sent (the watcher's cached schema would not say
+    that a file was deleted a moment ago)."""
+    reader = engine.reader(show_secrets=show_secrets)
+    try:
+        relation = next((relation for relation in await reader.relations() if relation.name == name), None)
+    finally:
+        await reader.close()
+    if relation is None:
+        raise no_relation(name)
+    return relation

@@ -16,9 +16,6 @@ from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.sources.sqlite.sandbox import SqlProblem
 from eyelet_gui.state.live.query_url import UrlProblem
 
-REFUSED = (DatabaseProblem, QueryProblem, SqlProblem, UrlProblem)
-"""The problems a route answers with a refusal: each already says, in one sentence, what was wrong."""
-
 
 class Refusal(Exception):
     """A request refused with `status`; `str()` is the sentence for the person or script that sent it."""
@@ -26,6 +23,10 @@ class Refusal(Exception):
     def __init__(self, status: int, sentence: str) -> None:
         super().__init__(sentence)
         self.status = status
+
+
+REFUSED = (Refusal, DatabaseProblem, QueryProblem, SqlProblem, UrlProblem)
+"""The problems a route answers with a refusal: each already says, in one sentence, what was wrong."""
 
 
 def no_database(database_id: str) -> Refusal:
@@ -38,14 +39,9 @@ def no_relation(name: str) -> Refusal:
     return Refusal(404, f'{name!r} is not a table or view of this database.')
 
 
-def refusal_body(sentence: str) -> bytes:
-    """The body of every refusal."""
-    return json.dumps({'error': sentence}).encode()
-
-
 def refused(problem: Exception) -> Response:
     """The answer to `problem`: a Refusal with its own status, a database that cannot be read 503, the rest 400."""
     status = (problem.status if isinstance(problem, Refusal) else 503 if isinstance(problem, DatabaseProblem)
               else 400)
-    return Response(refusal_body(str(problem)), status_code=status, media_type='application/json',
+    return Response(json.dumps({'error': str(problem)}).encode(), status_code=status, media_type='application/json',
                     headers={'Cache-Control': 'no-store'})

@@ -16,7 +16,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from eyelet_gui.pages.refusal import refusal_body
+from eyelet_gui.pages.refusal import Refusal, refused
 
 COOKIE = 'eyelet_gui_token'
 PAGE = ('<!doctype html><meta charset="utf-8"><title>eyelet-gui: {title}</title>'
@@ -56,7 +56,7 @@ class TokenGate:
             if valid or self._has_bearer(scope):
                 await self.app(scope, receive, send)
             else:
-                await send_json_refusal(send, 401, API_REFUSAL)
+                await refused(Refusal(401, API_REFUSAL))(scope, receive, send)
         elif scope['type'] == 'http' and valid:
             await self._redirect_with_cookie(scope, [(name, value) for name, value in query if name != 'token'], send)
         else:
@@ -103,9 +103,3 @@ async def send_refusal(scope: Scope, send: Send, status: int, page: str) -> None
                 'headers': [(b'content-type', b'text/html; charset=utf-8'), (b'cache-control', b'no-store')]})
     await send({'type': 'http.response.body', 'body': page.encode()})
 
-
-async def send_json_refusal(send: Send, status: int, sentence: str) -> None:
-    """Answer an API request with `status` and `{"error": sentence}`."""
-    await send({'type': 'http.response.start', 'status': status,
-                'headers': [(b'content-type', b'application/json'), (b'cache-control', b'no-store')]})
-    await send({'type': 'http.response.body', 'body': refusal_body(sentence)})
