@@ -20,11 +20,11 @@ SHARED = {'', '__version__', 'settings'}
 GENERIC_OF = {'sources': ('sources.sqlite', 'sources.postgres'), 'state': ('state.live',)}
 """Per layer, the generic parts that must not import that layer's eyelet part."""
 UI_ALLOWED = ('main', 'pages', 'components', 'desktop')
+"""Only these draw: NiceGUI's `ui` stays out of state and sources."""
 ENGINE_NAMES = frozenset({'sqlite', 'postgresql'})
 ENGINE_CLASSES = frozenset({'SqliteEngine', 'PostgresEngine', 'PostgresReader', 'PostgresChangeDetector'})
 CHOOSES_ENGINES = ('state.catalog', 'sources')
 """Where an engine may be named: the catalog picks one when a database is added; sources/ holds them."""
-"""Only these draw: NiceGUI's `ui` stays out of state and sources."""
 
 
 def modules() -> dict[str, ast.Module]:
@@ -41,11 +41,16 @@ def modules() -> dict[str, ast.Module]:
     return found
 
 
-def imports(tree: ast.Module) -> set[str]:
-    """First-party modules a module imports anywhere (lazy imports inside functions too), below the package."""
+def imports(tree: ast.Module, package: str = '') -> set[str]:
+    """First-party modules a module imports anywhere (lazy imports inside functions too), below the package;
+    `package`: the dotted package the module is in, which its relative imports start from."""
     named: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.split('.')[0] == PACKAGE:
+        if isinstance(node, ast.ImportFrom) and node.level:  # `from ..pages import x`
+            parts = package.split('.') if package else []
+            base = '.'.join([*parts[:len(parts) - (node.level - 1)], *([node.module] if node.module else [])])
+            named.update(f'{base}.{alias.name}'.lstrip('.') for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split('.')[0] == PACKAGE:
             base = node.module.removeprefix(PACKAGE).lstrip('.')
             named.update(f'{base}.{alias.name}'.lstrip('.') for alias in node.names)
         elif isinstance(node, ast.Import):
@@ -54,21 +59,33 @@ def imports(tree: ast.Module) -> set[str]:
     return named
 
 
+def package_of(name: str, found: dict[str, ast.Module]) -> str:
+    """The package a module is in: itself for a package's `__init__`, else its parent."""
+    return name if any(other.startswith(f'{name}.') for other in found) else name.rpartition('.')[0]
+
+
 def top(dotted: str) -> str:
     return dotted.split('.', maxsplit=1)[0]
+
+
+def against_the_layers(found: dict[str, ast.Module]) -> list[str]:
+    """Every import of a higher layer by a lower one."""
+    return sorted(f'{name} imports {target}' for name, tree in found.items()
+                  for target in imports(tree, package_of(name, found))
+                  if top(target) not in SHARED and top(name) not in SHARED and top(target) != top(name)
+                  and RANK[top(target)] > RANK[top(name)])
 
 
 def test_imports_flow_one_way_through_the_layers() -> None:
     found = modules()
     assert {top(name) for name in found} - SHARED == set(RANK), 'every top-level part has a place in RANK'
-    wrong = sorted(f'{name} imports {target}' for name, tree in found.items() for target in imports(tree)
-                   if top(target) not in SHARED and top(name) not in SHARED and top(target) != top(name)
-                   and RANK[top(target)] > RANK[top(name)])
-    assert wrong == []
+    assert against_the_layers(found) == []
 
 
 def test_the_generic_engine_never_imports_the_eyelet_product() -> None:
-    wrong = sorted(f'{name} imports {target}' for name, tree in modules().items() for target in imports(tree)
+    found = modules()
+    wrong = sorted(f'{name} imports {target}' for name, tree in found.items()
+                   for target in imports(tree, package_of(name, found))
                    for layer, generic in GENERIC_OF.items()
                    if name.startswith(generic) and target.startswith(f'{layer}.eyelet'))
     assert wrong == []
@@ -115,7 +132,10 @@ def test_the_engine_check_sees_a_branch() -> None:
 
 
 def test_the_rank_check_sees_a_wrong_import() -> None:
-    """The check itself can fail: a state module that imported a page would be named."""
-    tree = ast.parse('from eyelet_gui.pages import overview\nfrom eyelet_gui.sources.query import Query\n')
-    assert imports(tree) == {'pages.overview', 'sources.query.Query'}
-    assert [target for target in imports(tree) if RANK[top(target)] > RANK['state']] == ['pages.overview']
+    """The check itself can fail: a state module that imported a page, absolutely or relatively, is named; its
+    imports of sources, of its own layer and of the settings are not."""
+    found = {'state.live.watcher': ast.parse(
+        'from eyelet_gui.pages import overview\nfrom ...pages.api import register\n'
+        'from eyelet_gui.sources.query import Query\nfrom . import diff\nfrom eyelet_gui.settings import Settings\n')}
+    assert against_the_layers(found) == ['state.live.watcher imports pages.api.register',
+                                         'state.live.watcher imports pages.overview']

@@ -28,10 +28,10 @@ ALIKE_BY_DESIGN = {
 }
 """Pairs that declare one protocol twice, one per engine (sources/engine.py): the same method names each answered
 in a line of that engine's own, which is the point of the engine object."""
-STRINGS = frozenset({tokenize.STRING, getattr(tokenize, 'FSTRING_START', tokenize.STRING)})
-"""A string (Python 3.12 splits an f-string into parts: its start stands for it, the rest is dropped)."""
-FSTRING_PARTS = frozenset(getattr(tokenize, name) for name in ('FSTRING_MIDDLE', 'FSTRING_END')
-                          if hasattr(tokenize, name))
+FSTRING_START, FSTRING_END = getattr(tokenize, 'FSTRING_START', -1), getattr(tokenize, 'FSTRING_END', -1)
+"""Python 3.12 splits an f-string into tokens, its fields' names included: its start stands for it, as the one
+STRING token of Python 3.11 does, and everything up to its end is dropped, so both find the same repeats."""
+STRINGS = frozenset({tokenize.STRING, FSTRING_START})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +46,12 @@ def shaped(source: str, path: str) -> list[Line]:
     """Each logical line of code as its shape; comments, docstrings and blank lines left out."""
     lines: list[Line] = []
     current: list[tokenize.TokenInfo] = []
+    inside_fstring = 0  # nesting depth: an f-string's field may hold another
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        inside_fstring += (token.type == FSTRING_START) - (token.type == FSTRING_END)
         if token.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING) \
-                or token.type in FSTRING_PARTS:
+                or (inside_fstring and not (token.type == FSTRING_START and inside_fstring == 1)) \
+                or token.type == FSTRING_END:
             continue
         if token.type not in (tokenize.NEWLINE, tokenize.ENDMARKER):
             current.append(token)

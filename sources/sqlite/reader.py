@@ -151,8 +151,8 @@ class Reader:
 
     async def close(self) -> None:
         """Close every connection, once the reads in progress have ended. For good: a later read raises instead of
-        opening the file again, as a view still refreshing while the app stops would, and its connection's
-        thread (not a daemon) would keep the process from ending."""
+        opening the file again, as a view still refreshing while the app stops would, leaving a connection open
+        after everything was stopped."""
         self._closed = True
         await self._retire(self.generation)
         while self._lent:
