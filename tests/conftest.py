@@ -183,9 +183,15 @@ def serving() -> Iterator[Callable[..., ServedApp]]:
     try:
         yield start
     finally:
-        for app in started:
-            if app.process.poll() is None:
-                app.stop()
+        failures: list[BaseException] = []
+        for app in started:  # every app is stopped, even after one whose stop found a fault
+            try:
+                if app.process.poll() is None:
+                    app.stop()
+            except BaseException as failure:
+                failures.append(failure)
+        if failures:
+            raise failures[0]
 
 
 @pytest.fixture
@@ -255,9 +261,9 @@ def postgres() -> Iterator[PostgresServer]:
 
 
 PLAYWRIGHTS_ARGS = (
-    '--disable-field-trial-config', '--disable-background-networking', '--disable-background-timer-throttling',
+    '--disable-field-trial-config', '--disable-background-timer-throttling',
     '--disable-backgrounding-occluded-windows', '--disable-back-forward-cache', '--disable-breakpad',
-    '--disable-component-extensions-with-background-pages', '--disable-component-update', '--no-default-browser-check',
+    '--disable-component-extensions-with-background-pages', '--no-default-browser-check',
     '--disable-default-apps', '--disable-dev-shm-usage', '--disable-extensions',
     '--disable-features=AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,'
     'HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,'

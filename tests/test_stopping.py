@@ -75,7 +75,7 @@ async def test_stopping_the_dashboard_ends_every_task_it_started(tmp_path: Path)
     assert running_tasks(before) != []
 
     await dashboard.stop()
-    await eventually(lambda: running_tasks(before) == [])
+    assert running_tasks(before) == []  # ended, not only told to: stop awaits each
     assert client.get_nowait() is None  # the client's response was told to end
 
 
@@ -193,14 +193,15 @@ async def test_ctrl_c_ends_the_app_with_tabs_live_sql_and_change_streams_open(
     followers = [Follower(changes), Follower(f'{changes}&format=ndjson')]
     for follower in followers:
         follower.start()
-    wait_for(lambda: all(follower.lines > 0 for follower in followers), timeout=30, what='both streams read')
+    # Off the event loop that Playwright's connection runs on: these wait on other processes and threads.
+    await asyncio.to_thread(wait_for, lambda: all(follower.lines > 0 for follower in followers), timeout=30,
+                            what='both streams read')
 
-    started = time.monotonic()
-    output = app.stop()  # SIGINT; exit status 0, no traceback
-    took = time.monotonic() - started
-    assert took < 30, output
+    # SIGINT; ServedApp.stop fails unless the app ends within its deadline, with exit status 0 and no traceback
+    # (how soon it ends is bench/shutdown.py's figure).
+    output = await asyncio.to_thread(app.stop)
     assert [line for line in output.splitlines() if 'ERROR' in line or 'WARNING' in line] == []
     for follower in followers:
-        follower.join(timeout=DEADLINE)
+        await asyncio.to_thread(follower.join, DEADLINE)
     assert [follower.ended for follower in followers] == ['closed', 'closed']
     assert not demo.parents[2].exists()
