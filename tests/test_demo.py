@@ -163,6 +163,7 @@ async def test_stopping_the_demo_leaves_the_event_loop_free() -> None:
     process = catalog._demo.process  # the writer, to pause it
     assert process is not None
     os.kill(process.pid, signal.SIGSTOP)
+    assert process.poll() is None, f'the writer had ended already (status {process.returncode}) before its stop'
     gaps: list[float] = []
 
     async def tick() -> None:
