@@ -35,9 +35,10 @@ GRID_API = "getElement(document.querySelector('.eyelet-grid').id.slice(1)).api"
 """JavaScript for the AG Grid API of the page's live grid (for assertions on rows that are not rendered)."""
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
                  '--disable-component-update', '--disable-sync']
-DEADLINE = 15.0
+DEADLINE = 30.0
 """Seconds a test gives the product for what normally takes a second or two: CI shares its 2 cores with other
-work. Tests say that a thing happens; how fast (median, p95) is for bench/ and docs/benchmarks.md to say."""
+work, and the suite runs on two workers (with a third process kept busy, a worker had two thirds of a core and
+once missed 15 s). Tests say that a thing happens; how fast (median, p95) is for bench/ and docs/benchmarks.md."""
 
 
 def make_database(path: Path, sql: str) -> Path:

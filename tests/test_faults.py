@@ -154,7 +154,7 @@ async def test_big_values_wide_tables_and_ten_thousand_tables(served_app: Callab
         started = time.monotonic()
         listing = await client.get(f'/db/{id_}')
         assert listing.status_code == 200
-        assert time.monotonic() - started < DEADLINE  # about 3 s, the first time: bench/faults.py
+        assert time.monotonic() - started < 15.0  # about 3 s, the first time: bench/faults.py
         assert len(listing.content) < 1_000_000  # 200 entries, not 10,000
 
     page = await browser.new_page()
