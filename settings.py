@@ -27,6 +27,9 @@ every 50 s (pacing.py rests nine times a refresh's cost), which is no longer liv
 checkpoint back meanwhile."""
 DEFAULT_SQL_TIME_LIMIT = 1.0
 """Seconds a person's own SQL may run (the SQL page, `/api/v1/db/{id}/sql`); Datasette's default is the same."""
+DEFAULT_IDLE_AFTER = 3600.0
+"""Seconds: terminals stay open for days, and a session waiting since this long is idle, not news."""
+DEFAULT_NOTIFY_STATES = ('needs_permission', 'waiting_for_input', 'failing')
 LOOPBACK_HOSTS = frozenset({'127.0.0.1', 'localhost', '::1'})
 
 
@@ -64,6 +67,12 @@ class Settings:
     """Whether values leave the server as stored; by default secrets are redacted (sources/redaction.py)."""
     search_roots: tuple[Path, ...] = field(default_factory=tuple)
     """Folders searched, then watched, for eyelet databases: the folders given, or the default places."""
+    idle_after: float = DEFAULT_IDLE_AFTER
+    """Seconds after which a session that still needs you drops out of the attention list as idle."""
+    notify: tuple[str, ...] = ()
+    """Apprise URLs each episode that needs you is sent to (`--notify`)."""
+    notify_states: tuple[str, ...] = DEFAULT_NOTIFY_STATES
+    """The states whose episodes are notified: `needs_permission`, `waiting_for_input`, `failing`."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

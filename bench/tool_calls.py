@@ -36,7 +36,7 @@ from eyelet_gui.sources.eyelet.schema import connect_writer
 from eyelet_gui.sources.query import Statement
 from eyelet_gui.state.catalog import sqlite_database
 from eyelet_gui.state.eyelet.charts import HourTally, aggregate
-from eyelet_gui.state.eyelet.sessions import RECENT, SessionTally
+from eyelet_gui.state.eyelet.session_tally import RECENT, SessionTally
 from eyelet_gui.state.live.watcher import Watcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/

@@ -5,6 +5,7 @@ from __future__ import annotations
 from eyelet_gui.settings import Settings
 from eyelet_gui.sources.events import Stops
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
+from eyelet_gui.state.eyelet.attention import Attention
 from eyelet_gui.state.eyelet.charts import Charts
 from eyelet_gui.state.eyelet.discovery import Discovery
 from eyelet_gui.state.eyelet.event_rows import ReadableRecords
@@ -49,7 +50,10 @@ class Dashboard:
         self.hook_feeds = HookFeeds(self.catalog, self.watchers)
         """The merged hook feed over every database, for `/`."""
         self._stops.add('the hook feeds', self.hook_feeds.close)
-        self.session_feeds = SessionFeeds(self.watchers)
+        self.attention = Attention(self.watchers, idle_after=settings.idle_after)
+        """Every eyelet session's state, and the episodes that need you: from start to stop, with or without a tab."""
+        self._stops.add('the attention list', self.attention.stop)
+        self.session_feeds = SessionFeeds(self.attention)
         """The live list of sessions over every eyelet database, for `/sessions`."""
         self._stops.add('the session list', self.session_feeds.close)
         self.session_timelines = SessionTimelines(self.watchers)
@@ -96,6 +100,7 @@ class Dashboard:
         self._started = True
         for watcher in self.watchers.values():
             watcher.start()
+        self.attention.start()
         self.discovery.start()
 
     async def start_demo(self) -> None:

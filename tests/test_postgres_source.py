@@ -33,6 +33,7 @@ from eyelet_gui.state.eyelet import event_tail
 from eyelet_gui.state.eyelet.event_tail import RecordsPast
 from eyelet_gui.state.eyelet.session_story import StoryCounts
 from eyelet_gui.state.eyelet.session_timeline import SessionTimeline
+from eyelet_gui.state.eyelet.attention import Attention
 from eyelet_gui.state.eyelet.sessions import SessionList
 from eyelet_gui.state.live.watcher import Watcher
 
@@ -402,14 +403,16 @@ async def test_sessions_and_timelines_read_the_teams_records(postgres: PostgresS
     forward = Forward(str(path), '--to', url, '--machine', 'laptop-a').started()
     watcher = Watcher(Catalog(urls=[url]).databases[0], poll_interval=1.0, max_push_rate=10)  # another machine
     watcher.start()
-    sessions = SessionList({watcher.database.id: watcher})
+    attention = Attention({watcher.database.id: watcher})
+    attention.start()
+    sessions = SessionList(attention)
     sessions.loop.start()
     timeline = SessionTimeline(watcher, 'alpha')
     try:
         await eventually(lambda: len(sessions.rows) == 1)
         # state, project, branch, session, last prompt, prompts, calls, failures, running, duration
         assert [(key, row[:10]) for key, row in sessions.rows] == [
-            (f'{watcher.database.id}:alpha', ('running', str(cwd), BRANCH, 'alpha', 'Fix the flaky test', 1, 2, 1, 1,
+            (f'{watcher.database.id}:alpha', ('working', str(cwd), BRANCH, 'alpha', 'Fix the flaky test', 1, 2, 1, 1,
                                               30.0))]
         log_payloads(cwd, Session('alpha', str(cwd)).end(now - 5, 'a3', 'Bash', BASH).finish(now).events)
         await eventually(lambda: sessions.rows[0][1][0] == 'ended')
@@ -419,6 +422,7 @@ async def test_sessions_and_timelines_read_the_teams_records(postgres: PostgresS
         assert (timeline.problem, timeline.story.counts) == (None, StoryCounts(events=6, prompts=1, calls=2,
                                                                                failed=1, running=0, abandoned=0))
     finally:
-        await sessions.loop.stop()
+        await sessions.stop()
+        await attention.stop()
         await watcher.stop()
         forward.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from eyelet_gui.state.eyelet.attention import Attention
 from eyelet_gui.state.eyelet.sessions import SessionList
 
 from .eyelet_logger import log_payloads
@@ -29,17 +30,20 @@ async def test_session_list_counts_and_follows_commits(tmp_path: Path) -> None:
     everything.events = alpha.events + beta.events + ancient.events
     path = log_payloads(cwd, everything.in_order())
     async with watching(path) as watcher:
-        sessions = SessionList({watcher.database.id: watcher})
+        attention = Attention({watcher.database.id: watcher})
+        attention.start()
+        sessions = SessionList(attention)
         sessions.loop.start()
         try:
             await eventually(lambda: len(sessions.rows) == 2)
             key = watcher.database.id
             # state, project, branch, session, last prompt, prompts, calls, failures, running, duration, last
             assert [(k, row[:10]) for k, row in sessions.rows] == [
-                (f'{key}:beta', ('running', str(cwd), BRANCH, 'beta', 'Add rate limits', 1, 1, 0, 0, 2.0)),
-                (f'{key}:alpha', ('running', str(cwd), BRANCH, 'alpha', 'And the docs', 2, 3, 1, 1, 30.0))]
+                (f'{key}:beta', ('working', str(cwd), BRANCH, 'beta', 'Add rate limits', 1, 1, 0, 0, 2.0)),
+                (f'{key}:alpha', ('working', str(cwd), BRANCH, 'alpha', 'And the docs', 2, 3, 1, 1, 30.0))]
             log_payloads(cwd, Session('alpha', str(cwd)).end(now - 5, 'a3', 'Bash', BASH).finish(now).events)
             await eventually(lambda: [k for k, _ in sessions.rows] == [f'{key}:alpha', f'{key}:beta'])
             assert sessions.rows[0][1][:10] == ('ended', str(cwd), BRANCH, 'alpha', 'And the docs', 2, 3, 1, 0, 100.0)
         finally:
-            await sessions.loop.stop()
+            await sessions.stop()
+            await attention.stop()

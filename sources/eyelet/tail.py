@@ -13,7 +13,7 @@ from eyelet_gui.sources.schema import Relation, quote_identifier
 # Claude Code's payload sits under `data.input_data`; SQLite parses a row's `data` once per statement and
 # answers every json_extract of it from that parse (its JSON cache), so the several paths cost one parse.
 TAIL_COLUMNS = ('id', 'timestamp', 'session_id', 'hook_type', 'tool_name', 'project_dir', 'duration_ms',
-                'tool_use_id', 'failed', 'branch', 'prompt')
+                'tool_use_id', 'failed', 'branch', 'prompt', 'notice', 'message')
 """What the tail reads of each record; `id` is the table's increasing key (`seq` in PostgreSQL's eyelet_hooks)."""
 
 
@@ -29,7 +29,9 @@ def _tail_select(hooks: Relation, *, with_data: bool = False) -> str:
     return (f'SELECT {quote_identifier(key)}, timestamp, session_id, hook_type, tool_name, project_dir, duration_ms, '
             f"{_json_text(hooks, *PAYLOAD, 'tool_use_id')}, {failed_sql(hooks.dialect)}, "
             f"{_json_text(hooks, 'metadata', 'git', 'branch')}, "
-            f"CASE WHEN hook_type = 'UserPromptSubmit' THEN substr({prompt}, 1, 300) END"
+            f"CASE WHEN hook_type = 'UserPromptSubmit' THEN substr({prompt}, 1, 300) END, "
+            f"CASE WHEN hook_type = 'Notification' THEN {_json_text(hooks, *PAYLOAD, 'notification_type')} END, "
+            f"CASE WHEN hook_type = 'Notification' THEN substr({_json_text(hooks, *PAYLOAD, 'message')}, 1, 300) END"
             f"{', data' if with_data else ''} FROM {quote_identifier(hooks.name)}")
 
 
@@ -64,3 +66,13 @@ def tail_rows_statement(hooks: Relation, keys: Sequence[int], *, session_id: str
     key = quote_identifier(hooks.increasing_key or '')
     return Statement(f'{_tail_select(hooks, with_data=session_id is not None)} WHERE {key} = ANY(?) ORDER BY {key}',
                      (list(keys),))
+
+
+def records_statement(hooks: Relation, keys: Sequence[int]) -> Statement:
+    """The key, `tool_name` and `data` of the records with these keys: the few whose payload a view needs whole
+    (what a permission prompt asks is in its tool call's `tool_input`)."""
+    key = quote_identifier(hooks.increasing_key or '')
+    select = f'SELECT {key}, tool_name, data FROM {quote_identifier(hooks.name)}'
+    if hooks.engine == 'postgresql':
+        return Statement(f'{select} WHERE {key} = ANY(?)', (list(keys),))
+    return Statement(f'{select} WHERE {key} IN ({", ".join("?" * len(keys))})', tuple(keys))

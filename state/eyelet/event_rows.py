@@ -33,10 +33,11 @@ def record_facts(values: dict[str, Any]) -> RecordFacts:
     hook_type, tool, status = values.get('hook_type'), values.get('tool_name'), values.get('status')
     payload = input_data(values.get('data'))
     tool_use_id = payload.get('tool_use_id')
+    notice = payload if hook_type == 'Notification' else {}
     event = HookEvent.from_row((values.get('id') or 0, values.get('timestamp'), values.get('session_id'), hook_type,
                                 tool, values.get('project_dir'), values.get('duration_ms'), tool_use_id,
-                                failed(hook_type, status, payload),
-                                None, None))
+                                failed(hook_type, status, payload), None, None,
+                                notice.get('notification_type'), notice.get('message')))
     return RecordFacts(event=event, what=what(hook_type, tool, payload))
 
 

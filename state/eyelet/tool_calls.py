@@ -31,15 +31,22 @@ class HookEvent:
     failed: bool = False
     branch: str | None = None
     prompt: str | None = None
+    notice: str | None = None
+    """A Notification's `notification_type` (`permission_prompt`, `idle_prompt`, …; older Claude Code sends none)."""
+    message: str | None = None
+    """A Notification's `message`."""
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> HookEvent:
-        event_id, at, session, hook_type, tool, project, duration, tool_use_id, failed, branch, prompt = row[:11]
+        event_id, at, session, hook_type, tool, project, duration, tool_use_id, failed, branch, prompt, notice, \
+            message = row[:13]
         return cls(id=event_id, at=float(at or 0), session=str(session or ''), hook_type=str(hook_type or ''),
                    tool=tool or None, project=project, duration_ms=duration if isinstance(duration, int | float)
                    else None, tool_use_id=tool_use_id if isinstance(tool_use_id, str) and tool_use_id else None,
                    failed=bool(failed), branch=branch if isinstance(branch, str) else None,
-                   prompt=prompt if isinstance(prompt, str) else None)
+                   prompt=prompt if isinstance(prompt, str) else None,
+                   notice=notice if isinstance(notice, str) else None,
+                   message=message if isinstance(message, str) else None)
 
 
 @dataclass(slots=True)
