@@ -37,10 +37,10 @@ from typing import Any
 
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
-from eyelet_gui.pages.sessions import session_path
 from eyelet_gui.pages.sql import sql_path
 from eyelet_gui.sources.eyelet.schema import connect_writer
 from eyelet_gui.state.catalog import database_id
+from eyelet_gui.state.eyelet.attention import session_page
 from eyelet_gui.state.live.query_url import table_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
@@ -198,7 +198,7 @@ def page_paths(path: Path) -> dict[str, str]:
     session = connection.execute('SELECT session_id FROM hooks ORDER BY id DESC LIMIT 1').fetchone()[0]
     connection.close()
     return {'overview': '/', 'table': table_path(identity, 'hooks'), 'sql': sql_path(identity, LIVE_SQL, live=True),
-            'sessions': '/sessions', 'session': session_path(f'{identity}:{session}')}
+            'sessions': '/sessions', 'session': session_page(f'{identity}:{session}')}
 
 
 async def cost(browser: Browser, url: str, server: int, path: Path, args: argparse.Namespace) -> None:

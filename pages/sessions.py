@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from nicegui import ui
 
@@ -13,6 +12,7 @@ from eyelet_gui.components.layout import breadcrumbs, frame, no_such_database
 from eyelet_gui.components.live_grid import LiveGrid
 from eyelet_gui.sources.query import Query
 from eyelet_gui.state.dashboard import Dashboard
+from eyelet_gui.state.eyelet.attention import session_page
 from eyelet_gui.state.eyelet.sessions import SESSION_COLUMNS
 from eyelet_gui.state.live.grid_feed import field_id
 
@@ -42,11 +42,6 @@ COMPACT = cells.compact([cells.text_of(_field('state')), cells.folder_of(_field(
                         _field('prompt'))
 
 
-def session_path(key: str) -> str:
-    database_id, session_id = key.split(':', 1)
-    return f'/sessions/{database_id}/{quote(session_id, safe="")}'
-
-
 def register(dashboard: Dashboard) -> None:
     @ui.page('/sessions')
     async def sessions_page() -> None:
@@ -55,7 +50,7 @@ def register(dashboard: Dashboard) -> None:
             ui.label('Sessions with an event in the last 7 days, newest activity first; click one for its '
                      'timeline.').classes('text-sm')
             grid = LiveGrid(dashboard.session_feeds, Query(relation='sessions'),
-                            on_select=lambda key: ui.navigate.to(session_path(key)) if key else None,
+                            on_select=lambda key: ui.navigate.to(session_page(key)) if key else None,
                             on_sort=lambda _: None, column_options=lambda name: COLUMNS.get(name, {}), compact=COMPACT)
             await grid.draw_first_rows()
 

@@ -26,7 +26,14 @@ from eyelet_gui.state.live.refresh_loop import RefreshLoop
 from eyelet_gui.state.live.watcher import Watcher
 
 EXPIRY_CHECK = 15.0
-"""Seconds at most between two looks without commits: an episode turns idle on time."""
+"""Seconds at most between two looks without commits: an episode turns idle on time, and a database that could
+not be read (locked, say) is read again."""
+
+
+def session_page(session_key: str) -> str:
+    """The path of a session's page, from its key in the session list (`<database id>:<session id>`)."""
+    database_id, session_id = session_key.split(':', 1)
+    return f'/sessions/{database_id}/{quote(session_id, safe="")}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +55,18 @@ class Episode:
     """Whether it began while eyelet-gui runs: only such episodes are notified, so a restart sends no past."""
 
     @property
-    def key(self) -> str:
-        """The episode's name: one per episode, whatever its records."""
-        return f'{self.database}:{self.session_id}:{self.began}'
-
-    @property
     def session_key(self) -> str:
         """The session's name, as the session list keys it (a notification's tag: it replaces itself)."""
         return f'{self.database}:{self.session_id}'
 
     @property
+    def key(self) -> str:
+        """The episode's name: one per episode, whatever its records."""
+        return f'{self.session_key}:{self.began}'
+
+    @property
     def page(self) -> str:
-        """The session's page, as a path on the server."""
-        return f'/sessions/{self.database}/{quote(self.session_id, safe="")}'
+        return session_page(self.session_key)
 
     @property
     def project_name(self) -> str:
@@ -89,6 +95,8 @@ class Attention:
         self.ended: Event[Episode] = Event()
         self.read: Event[[]] = Event()
         self.started_at = time.time()
+        self._read_all_at = 0.0
+        """When every database was last read, not only those that committed (time.monotonic())."""
         self._open: dict[str, Episode] = {}
         """By session key: the episodes in the list."""
         # Paced as a view is (a commit after a quiet moment is read at once), and looked at without commits too.
@@ -109,9 +117,14 @@ class Attention:
 
     async def refresh(self) -> None:
         """Count what every eyelet database committed since, and bring the list up to date."""
-        now = time.time()
+        now, committed = time.time(), self.loop.take_committed()
+        # A commit costs a read of its own database, not of all twenty.
+        if time.monotonic() - self._read_all_at >= EXPIRY_CHECK:
+            self._read_all_at, reading = time.monotonic(), dict(self.watchers)
+        else:
+            reading = {database_id: self.watchers[database_id] for database_id in committed}
         touched: list[tuple[str, str, SessionFacts | None]] = []
-        for database_id, tally in (await read_tails(self.watchers, self.tallies, SessionTally, now)).items():
+        for database_id, tally in (await read_tails(reading, self.tallies, SessionTally, now)).items():
             tally.forget_before(now - RECENT)
             touched.extend((database_id, session, tally.sessions.get(session)) for session in tally.touched)
             tally.touched.clear()

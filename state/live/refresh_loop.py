@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from eyelet_gui.state.live.pacing import PacedLoop, Refresh
 from eyelet_gui.state.live.subscriptions import Subscriptions
 from eyelet_gui.state.live.watcher import Watcher
@@ -9,7 +11,7 @@ from eyelet_gui.state.live.watcher import Watcher
 
 class RefreshLoop(PacedLoop):
     """A PacedLoop requested by commits to any of `watchers`, databases added later too, and run at least
-    every `idle` seconds."""
+    every `idle` seconds. `take_committed` tells a refresh which databases committed since the last one took it."""
 
     def __init__(self, watchers: dict[str, Watcher], refresh: Refresh, *, interval: float,
                  idle: float = 3600.0, name: str) -> None:
@@ -17,7 +19,17 @@ class RefreshLoop(PacedLoop):
         self.watchers = watchers
         self._refresh = refresh
         self._following: set[str] = set()
+        self._committed: set[str] = set()
         self._subscriptions = Subscriptions()
+
+    def take_committed(self) -> set[str]:
+        """The ids of the databases committed to (or first followed) since the last call."""
+        committed, self._committed = self._committed, set()
+        return committed
+
+    def _commit(self, database_id: str) -> None:
+        self._committed.add(database_id)
+        self.request()
 
     async def stop(self) -> None:
         self._subscriptions.release()
@@ -28,7 +40,8 @@ class RefreshLoop(PacedLoop):
         for database_id, watcher in list(self.watchers.items()):
             if database_id not in self._following:  # databases found after start join in
                 self._following.add(database_id)
-                self._subscriptions.add(watcher.changed, self.request)
+                self._committed.add(database_id)
+                self._subscriptions.add(watcher.changed, functools.partial(self._commit, database_id))
         await self._refresh()
 
 
