@@ -206,7 +206,7 @@ def test_the_agents_ask_for_permission_wait_for_input_and_fail_in_loops() -> Non
 def first_need(events: list[tuple[float, dict[str, Any]]], since: float) -> float | None:
     """When the sessions' state machines (fed as the attention list feeds them) first show a session that needs
     you at or after `since`."""
-    pairing, states = Pairing(), {}
+    pairing, states = Pairing(), dict[str, SessionState]()
     for key, (at, payload) in enumerate(events, 1):
         name = payload['hook_event_name']
         event = HookEvent(id=key, at=at, session=payload['session_id'], hook_type=name, tool=payload.get('tool_name'),
