@@ -48,7 +48,6 @@ from eyelet_gui.sources.eyelet.schema import (
     git_metadata,
 )
 from eyelet_gui.state.catalog import sqlite_database
-from eyelet_gui.state.eyelet import event_tail
 from eyelet_gui.state.eyelet.attention import Attention
 from eyelet_gui.state.live.watcher import Watcher
 
@@ -287,14 +286,16 @@ async def start(sessions: int, runs: int) -> None:
         watcher.start()
         await watcher.relations()
         firsts, fetching = [], []
-        original = event_tail.EventTail.read
+        original = watcher.reader.fetch
         fetched: list[float] = []
 
-        async def timed_read(self: Any, now: float, hooks: Any) -> None:
+        async def timed_fetch(statement: Any) -> Any:
             began = time.perf_counter()
-            await original(self, now, hooks)
-            fetched.append(time.perf_counter() - began)
-        event_tail.EventTail.read = timed_read  # type: ignore[method-assign]
+            try:
+                return await original(statement)
+            finally:
+                fetched.append(time.perf_counter() - began)
+        watcher.reader.fetch = timed_fetch  # type: ignore[method-assign]
         try:
             for _ in range(runs):
                 attention = Attention({watcher.database.id: watcher})
@@ -307,10 +308,12 @@ async def start(sessions: int, runs: int) -> None:
                 listed = len(attention.episodes)
                 await attention.stop()
         finally:
-            event_tail.EventTail.read = original  # type: ignore[method-assign]
             await watcher.stop()
     print(f'Attention.start → first list, {sessions} sessions of a week ({rows} records, {listed} waiting): '
-          f'{summary(firsts)}; of which reading and counting the records (EventTail.read): {summary(fetching)}',
+          f'{summary(firsts)}; of which awaiting the SQL reads (the reader\'s fetch, in its thread): '
+          f'{summary(fetching)}; '
+          f'the rest (Python: records to events, pairing, the state machine, the list): '
+          f'{summary([first - sql for first, sql in zip(firsts, fetching, strict=True)])}',
           flush=True)
 
 
