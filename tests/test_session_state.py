@@ -9,12 +9,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from eyelet_gui.demo import claude_code as cc
+from eyelet_gui.state.catalog import Catalog
 from eyelet_gui.state.eyelet.attention import Attention
 from eyelet_gui.state.live.watcher import Watcher
 
 from .eyelet_logger import eyelet_execute, log_payloads
+from .postgres_server import PostgresServer
 from .records import BASH, Session, Timed
 from .test_engine import eventually, watching
+from .test_forward import Forward
 
 PERMISSION = 'Claude needs your permission to use Bash'
 ASKS_BASH = 'Bash: pytest -q — Run the tests'
@@ -86,21 +89,24 @@ def waiting_sessions(cwd: str, now: float) -> list[Timed]:
                                          idle) for event in session.events), key=lambda event: event[0])
 
 
+WAITING = [('requested', 'needs_permission', ASKS_BASH, False),
+           ('typed', 'needs_permission', ASKS_BASH, False),
+           ('old', 'needs_permission', ASKS_BASH, False),
+           ('failing', 'failing', '3 tool calls failed in a row, the last Bash', False),
+           ('stopped', 'waiting_for_input', 'Done: Fix the flaky test', False),
+           ('elicited', 'waiting_for_input', 'MCP server github asks: which repository?', False)]
+"""waiting_sessions's episodes (session, state, asks, fresh), longest waiting first."""
+STATES = {'working': 'working', 'ended': 'ended', 'quiet': 'quiet', 'idle': 'idle', 'typed': 'needs_permission',
+          'failing': 'failing', 'stopped': 'waiting_for_input'}
+
+
 async def test_each_state_from_eyelets_records_and_each_episode_told_once(tmp_path: Path) -> None:
     cwd = tmp_path / 'acme'
     now = time.time()
     path = log_payloads(cwd, waiting_sessions(str(cwd), now))
     async with watching(path, poll_interval=0.2) as watcher, attending(watcher) as told:
-        await eventually(lambda: len(told.attention.episodes) == 6)
-        assert told.episodes() == [
-            ('requested', 'needs_permission', ASKS_BASH, False),
-            ('typed', 'needs_permission', ASKS_BASH, False),
-            ('old', 'needs_permission', ASKS_BASH, False),
-            ('failing', 'failing', '3 tool calls failed in a row, the last Bash', False),
-            ('stopped', 'waiting_for_input', 'Done: Fix the flaky test', False),
-            ('elicited', 'waiting_for_input', 'MCP server github asks: which repository?', False)]
-        assert {session: told.state(session) for session in ('working', 'ended', 'quiet', 'idle', 'typed')} == {
-            'working': 'working', 'ended': 'ended', 'quiet': 'quiet', 'idle': 'idle', 'typed': 'needs_permission'}
+        await eventually(lambda: len(told.attention.episodes) == len(WAITING))
+        assert (told.episodes(), {session: told.state(session) for session in STATES}) == (WAITING, STATES)
         episode = told.attention.episodes[0]
         assert (episode.page, episode.project_name, episode.words) == (
             f'/sessions/{watcher.database.id}/requested', 'acme', 'needs your permission')
@@ -174,3 +180,22 @@ async def test_a_database_rewritten_empty_drops_its_episodes(tmp_path: Path) -> 
         assert (told.episodes(), sorted(told.said)) == ([], [
             ('began', 'a', 'waiting_for_input'), ('began', 'b', 'waiting_for_input'),
             ('ended', 'a', 'waiting_for_input'), ('ended', 'b', 'waiting_for_input')])
+
+
+async def test_a_teams_records_through_forward_give_the_same_states(postgres: PostgresServer, tmp_path: Path) -> None:
+    cwd = tmp_path / 'acme'
+    path = log_payloads(cwd, waiting_sessions(str(cwd), time.time()))  # eyelet's own logger, on this machine
+    url = postgres.database('team_attention')
+    forward = Forward(str(path), '--to', url, '--machine', 'laptop-a').started()
+    watcher = Watcher(Catalog(urls=[url]).databases[0], poll_interval=1.0, max_push_rate=10)  # another machine
+    watcher.start()
+    try:
+        async with attending(watcher) as told:
+            await eventually(lambda: len(told.attention.episodes) == len(WAITING))
+            assert (told.episodes(), {session: told.state(session) for session in STATES}) == (WAITING, STATES)
+            log_payloads(cwd, [(None, cc.post_tool_use('typed', str(cwd), 'Bash', BASH, 'typed-1', {}))])
+            await eventually(lambda: ('ended', 'typed', 'needs_permission') in told.said)
+            assert told.state('typed') == 'working'
+    finally:
+        await watcher.stop()
+        forward.stop()
