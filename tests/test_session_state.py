@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from eyelet_gui.demo import claude_code as cc
 from eyelet_gui.state.catalog import Catalog
@@ -199,3 +200,37 @@ async def test_a_teams_records_through_forward_give_the_same_states(postgres: Po
     finally:
         await watcher.stop()
         forward.stop()
+
+
+async def test_a_permission_dialog_waits_while_other_subagents_work(tmp_path: Path) -> None:
+    """Subagents run at once in one session: one waits for your permission while the others start and end calls.
+    The session needs you until the call asked about ends, whichever way the dialog was told."""
+    cwd = tmp_path / 'acme'
+    c = str(cwd)
+    read = {'file_path': f'{c}/README.md'}
+    task = {'description': 'Explore', 'prompt': 'Look around', 'subagent_type': 'Explore'}
+
+    def dialog(session: str) -> list[tuple[float | None, dict[str, Any]]]:
+        told = (cc.permission_request(session, c, 'Bash', BASH) if session == 'requested'
+                else cc.notification(session, c, PERMISSION, 'permission_prompt'))
+        return [(None, cc.user_prompt(session, c, 'Explore in parallel')),
+                (None, cc.pre_tool_use(session, c, 'Task', task, f'{session}-t1')),
+                (None, cc.pre_tool_use(session, c, 'Task', task, f'{session}-t2')),
+                (None, cc.pre_tool_use(session, c, 'Bash', BASH, f'{session}-b1')), (None, told)]
+
+    path = log_payloads(cwd, dialog('requested') + dialog('typed'))
+    async with watching(path, poll_interval=0.2) as watcher, attending(watcher) as told:
+        await eventually(lambda: len(told.episodes()) == 2)
+        others = [(None, payload) for session in ('requested', 'typed') for payload in (
+            cc.pre_tool_use(session, c, 'Read', read, f'{session}-r1'),
+            cc.post_tool_use(session, c, 'Read', read, f'{session}-r1', {}))]
+        log_payloads(cwd, [*others, (None, cc.user_prompt('marker', c, 'Read after the others'))])
+        await eventually(lambda: told.state('marker') == 'working')
+        assert (told.episodes(), told.said) == ([('requested', 'needs_permission', ASKS_BASH, False),
+                                                 ('typed', 'needs_permission', ASKS_BASH, False)],
+                                                [('began', 'requested', 'needs_permission'),
+                                                 ('began', 'typed', 'needs_permission')])
+        log_payloads(cwd, [(None, cc.post_tool_use(session, c, 'Bash', BASH, f'{session}-b1', {}))
+                           for session in ('requested', 'typed')])
+        await eventually(lambda: told.episodes() == [])
+        assert (told.state('requested'), told.state('typed')) == ('working', 'working')
