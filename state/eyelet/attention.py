@@ -50,7 +50,7 @@ class Episode:
     @property
     def key(self) -> str:
         """The episode's name: one per episode, whatever its records."""
-        return f'{self.database}:{self.session_id}:{self.began}'
+        return ':'.join((self.session_key, str(self.began)))
 
     @property
     def session_key(self) -> str:
