@@ -226,10 +226,10 @@ async def test_a_permission_dialog_waits_while_other_subagents_work(tmp_path: Pa
             cc.post_tool_use(session, c, 'Read', read, f'{session}-r1', {}))]
         log_payloads(cwd, [*others, (None, cc.user_prompt('marker', c, 'Read after the others'))])
         await eventually(lambda: told.state('marker') == 'working')
-        assert (told.episodes(), told.said) == ([('requested', 'needs_permission', ASKS_BASH, False),
-                                                 ('typed', 'needs_permission', ASKS_BASH, False)],
-                                                [('began', 'requested', 'needs_permission'),
-                                                 ('began', 'typed', 'needs_permission')])
+        assert (told.episodes(), sorted(told.said)) == ([('requested', 'needs_permission', ASKS_BASH, False),
+                                                         ('typed', 'needs_permission', ASKS_BASH, False)],
+                                                        [('began', 'requested', 'needs_permission'),
+                                                         ('began', 'typed', 'needs_permission')])
         log_payloads(cwd, [(None, cc.post_tool_use(session, c, 'Bash', BASH, f'{session}-b1', {}))
                            for session in ('requested', 'typed')])
         await eventually(lambda: told.episodes() == [])
