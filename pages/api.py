@@ -1,4 +1,5 @@
-"""`/api/v1/…`: the pages' live data as JSON for scripts, a resumable server-sent change stream, and read-only SQL.
+"""`/api/v1/…`: the pages' live data as JSON for scripts, a resumable server-sent change stream, read-only SQL, and
+the sessions that need you (`/attention`, with a stream of each episode's beginning and end).
 
 The conventions are Datasette's, which its users know: `{"columns", "rows"}`, `_shape=arrays`, `_nl=1` for
 newline-delimited JSON, BLOBs as `{"$base64": true, "encoded": …}`. Every value passes the same redaction as the
