@@ -61,8 +61,29 @@ def post_tool_use_failure(  # noqa: PLR0917 (positional, like the other builders
             'tool_use_id': tool_use_id, 'error': error, 'is_interrupt': is_interrupt}
 
 
-def notification(session_id: str, cwd: str, message: str) -> Payload:
-    return {**_base('Notification', session_id, cwd), 'message': message}
+def notification(session_id: str, cwd: str, message: str, notification_type: str | None = None) -> Payload:
+    """`notification_type` (`permission_prompt`, `idle_prompt`, `elicitation_dialog` …) is sent by current Claude
+    Code; older versions sent the message alone."""
+    typed = {} if notification_type is None else {'notification_type': notification_type}
+    return {**_base('Notification', session_id, cwd), 'message': message, **typed}
+
+
+def permission_request(session_id: str, cwd: str, tool_name: str, tool_input: dict[str, Any],
+                       permission_suggestions: list[dict[str, Any]] | None = None) -> Payload:
+    """Sent (by newer Claude Code) when the permission dialog shows for a tool call; the suggestions are the
+    dialog's "always allow" choices."""
+    suggestions = permission_suggestions if permission_suggestions is not None else [
+        {'type': 'addRules', 'rules': [{'toolName': tool_name, 'ruleContent': _rule_content(tool_input)}],
+         'behavior': 'allow', 'destination': 'localSettings'}]
+    return {**_base('PermissionRequest', session_id, cwd), 'tool_name': tool_name, 'tool_input': tool_input,
+            'permission_suggestions': suggestions}
+
+
+def _rule_content(tool_input: dict[str, Any]) -> str:
+    """What an "always allow" rule names: a command's first word with `:*`, else the file or address."""
+    if 'command' in tool_input:
+        return str(tool_input['command']).split(' ', 1)[0] + ':*'
+    return str(tool_input.get('file_path') or tool_input.get('url') or '')
 
 
 def stop(session_id: str, cwd: str, subagent: bool = False) -> Payload:
@@ -93,6 +114,14 @@ PLANS = (['Read the current routes', 'Add the limiter dependency', 'Write tests 
 SUBAGENT_TASKS = (('Find where rate limits are enforced', 'Explore'),
                   ('Investigate the failing test', 'general-purpose'))
 ENDINGS = ('prompt_input_exit', 'clear', 'logout', 'other')
+PERMISSION_ODDS = 0.25
+"""How often a Bash or WebFetch call waits for the user's permission: often, so that the demo shows the strip."""
+AWAY_ODDS = 0.3
+"""How often the user is away when a turn ends, so that the session waits for input a while."""
+IDLE_NOTICE = 60.0
+"""Seconds after a Stop at which Claude Code sends its idle notice, as it does."""
+LOOP_ODDS = 0.08
+"""How often a turn has the agent fail the same command several times in a row (a loop)."""
 
 
 class _Session:
@@ -114,8 +143,10 @@ class _Session:
         """Emit the call's PreToolUse at `at` and its end; return when it ended. `waits`: for the user's permission."""
         name, tool_input, use_id = call.tool_name, call.tool_input, self.tool_use_id()
         self.emit(at, pre_tool_use(self.id, self.cwd, name, tool_input, use_id))
-        if waits:
-            self.emit(at + 0.05, notification(self.id, self.cwd, f'Claude needs your permission to use {name}'))
+        if waits:  # the dialog shows: newer Claude Code sends both, older only the notice
+            self.emit(at + 0.02, permission_request(self.id, self.cwd, name, tool_input))
+            self.emit(at + 0.05, notification(self.id, self.cwd, f'Claude needs your permission to use {name}',
+                                              'permission_prompt'))
         end = at + waits + call.seconds
         if interrupt:
             end = at + waits + self.rng.uniform(0.5, 4.0)
@@ -131,7 +162,8 @@ class _Session:
         rng = self.rng
         make = rng.choices([tool for tool, _ in tools.SINGLE], weights=[weight for _, weight in tools.SINGLE])[0]
         call = make(rng, self.cwd)
-        waits = rng.uniform(2.0, 15.0) if call.tool_name in {'Bash', 'WebFetch'} and rng.random() < 0.1 else 0.0
+        asks = call.tool_name in {'Bash', 'WebFetch'} and rng.random() < PERMISSION_ODDS
+        waits = rng.uniform(5.0, 25.0) if asks else 0.0
         interrupt = call.tool_name == 'Bash' and rng.random() < 0.04
         self.clock = self.call(self.clock, call, waits=waits, interrupt=interrupt)
         return not interrupt
@@ -158,6 +190,17 @@ class _Session:
         task = tools.task_call(rng, description, kind, calls, clock + 0.2 - start)
         self.clock = self.call(start, task)
 
+    def loop(self) -> None:
+        """The same failing command run again and again: 3 to 5 failures in a row, then it passes."""
+        rng = self.rng
+        command, description, typical, stdout, _, failure = rng.choice([c for c in tools.COMMANDS if c[5]])
+        tool_input = {'command': command, 'description': description}
+        for _ in range(rng.randint(3, 5)):
+            self.clock = self.call(self.clock, tools.Call('Bash', tool_input, typical, None, failure))
+            self.clock += rng.uniform(2.0, 6.0)  # the model edits something and tries again
+        self.clock = self.call(self.clock, tools.Call('Bash', tool_input, typical, {
+            'stdout': stdout, 'stderr': '', 'interrupted': False, 'isImage': False}))
+
     def turn(self, prompt: str) -> None:
         """A prompt and the agent's work on it; Stop when it is done (an interrupt ends the turn without one)."""
         rng = self.rng
@@ -168,7 +211,8 @@ class _Session:
         plan, done = rng.choice(PLANS), 0
         if rng.random() < 0.5:
             self.clock = self.call(self.clock + rng.uniform(1.0, 4.0), tools.todo_write(plan, done))
-        steps = ['single'] * rng.randint(3, 9) + ['batch'] * rng.randint(0, 1) + ['task'] * (rng.random() < 0.25)
+        steps = (['single'] * rng.randint(3, 9) + ['batch'] * rng.randint(0, 1) + ['task'] * (rng.random() < 0.25)
+                 + ['loop'] * (rng.random() < LOOP_ODDS))
         rng.shuffle(steps)
         for step in steps:
             self.clock += rng.uniform(0.8, 6.0)  # the model thinks
@@ -178,11 +222,19 @@ class _Session:
                 self.clock = self.batch(self.clock)
             if step == 'task':
                 self.task()
+            if step == 'loop':
+                self.loop()
             if rng.random() < 0.1 and done < len(plan):
                 done += 1
                 self.clock = self.call(self.clock + rng.uniform(0.5, 2.0), tools.todo_write(plan, done))
         self.clock += rng.uniform(1.0, 5.0)
         self.emit(self.clock, stop(self.id, self.cwd))
+        if rng.random() < AWAY_ODDS:  # the user is away: the session waits for input, noticed after a minute
+            away = rng.uniform(20.0, 120.0)
+            if away > IDLE_NOTICE:
+                self.emit(self.clock + IDLE_NOTICE, notification(self.id, self.cwd, 'Claude is waiting for your input',
+                                                                 'idle_prompt'))
+            self.clock += away
 
 
 def session_payloads(rng: random.Random, start: float, project: Project, *, hang: bool = False) -> Iterator[Timed]:
@@ -192,9 +244,6 @@ def session_payloads(rng: random.Random, start: float, project: Project, *, hang
     session.emit(start, session_start(session.id, session.cwd))
     for prompt in rng.sample(PROMPTS, rng.randint(2, 4)):
         session.turn(prompt)
-        if rng.random() < 0.1:
-            session.clock += 60.0
-            session.emit(session.clock, notification(session.id, session.cwd, 'Claude is waiting for your input'))
     if hang:
         session.clock += rng.uniform(5.0, 20.0)
         session.emit(session.clock, user_prompt(session.id, session.cwd, 'Start the dev server and check the page'))

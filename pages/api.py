@@ -1,4 +1,5 @@
-"""`/api/v1/…`: the pages' live data as JSON for scripts, a resumable server-sent change stream, and read-only SQL.
+"""`/api/v1/…`: the pages' live data as JSON for scripts, a resumable server-sent change stream, read-only SQL, and
+the sessions that need you (`/attention`, with a stream of each episode's beginning and end).
 
 The conventions are Datasette's, which its users know: `{"columns", "rows"}`, `_shape=arrays`, `_nl=1` for
 newline-delimited JSON, BLOBs as `{"$base64": true, "encoded": …}`. Every value passes the same redaction as the
@@ -26,7 +27,8 @@ from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.live.change_streams import ChangeStream, StreamEvent
+from eyelet_gui.state.eyelet.attention_stream import AttentionStream, attention_json
+from eyelet_gui.state.live.change_streams import NumberedEvents, StreamEvent
 from eyelet_gui.state.live.query_url import query_from_params, table_path
 from eyelet_gui.state.live.watcher import Watcher
 
@@ -47,6 +49,10 @@ no table whole."""
 
 
 def register(dashboard: Dashboard) -> None:
+    # One for the app's life (registered once per app), ended with the table streams when the server stops.
+    attention_stream = AttentionStream(dashboard.attention)
+    dashboard.change_streams.keep(attention_stream)
+
     def database_of(database_id: str) -> tuple[WatchedDatabase, Watcher]:
         database = dashboard.catalog.find(database_id)
         if database is None:
@@ -80,6 +86,14 @@ def register(dashboard: Dashboard) -> None:
                     'truncated': ran.truncated}
         return await answer(result)
 
+    @app.get(f'{API}/attention')
+    async def attention() -> Response:
+        return await encoded(lambda: _json_text(attention_json(dashboard.attention)))
+
+    @app.get(f'{API}/attention/changes')
+    async def attention_changes(request: Request) -> Response:
+        return _streamed(attention_stream, request, release=None)  # kept for the app's life
+
     @app.get(API + '/db/{database_id}/table/{name:path}/changes')
     async def changes(database_id: str, name: str, request: Request) -> Response:
         try:
@@ -89,17 +103,10 @@ def register(dashboard: Dashboard) -> None:
         except REFUSED as problem:
             return refused(problem)
         stream = dashboard.change_streams.acquire(database_id, query)
-        ndjson = request.query_params.get('format') == 'ndjson'
-        last_event_id = request.headers.get('last-event-id') or request.query_params.get('last_event_id')
         def release() -> Awaitable[None]:
             return dashboard.change_streams.release(database_id, query)
 
-        return StreamingResponse(
-            _events(stream, last_event_id, ndjson, release=release),
-            media_type=NDJSON if ndjson else 'text/event-stream',
-            # `identity`: NiceGUI's gzip would hold lines back until it has a block to compress.
-            headers={'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no',
-                     **({'Content-Encoding': 'identity'} if ndjson else {})})
+        return _streamed(stream, request, release=release)
 
     @app.get(API + '/db/{database_id}/table/{name:path}')
     async def table(database_id: str, name: str, request: Request) -> Response:
@@ -123,6 +130,19 @@ def register(dashboard: Dashboard) -> None:
                                  NDJSON)
         return await encoded(lambda: _json_text({'columns': list(columns), 'rows': _shaped(columns, rows, request),
                                                  'next': following}))
+
+
+def _streamed(stream: NumberedEvents, request: Request, *,
+              release: Callable[[], Awaitable[None]] | None) -> Response:
+    """The stream's events for one client, as SSE or (`format=ndjson`) JSON lines, from its `Last-Event-ID`."""
+    ndjson = request.query_params.get('format') == 'ndjson'
+    last_event_id = request.headers.get('last-event-id') or request.query_params.get('last_event_id')
+    return StreamingResponse(
+        _events(stream, last_event_id, ndjson, release=release),
+        media_type=NDJSON if ndjson else 'text/event-stream',
+        # `identity`: NiceGUI's gzip would hold lines back until it has a block to compress.
+        headers={'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no',
+                 **({'Content-Encoding': 'identity'} if ndjson else {})})
 
 
 async def answer(make: Callable[[], Awaitable[Any]]) -> Response:
@@ -184,8 +204,8 @@ async def _row_count(watcher: Watcher, relation: Relation) -> dict[str, Any]:
     return {'rows': min(counted, COUNT_LIMIT), 'rows_capped': counted > COUNT_LIMIT}
 
 
-async def _events(stream: ChangeStream, last_event_id: str | None, ndjson: bool, *,
-                  release: Callable[[], Awaitable[None]]) -> AsyncIterator[str]:
+async def _events(stream: NumberedEvents, last_event_id: str | None, ndjson: bool, *,
+                  release: Callable[[], Awaitable[None]] | None) -> AsyncIterator[str]:
     """The stream's events as SSE (or JSON lines) for one client, until it goes or falls too far behind."""
     def formatted(event: StreamEvent) -> str:
         if ndjson:
@@ -213,7 +233,8 @@ async def _events(stream: ChangeStream, last_event_id: str | None, ndjson: bool,
         if client is not None:
             stream.disconnect(client)
         # In a task of its own: a response cancelled by its client's going may not await any more.
-        background_tasks.create(_after(LINGER, release), name='release a change stream')
+        if release is not None:
+            background_tasks.create(_after(LINGER, release), name='release a change stream')
 
 
 async def _after(seconds: float, call: Callable[[], Awaitable[None]]) -> None:

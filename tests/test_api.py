@@ -309,3 +309,57 @@ async def test_the_token_guards_the_api(served_app: Callable[..., ServedApp], tm
         allowed = [await client.get(f'/api/v1/databases?token={TOKEN}'),
                    await client.get('/api/v1/databases', headers={'Authorization': f'Bearer {TOKEN}'})]
         assert [(answer.status_code, len(answer.json()['databases'])) for answer in allowed] == [(200, 1)] * 2
+
+
+async def test_the_attention_list_and_its_stream_for_scripts(served_app: Callable[..., ServedApp],
+                                                             tmp_path: Path) -> None:
+    """`/api/v1/attention` says who needs you in whole values; its stream says each episode's beginning and end,
+    resumes from `Last-Event-ID`, and speaks JSON lines too."""
+    project = tmp_path / 'acme'
+    cwd = str(project)
+    bash = {'command': 'rm -rf build', 'description': 'Remove the build folder'}
+    path = log_payloads(project, [(None, claude_code.user_prompt('s-1', cwd, 'Clean up')),
+                                  (None, claude_code.pre_tool_use('s-1', cwd, 'Bash', bash, 'toolu_1')),
+                                  (None, claude_code.permission_request('s-1', cwd, 'Bash', bash))])
+    app = served_app(str(path))
+    key = database_id(path.resolve())
+    asking = {'database': key, 'session_id': 's-1', 'project': cwd, 'state': 'needs_permission',
+              'asks': 'Bash: rm -rf build — Remove the build folder', 'page': f'/sessions/{key}/s-1'}
+    async with httpx.AsyncClient(base_url=app.url, timeout=DEADLINE) as client:
+        listed = await _eventually_listed(client)
+        since = listed['sessions'][0].pop('since')
+        assert (listed, abs(since - time.time()) < 60) == ({'sessions': [asking]}, True)
+        async with client.stream('GET', '/api/v1/attention/changes') as response:
+            assert response.headers['content-type'].startswith('text/event-stream')
+            stream = events(response)
+            first_id, name, snapshot = await anext(stream)
+            assert (name, snapshot) == ('snapshot', {'sessions': [{**asking, 'since': since}]})
+            log_payloads(project, [(None, claude_code.post_tool_use('s-1', cwd, 'Bash', bash, 'toolu_1', {})),
+                                   (None, claude_code.stop('s-1', cwd))])
+            _, name, ended = await anext(stream)
+            assert (name, ended) == ('ended', {**asking, 'since': since})
+            seen_id, name, began = await anext(stream)
+            stopped_at = began.pop('since')
+            assert (name, began) == ('began', {**asking, 'state': 'waiting_for_input', 'asks': 'Done: Clean up'})
+        assert (await client.get('/api/v1/attention')).json() == {'sessions': [{**began, 'since': stopped_at}]}
+        missed = f'/api/v1/attention/changes?format=ndjson&last_event_id={first_id}'
+        async with client.stream('GET', missed) as response:
+            lines = response.aiter_lines()
+            replayed = [json.loads(await anext(lines)) for _ in range(2)]
+            assert [(line['event'], line['data']['state'], line['id']) for line in replayed] == [
+                ('ended', 'needs_permission', following_id(first_id)),
+                ('began', 'waiting_for_input', seen_id)]
+
+
+def following_id(event_id: str) -> str:
+    epoch, number = event_id.rsplit('-', 1)
+    return f'{epoch}-{int(number) + 1}'
+
+
+async def _eventually_listed(client: httpx.AsyncClient) -> dict[str, Any]:
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        listed: dict[str, Any] = (await client.get('/api/v1/attention')).json()
+        if listed['sessions'] or time.monotonic() > deadline:
+            return listed
+        await asyncio.sleep(0.1)

@@ -26,8 +26,8 @@ async def test_demo_records_appear_in_chromium(served_app: Callable[..., ServedA
         f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data).map(d => [d.c3, d.c5])')
     hooks = [hook for hook, _ in hooks_and_whats]
     assert {'PreToolUse', 'PostToolUse', 'UserPromptSubmit'} <= set(hooks) <= {
-        'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'UserPromptSubmit', 'Notification', 'Stop',
-        'SubagentStop', 'SessionStart', 'SessionEnd', 'PreCompact'}
+        'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'UserPromptSubmit', 'Notification', 'PermissionRequest',
+        'Stop', 'SubagentStop', 'SessionStart', 'SessionEnd', 'PreCompact'}
     assert all(what for hook, what in hooks_and_whats if hook in {'PreToolUse', 'UserPromptSubmit'}), \
         'every prompt and tool call says what it was about'
     outcome_list = f'[...Array(300).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data.c6)'

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from eyelet_gui.demo import claude_code as cc
+from eyelet_gui.state.eyelet.session_state import NEEDS_YOU, SessionState
+from eyelet_gui.state.eyelet.tool_calls import HookEvent, Pairing
 
 PROJECTS = (cc.Project('/home/dev/code/acme-api', 'main'), cc.Project('/home/dev/code/webapp', 'dev'),
             cc.Project('/home/dev/code/data-pipeline', 'fix/backfill'))
@@ -59,6 +61,10 @@ def test_builders_give_claude_codes_fields_in_its_order() -> None:
         'PostToolUseFailure': (cc.post_tool_use_failure('s', '/p', 'Bash', bash, 't', 'Exit code 1'),
                                ['tool_name', 'tool_input', 'tool_use_id', 'error', 'is_interrupt']),
         'Notification': (cc.notification('s', '/p', 'Claude is waiting for your input'), ['message']),
+        'Notification typed': (cc.notification('s', '/p', 'Claude needs your permission to use Bash',
+                                               'permission_prompt'), ['message', 'notification_type']),
+        'PermissionRequest': (cc.permission_request('s', '/p', 'Bash', bash),
+                              ['tool_name', 'tool_input', 'permission_suggestions']),
         'Stop': (cc.stop('s', '/p'), ['stop_hook_active']),
         'SubagentStop': (cc.stop('s', '/p', subagent=True), ['stop_hook_active']),
         'PreCompact': (cc.pre_compact('s', '/p'), ['trigger', 'custom_instructions']),
@@ -66,10 +72,13 @@ def test_builders_give_claude_codes_fields_in_its_order() -> None:
     }
     for event, (payload, fields) in cases.items():
         assert list(payload) == BASE + fields
-        assert (payload['hook_event_name'], payload['session_id'], payload['cwd']) == (event, 's', '/p')
+        assert (payload['hook_event_name'], payload['session_id'], payload['cwd']) == (event.split()[0], 's', '/p')
         assert payload['transcript_path'] == '/home/dev/.claude/projects/-p/s.jsonl'
     assert cases['PostToolUse'][0]['tool_response'] == response
     assert cases['SessionEnd'][0]['reason'] == 'other'
+    assert cases['PermissionRequest'][0]['permission_suggestions'] == [
+        {'type': 'addRules', 'rules': [{'toolName': 'Bash', 'ruleContent': 'ls:*'}], 'behavior': 'allow',
+         'destination': 'localSettings'}]
 
 
 def test_a_session_runs_from_start_to_end_with_every_call_ended() -> None:
@@ -116,8 +125,8 @@ def test_agents_work_at_once_and_do_what_real_agents_do() -> None:
 
     events_by_kind = Counter(p['hook_event_name'] for p in payloads)
     assert set(events_by_kind) == {'SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse',
-                                   'PostToolUseFailure', 'Notification', 'Stop', 'SubagentStop', 'PreCompact',
-                                   'SessionEnd'}
+                                   'PostToolUseFailure', 'Notification', 'PermissionRequest', 'Stop', 'SubagentStop',
+                                   'PreCompact', 'SessionEnd'}
     assert {p['tool_name'] for p in payloads if 'tool_name' in p} == set(TOOL_INPUTS)
     failures = [p for p in payloads if p['hook_event_name'] == 'PostToolUseFailure']
     assert {p['is_interrupt'] for p in failures} == {True, False}
@@ -152,3 +161,60 @@ def test_an_interrupted_turn_ends_without_stop() -> None:
                         for names in by_session.values() if 'PostToolUseFailure!' in names)
     assert following
     assert set(following) <= {'UserPromptSubmit', 'PreCompact', 'Notification', 'SessionEnd'}
+
+
+def test_the_agents_ask_for_permission_wait_for_input_and_fail_in_loops() -> None:
+    """The demo shows the attention strip at work: permission dialogs the user answers seconds later, turns the
+    user leaves waiting (the idle notice a minute after the Stop), failed calls in a row; and from the demo's start
+    (after half an hour of history) some session needs the user within every minute."""
+    for seed in range(5):
+        events = agents(seed=seed, hours=3)
+        by_session: dict[str, list[tuple[float, dict[str, Any]]]] = {}
+        for at, payload in events:
+            by_session.setdefault(payload['session_id'], []).append((at, payload))
+        asked = idle = loops = 0
+        for session in by_session.values():
+            names = [payload['hook_event_name'] + (f":{payload.get('notification_type')}"
+                                                   if payload['hook_event_name'] == 'Notification' else '')
+                     for _, payload in session]
+            for index, name in enumerate(names):
+                if name == 'PermissionRequest':
+                    asked += 1
+                    request = session[index][1]
+                    # the dialog's notice right after; the call (started just before) ends seconds later
+                    assert names[index + 1] == 'Notification:permission_prompt'
+                    end = next((at for at, p in session[index:] if p['hook_event_name'] in ENDS
+                                and p['tool_input'] == request['tool_input']), None)  # None: after the 3 hours
+                    assert end is None or end - session[index][0] >= 5.0
+                if name == 'Notification:idle_prompt':
+                    idle += 1
+                    stop_at = max(at for at, p in session[:index] if p['hook_event_name'] == 'Stop')
+                    assert round(session[index][0] - stop_at, 3) == 60.0
+                    assert 'UserPromptSubmit' not in [p['hook_event_name'] for at, p in session if stop_at < at
+                                                      < session[index][0]]
+            failed_in_a_row = 0
+            for _, payload in session:
+                if payload['hook_event_name'] in ENDS:
+                    failed_in_a_row = failed_in_a_row + 1 if payload['hook_event_name'] == 'PostToolUseFailure' else 0
+                    loops += failed_in_a_row == 3
+        assert (asked > 5, idle > 2, loops > 0) == (True, True, True), (seed, asked, idle, loops)
+    for seed in range(20):
+        # The demo writes 30 minutes of history, then writes live: within the first minute someone needs you.
+        assert first_need(agents(seed=seed, hours=0.5 + 1 / 60), since=1800.0) is not None, seed
+
+
+def first_need(events: list[tuple[float, dict[str, Any]]], since: float) -> float | None:
+    """When the sessions' state machines (fed as the attention list feeds them) first show a session that needs
+    you at or after `since`."""
+    pairing, states = Pairing(), dict[str, SessionState]()
+    for key, (at, payload) in enumerate(events, 1):
+        name = payload['hook_event_name']
+        event = HookEvent(id=key, at=at, session=payload['session_id'], hook_type=name, tool=payload.get('tool_name'),
+                          tool_use_id=payload.get('tool_use_id'), failed=name == 'PostToolUseFailure',
+                          prompt=payload.get('prompt'), notice=payload.get('notification_type'),
+                          message=payload.get('message'))
+        state = states.setdefault(event.session, SessionState())
+        state.feed(event, pairing.add(event))
+        if at >= since and any(state.state in NEEDS_YOU for state in states.values()):
+            return at
+    return None

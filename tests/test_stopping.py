@@ -1,6 +1,7 @@
 """Everything the app starts is stopped by construction: the Dashboard stops what it made in reverse order, a
 loop shared by tabs survives a stop it overlapped, a watcher's loop survives a failure, and Ctrl+C ends the whole
-app (tabs, live SQL and change streams open) with exit status 0, nothing logged and the demo's folder gone."""
+app (tabs, live SQL, change streams and the attention stream open) with exit status 0, nothing logged and the
+demo's folder gone."""
 
 from __future__ import annotations
 
@@ -190,12 +191,12 @@ async def test_ctrl_c_ends_the_app_with_tabs_live_sql_and_change_streams_open(
         await page.goto(app.url + path)
         await page.wait_for_selector(shown, timeout=30_000)
     changes = f'{app.url}{API}/db/{demo_id}/table/hooks/changes?limit=5'
-    followers = [Follower(changes), Follower(f'{changes}&format=ndjson')]
+    followers = [Follower(changes), Follower(f'{changes}&format=ndjson'), Follower(f'{app.url}{API}/attention/changes')]
     for follower in followers:
         follower.start()
     # Off the event loop that Playwright's connection runs on: these wait on other processes and threads.
     await asyncio.to_thread(wait_for, lambda: all(follower.lines > 0 for follower in followers), timeout=30,
-                            what='both streams read')
+                            what='every stream read')
 
     # SIGINT; ServedApp.stop fails unless the app ends within its deadline, with exit status 0 and no traceback
     # (how soon it ends is bench/shutdown.py's figure).
@@ -203,5 +204,5 @@ async def test_ctrl_c_ends_the_app_with_tabs_live_sql_and_change_streams_open(
     assert [line for line in output.splitlines() if 'ERROR' in line or 'WARNING' in line] == []
     for follower in followers:
         await asyncio.to_thread(follower.join, DEADLINE)
-    assert [follower.ended for follower in followers] == ['closed', 'closed']
+    assert [follower.ended for follower in followers] == ['closed', 'closed', 'closed']
     assert not demo.parents[2].exists()

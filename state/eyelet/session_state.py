@@ -76,6 +76,9 @@ class SessionState:
     ask_record: int | None = None
     """The record whose `tool_input` says what a permission prompt asks, until `asks` is read from it."""
     ask_tool: str | None = None
+    asked_call: int | None = None
+    """The running call a permission prompt is about (its PreToolUse's key): the session needs you until it ends,
+    whatever other calls (parallel subagents') start and end meanwhile."""
     streak: int = 0
     """Tool calls failed in a row."""
     prompt: str | None = None
@@ -98,10 +101,10 @@ class SessionState:
             self.prompt = event.prompt or self.prompt
             self._enter('working', event)
         elif kind == 'PreToolUse':
-            if self.state != 'failing':  # failing until a call succeeds
+            if self.state != 'failing' and not self._still_asked():  # failing until a call succeeds
                 self._enter('working', event)
         elif kind == 'PermissionRequest':
-            self._ask_permission(event, event.id, event.tool)
+            self._ask_permission(event, event.id, event.tool, self._asked_call(event.tool or ''))
         elif kind in CALL_ENDS:
             self._call_ended(event, calls)
         elif kind == 'Notification':
@@ -130,23 +133,29 @@ class SessionState:
                ask_tool: str | None = None) -> None:
         if state != self.state:
             self.state, self.since, self.began = state, event.at, event.id
+            self.asked_call = None
         elif not asks and ask_record is None:
             return  # the same episode, and nothing new to say about it
         self.asks, self.ask_record, self.ask_tool = asks, ask_record, ask_tool
 
-    def _ask_permission(self, event: HookEvent, record: int | None, tool: str | None) -> None:
+    def _ask_permission(self, event: HookEvent, record: int | None, tool: str | None, call: ToolCall | None) -> None:
         if record is None:
             self._enter('needs_permission', event, asks=one_line(event.message or 'Permission to continue'))
         else:
             self._enter('needs_permission', event, ask_record=record, ask_tool=tool)
+        if call is not None:
+            self.asked_call = call.started_id
+
+    def _still_asked(self) -> bool:
+        """Whether a permission prompt's call still waits for your answer."""
+        return self.state == 'needs_permission' and self.asked_call is not None \
+            and self.asked_call in self.open_calls
 
     def _call_ended(self, event: HookEvent, calls: list[ToolCall]) -> None:
         failed = any(call.outcome == 'failed' for call in calls)
         self.streak = self.streak + 1 if failed else 0
-        if self.state == 'needs_permission' and self.ask_record is not None \
-                and not any(call.started_id == self.ask_record for call in calls) \
-                and self.ask_record in self.open_calls:
-            return  # another call ended: the one asked about still waits for you
+        if self._still_asked():
+            return  # another call ended (open_calls no longer holds those that did): the one asked about waits
         if self.state in ('ended', 'waiting_for_input'):
             return  # a late end changes no one's turn
         if self.streak >= FAILING_STREAK:
@@ -159,7 +168,7 @@ class SessionState:
         notice = notice_of(event)
         if notice == 'permission':
             call = self._asked_call(event.message or '')
-            self._ask_permission(event, call.started_id if call else None, call.tool if call else None)
+            self._ask_permission(event, call.started_id if call else None, call.tool if call else None, call)
         elif notice == 'input' and self.state not in ('needs_permission', 'ended'):
             asks = one_line(event.message) if event.notice == 'elicitation_dialog' and event.message \
                 else self.asks if self.state == 'waiting_for_input' else self._turn_done()
