@@ -30,10 +30,10 @@ from eyelet_gui.sources.query import Filter, Query, Sort, Statement, count_state
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.catalog import Catalog, database_id
 from eyelet_gui.state.eyelet import event_tail
+from eyelet_gui.state.eyelet.attention import Attention
 from eyelet_gui.state.eyelet.event_tail import RecordsPast
 from eyelet_gui.state.eyelet.session_story import StoryCounts
 from eyelet_gui.state.eyelet.session_timeline import SessionTimeline
-from eyelet_gui.state.eyelet.attention import Attention
 from eyelet_gui.state.eyelet.sessions import SessionList
 from eyelet_gui.state.live.watcher import Watcher
 
