@@ -17,6 +17,7 @@ from .records import BASH
 
 SESSION = 'a1b2c3d4-attention'
 OTHER = 'e5f6a7b8-attention'
+THIRD = 'c9d0e1f2-attention'
 PROMPT = 'Run the tests and fix what fails'
 STRIP = '.eyelet-attention'
 ITEM = '.eyelet-attention-item'
@@ -33,6 +34,12 @@ RECORDED = '''(() => {
     }
   }
   window.Notification = Recorded;
+})()'''
+
+
+CLOCK_AN_HOUR_FAST = '''(() => {
+  const now = Date.now;
+  Date.now = () => now() + 3600 * 1000;
 })()'''
 
 
@@ -81,6 +88,8 @@ async def test_a_permission_prompt_shows_on_every_page_until_the_call_ends(
     await page.wait_for_function(f"{GRID_API}.getDisplayedRowAtIndex(0)?.data.c0 === 'needs your permission'",
                                  timeout=WAIT)
     assert await page.locator(f'{ITEM} [data-age]').inner_text() in {f'{s} s' for s in range(60)}
+    state_cell = page.locator('.ag-row[row-index="0"] .ag-cell[col-id="c0"]')
+    assert await state_cell.evaluate('(cell) => getComputedStyle(cell).color') == 'rgb(245, 124, 0)'  # amber
 
     await page.locator(ITEM).click()
     await page.wait_for_url(f'{app.url}/sessions/{database_id(database)}/{SESSION}', timeout=WAIT)
@@ -130,13 +139,24 @@ async def test_each_episode_is_notified_once_on_any_page(served_app: Callable[..
          'tag': f'{database_id(database)}:{OTHER}'}]
     assert await page.title() == '(2) acme-api · eyelet-gui'
 
+    # A tab opened (or reloaded) while they wait does not tell them again; the next new one it does.
+    await page.reload()
+    await page.locator(ITEM).nth(1).wait_for(timeout=WAIT)
+    log_payloads(project, [(None, cc.session_start(THIRD, str(project))), (None, cc.stop(THIRD, str(project)))])
+    await page.locator(ITEM).nth(2).wait_for(timeout=WAIT)
+    await page.wait_for_function('window.shown.length >= 1', timeout=WAIT)
+    assert [notice['tag'] for notice in await page.evaluate('window.shown')] == [f'{database_id(database)}:{THIRD}']
+
 
 async def test_at_phone_width_the_strip_is_a_list_to_tap(served_app: Callable[..., ServedApp], browser: Any,
                                                          tmp_path: Path) -> None:
+    """Each item is a row a finger can tap; its age counts up from the server's clock, on a phone whose own clock is
+    an hour fast."""
     project = tmp_path / 'acme-api'
     database = working(project)
     app = served_app(str(database))
     context = await browser.new_context(viewport={'width': 390, 'height': 844}, has_touch=True, is_mobile=True)
+    await context.add_init_script(CLOCK_AN_HOUR_FAST)
     page = await context.new_page()
     await page.goto(app.url)
     await page.get_by_text('Live hook feed').wait_for(timeout=WAIT)
@@ -145,7 +165,13 @@ async def test_at_phone_width_the_strip_is_a_list_to_tap(served_app: Callable[..
     box = await page.locator(ITEM).bounding_box()
     assert box is not None
     assert box['height'] >= 44, box
-    assert box['x'] >= 0 and box['x'] + box['width'] <= 390, box
+    assert box['x'] >= 0, box
+    assert box['x'] + box['width'] <= 390, box
+    age = page.locator(f'{ITEM} [data-age]')
+    first = await age.inner_text()
+    assert first in {f'{s} s' for s in range(60)}, first
+    await page.wait_for_function(f"document.querySelector('{ITEM} [data-age]').innerText.trim() !== {first!r}",
+                                 timeout=WAIT)  # it counts up by itself
     await page.locator(ITEM).tap()
     await page.wait_for_url(f'{app.url}/sessions/{database_id(database)}/{SESSION}', timeout=WAIT)
 

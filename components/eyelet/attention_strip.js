@@ -43,7 +43,7 @@ export default {
         <i class="q-icon material-icons" aria-hidden="true" :style="{ color: item.colour, fontSize: '22px' }">
           {{ icons[item.state] }}</i>
         <div style="flex: 1; min-width: 0">
-          <div style="overflow: hidden; text-overflow: ellipsis; white-space: nowrap">
+          <div style="overflow-wrap: anywhere">
             <span data-project style="font-weight: 600">{{ item.project }}</span>
             <span> · </span><span data-words :style="{ color: item.colour, fontWeight: 500 }">{{ item.words }}</span>
           </div>
