@@ -34,6 +34,15 @@ RECORDED = '''(() => {
     }
   }
   window.Notification = Recorded;
+  // And each beep: a sound is an AudioContext made for it.
+  const Audio = window.AudioContext;
+  window.beeps = 0;
+  window.AudioContext = class extends Audio {
+    constructor(...options) {
+      super(...options);
+      window.beeps += 1;
+    }
+  };
 })()'''
 
 
@@ -110,9 +119,10 @@ async def test_a_permission_prompt_shows_on_every_page_until_the_call_ends(
 
 async def test_each_episode_is_notified_once_on_any_page(served_app: Callable[..., ServedApp], browser: Any,
                                                         tmp_path: Path) -> None:
-    """With the bell on and permission granted: a Stop (waiting for your input) shows on a database's page and is
-    notified once, the idle notice after it is the same episode (no second notice); another session's Stop is
-    the next notification. Tagged with the session, titled with the project, its body what it asks."""
+    """With the bell on (and its sound) and permission granted: a Stop (waiting for your input) shows on a
+    database's page and is notified once, with one beep; the idle notice after it is the same episode (no second
+    notice); another session's Stop is the next notification. Tagged with the session, titled with the project,
+    its body what it asks."""
     project = tmp_path / 'acme-api'
     database = working(project)
     app = served_app(str(database))
@@ -123,6 +133,7 @@ async def test_each_episode_is_notified_once_on_any_page(served_app: Callable[..
     await page.goto(f'{app.url}/db/{database_id(database)}')
     await page.locator('[data-bell]').click()
     await page.locator('[data-notify-toggle]').click()
+    await page.locator('[data-sound-toggle]').click()
     await page.wait_for_function("document.querySelector('[data-bell]').dataset.notify === 'on'", timeout=WAIT)
 
     log(project, 'Stop', stop_hook_active=False)
@@ -138,6 +149,7 @@ async def test_each_episode_is_notified_once_on_any_page(served_app: Callable[..
         {'title': 'acme-api', 'body': 'waiting for your input: Waiting for your input',
          'tag': f'{database_id(database)}:{OTHER}'}]
     assert await page.title() == '(2) acme-api · eyelet-gui'
+    assert await page.evaluate('window.beeps') == 2
 
     # A tab opened (or reloaded) while they wait does not tell them again; the next new one it does.
     await page.reload()
@@ -146,6 +158,7 @@ async def test_each_episode_is_notified_once_on_any_page(served_app: Callable[..
     await page.locator(ITEM).nth(2).wait_for(timeout=WAIT)
     await page.wait_for_function('window.shown.length >= 1', timeout=WAIT)
     assert [notice['tag'] for notice in await page.evaluate('window.shown')] == [f'{database_id(database)}:{THIRD}']
+    assert await page.evaluate('window.beeps') == 1
 
 
 async def test_at_phone_width_the_strip_is_a_list_to_tap(served_app: Callable[..., ServedApp], browser: Any,
