@@ -216,7 +216,7 @@ def _show_page(app: NativeApp) -> Path:
                  START_DEADLINE, interval=0.2,
                  what='the page in the native window is live (NiceGUI handshake, hook feed shown)')
         # The demo's agents may already wait for input: the title then starts with their count.
-        assert re.fullmatch(r'(\(\d+\) )?Databases · eyelet-gui', page.evaluate('document.title'))
+        assert re.fullmatch(r'(\(\d+\) )?Databases · eyelet-gui', str(page.evaluate('document.title')))
         assert page.evaluate('[window.innerWidth, window.innerHeight]') == list(WINDOW_SIZE)
     return demo
 
