@@ -3,6 +3,7 @@ favicon, the session's state on its page and in the list, the phone width, and b
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from eyelet_gui.server import lan
 from eyelet_gui.state.catalog import database_id
 
 from .conftest import GRID_API, ServedApp
-from .eyelet_logger import log_payloads
+from .eyelet_logger import database_of, log_payloads
 from .records import BASH
 
 SESSION = 'a1b2c3d4-attention'
@@ -205,3 +206,24 @@ async def test_on_an_address_that_is_not_secure_the_bell_says_why(served_app: Ca
     assert await bell.get_attribute('aria-label') == why
     await bell.hover()
     await page.locator('.q-tooltip').get_by_text(why).wait_for(timeout=WAIT)
+
+
+async def test_many_waiting_show_the_longest_waiting_first_and_the_rest_on_request(
+        served_app: Callable[..., ServedApp], browser: Any, tmp_path: Path) -> None:
+    """Six sessions waiting since before the app started: the five that waited longest, in that order, then
+    `1 more`, which shows the sixth. (Listed, but not notified: they began before eyelet-gui ran.)"""
+    project = tmp_path / 'acme-api'
+    now = time.time()
+    log_payloads(project, [event for number in range(6) for event in (
+        (now - 120 + 10 * number, cc.user_prompt(f'session-{number}', str(project), f'Task {number}')),
+        (now - 115 + 10 * number, cc.stop(f'session-{number}', str(project))))])
+    app = served_app(str(database_of(project)))
+    page = await browser.new_page(viewport={'width': 1280, 'height': 800})
+    await page.goto(app.url)
+    await page.locator(ITEM).first.wait_for(timeout=WAIT)
+    assert [asks for *_, asks in await strip_items(page)] == [f'Done: Task {number}' for number in range(5)]
+    assert await page.locator(f'{STRIP} [data-more]').inner_text() == '1 more'
+    await page.locator(f'{STRIP} [data-more]').click()
+    await page.locator(ITEM).nth(5).wait_for(timeout=WAIT)
+    assert [asks for *_, asks in await strip_items(page)] == [f'Done: Task {number}' for number in range(6)]
+    assert await page.locator(f'{STRIP} [data-more]').inner_text() == 'fewer'
