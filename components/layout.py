@@ -8,12 +8,16 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from eyelet_gui import __version__
+from eyelet_gui.components.eyelet.attention_strip import AttentionBell, AttentionStrip
+from eyelet_gui.state.eyelet.attention import Attention
 
 
 @contextmanager
-def frame(title: str) -> Iterator[None]:
-    """Header plus a padded column; the page's content goes inside the `with` block."""
-    ui.page_title(f'{title} · eyelet-gui')
+def frame(title: str, attention: Attention) -> Iterator[None]:
+    """Header plus a padded column; the page's content goes inside the `with` block, below the sessions that need
+    you (which also put their count in the tab's title)."""
+    page_title = f'{title} · eyelet-gui'
+    ui.page_title(page_title)
     with ui.header().classes('items-center justify-between px-4 py-2'):
         with ui.row().classes('items-center gap-2'):
             ui.icon('visibility', size='sm')
@@ -21,8 +25,10 @@ def frame(title: str) -> Iterator[None]:
         with ui.row().classes('items-center gap-3'):
             ui.link('Sessions', '/sessions').classes('text-white')
             ui.label(f'v{__version__}').classes('text-caption opacity-70')
+            AttentionBell()
             _colour_toggle()
     with ui.column().classes('w-full max-w-screen-2xl mx-auto p-4 gap-4'):
+        AttentionStrip(attention, page_title)
         yield
 
 

@@ -20,7 +20,8 @@ from nicegui import Event, background_tasks, ui
 class Lifetime(ui.element):
     """A plain container (a `div`); what is subscribed or held through it ends with it."""
 
-    def __init__(self, tag: str = 'div') -> None:
+    def __init__(self, tag: str | None = None) -> None:
+        """`tag` None: a `div`, or the tag of a component's own (a subclass made with `component=`)."""
         super().__init__(tag)
         self._endings: list[Callable[[], Any]] = []
 

@@ -14,7 +14,7 @@ def register(dashboard: Dashboard) -> None:
     @ui.page('/db/{database_id}')
     async def database_page(database_id: str) -> None:
         database = dashboard.catalog.find(database_id)
-        with frame(database.label if database else 'Unknown database'):
+        with frame(database.label if database else 'Unknown database', dashboard.attention):
             if database is None:
                 no_such_database()
                 return

@@ -24,7 +24,7 @@ from eyelet_gui.state.live.query_url import UrlProblem, query_from_params
 def register(dashboard: Dashboard) -> None:
     @ui.page('/')
     async def overview(request: Request) -> None:
-        with frame('Databases'):
+        with frame('Databases', dashboard.attention):
             try:
                 query = query_from_params(EVENT_TABLE, request.query_params)
             except UrlProblem as problem:

@@ -7,6 +7,7 @@ from typing import Any
 from nicegui import ui
 
 from eyelet_gui.components.eyelet import cells
+from eyelet_gui.components.eyelet.attention_strip import SessionStateLine
 from eyelet_gui.components.eyelet.session_timeline import session_view
 from eyelet_gui.components.layout import breadcrumbs, frame, no_such_database
 from eyelet_gui.components.live_grid import LiveGrid
@@ -17,7 +18,7 @@ from eyelet_gui.state.eyelet.sessions import SESSION_COLUMNS
 from eyelet_gui.state.live.grid_feed import field_id
 
 COLUMNS: dict[str, dict[str, Any]] = {
-    'state': cells.OUTCOME | {'headerName': 'state'},
+    'state': cells.STATE,
     'project_dir': cells.PROJECT,
     'branch': {'headerName': 'branch'},
     'session_id': cells.SESSION,
@@ -45,7 +46,7 @@ COMPACT = cells.compact([cells.text_of(_field('state')), cells.folder_of(_field(
 def register(dashboard: Dashboard) -> None:
     @ui.page('/sessions')
     async def sessions_page() -> None:
-        with frame('Sessions'):
+        with frame('Sessions', dashboard.attention):
             breadcrumbs(('Databases', '/'), ('Sessions', None))
             ui.label('Sessions with an event in the last 7 days, newest activity first; click one for its '
                      'timeline.').classes('text-sm')
@@ -57,10 +58,11 @@ def register(dashboard: Dashboard) -> None:
     @ui.page('/sessions/{database_id}/{session_id:path}')
     def timeline_page(database_id: str, session_id: str) -> None:
         watcher = dashboard.watchers.get(database_id)
-        with frame(f'Session {session_id[:8]}'):
+        with frame(f'Session {session_id[:8]}', dashboard.attention):
             if watcher is None:
                 no_such_database()
                 return
             breadcrumbs(('Databases', '/'), ('Sessions', '/sessions'), (session_id, None))
             ui.label(f'{watcher.database.label} · {watcher.database.place}').classes('text-caption break-all')
+            SessionStateLine(dashboard.attention, database_id, session_id)
             session_view(dashboard.session_timelines, database_id, session_id)

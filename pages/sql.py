@@ -45,7 +45,7 @@ def register(dashboard: Dashboard) -> None:
     @ui.page('/db/{database_id}/sql')
     async def sql_page(database_id: str, request: Request) -> None:
         database = dashboard.catalog.find(database_id)
-        with frame('SQL'):
+        with frame('SQL', dashboard.attention):
             if database is None:
                 no_such_database()
                 return

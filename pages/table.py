@@ -20,7 +20,7 @@ def register(dashboard: Dashboard) -> None:
     @ui.page('/db/{database_id}/table/{name:path}')
     async def table_page(database_id: str, name: str, request: Request) -> None:
         database = dashboard.catalog.find(database_id)
-        with frame(name):
+        with frame(name, dashboard.attention):
             if database is None:
                 no_such_database()
                 return

@@ -39,6 +39,14 @@ OUTCOME: dict[str, Any] = {
     'headerName': 'outcome', 'minWidth': 80,
     ':cellStyle': f"(p) => ({{ color: ({OUTCOME_COLOURS})[p.value] || null, fontWeight: 500 }})",
 }
+STATE_COLOURS: dict[str, str] = {'needs your permission': '#f57c00', 'waiting for your input': '#1e88e5',
+                                  'failing': '#e53935', 'quiet': '#757575', 'ended': '#757575', 'idle': '#757575'}
+"""A session's state, in words, by colour: the three that need you as the attention strip shows them (amber, blue,
+red: each still readable on the dark and the light background), the ones at rest grey."""
+STATE: dict[str, Any] = {
+    'headerName': 'state', 'minWidth': 110,
+    ':cellStyle': f"(p) => ({{ color: ({STATE_COLOURS!r})[p.value] || null, fontWeight: 500 }})",
+}
 PROJECT: dict[str, Any] = {
     'headerName': 'project', ':valueFormatter': "(p) => (p.value || '').split('/').filter(Boolean).pop() || ''",
     ':tooltipValueGetter': '(p) => p.value',
