@@ -86,11 +86,21 @@ def waiting_sessions(cwd: str, now: float) -> list[Timed]:
     quiet = Session('quiet', cwd).prompt(now - 20 * 60, 'A long job').begin(now - 15 * 60, 'quiet-1', 'Bash', BASH)
     idle = Session('idle', cwd).prompt(now - 3 * 3600, 'Yesterday')
     idle.events.append((now - 2 * 3600, cc.stop('idle', cwd)))
+    looping = Session('looping', cwd).prompt(now - 3 * 3600, 'Retry until it passes')  # failing for two hours …
+    stale_loop = Session('stale_loop', cwd).prompt(now - 3 * 3600, 'Retry until it passes')  # … or two hours ago
+    for number in range(4):
+        looping.call(now - 2 * 3600 + number, now - 2 * 3600 + number + 0.5, f'looping-{number}', 'Bash', BASH,
+                     error='Exit code 1')
+        stale_loop.call(now - 2 * 3600 + number, now - 2 * 3600 + number + 0.5, f'stale-{number}', 'Bash', BASH,
+                        error='Exit code 1')
+    looping.call(now - 31, now - 30, 'looping-4', 'Bash', BASH, error='Exit code 1')
     return sorted((event for session in (typed, requested, old, failing, stopped, elicited, working, ended, quiet,
-                                         idle) for event in session.events), key=lambda event: event[0])
+                                         idle, looping, stale_loop) for event in session.events),
+                  key=lambda event: event[0])
 
 
-WAITING = [('requested', 'needs_permission', ASKS_BASH, False),
+WAITING = [('looping', 'failing', '5 tool calls failed in a row, the last Bash', False),
+           ('requested', 'needs_permission', ASKS_BASH, False),
            ('typed', 'needs_permission', ASKS_BASH, False),
            ('old', 'needs_permission', ASKS_BASH, False),
            ('failing', 'failing', '3 tool calls failed in a row, the last Bash', False),
@@ -98,7 +108,8 @@ WAITING = [('requested', 'needs_permission', ASKS_BASH, False),
            ('elicited', 'waiting_for_input', 'MCP server github asks: which repository?', False)]
 """waiting_sessions's episodes (session, state, asks, fresh), longest waiting first."""
 STATES = {'working': 'working', 'ended': 'ended', 'quiet': 'quiet', 'idle': 'idle', 'typed': 'needs_permission',
-          'failing': 'failing', 'stopped': 'waiting_for_input'}
+          'failing': 'failing', 'stopped': 'waiting_for_input', 'looping': 'failing', 'stale_loop': 'idle'}
+"""A loop that still fails stays listed past the idle hour; one that stopped failing that long ago is idle."""
 
 
 async def test_each_state_from_eyelets_records_and_each_episode_told_once(tmp_path: Path) -> None:
@@ -108,7 +119,7 @@ async def test_each_state_from_eyelets_records_and_each_episode_told_once(tmp_pa
     async with watching(path, poll_interval=0.2) as watcher, attending(watcher) as told:
         await eventually(lambda: len(told.attention.episodes) == len(WAITING))
         assert (told.episodes(), {session: told.state(session) for session in STATES}) == (WAITING, STATES)
-        episode = told.attention.episodes[0]
+        episode = told.attention.episodes[1]
         assert (episode.page, episode.project_name, episode.words) == (
             f'/sessions/{watcher.database.id}/requested', 'acme', 'needs your permission')
         told.said.clear()
@@ -128,6 +139,7 @@ async def test_each_state_from_eyelets_records_and_each_episode_told_once(tmp_pa
             ('began', 'requested', 'waiting_for_input'), ('ended', 'failing', 'failing'),
             ('began', 'fresh', 'waiting_for_input')])
         assert told.episodes() == [
+            WAITING[0],
             ('old', 'needs_permission', ASKS_BASH, False),
             ('stopped', 'waiting_for_input', 'Done: Fix the flaky test', False),
             ('elicited', 'waiting_for_input', 'MCP server github asks: which repository?', False),

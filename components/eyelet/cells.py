@@ -44,7 +44,7 @@ STATE_COLOURS: dict[str, str] = {'needs your permission': '#f57c00', 'waiting fo
 """A session's state, in words, by colour: the three that need you as the attention strip shows them (amber, blue,
 red: each still readable on the dark and the light background), the ones at rest grey."""
 STATE: dict[str, Any] = {
-    'headerName': 'state', 'minWidth': 110,
+    'headerName': 'state', 'minWidth': 180,
     ':cellStyle': f"(p) => ({{ color: ({STATE_COLOURS!r})[p.value] || null, fontWeight: 500 }})",
 }
 PROJECT: dict[str, Any] = {

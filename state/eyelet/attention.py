@@ -129,8 +129,10 @@ class Attention:
             touched.extend((database_id, session, tally.sessions.get(session)) for session in tally.touched)
             tally.touched.clear()
         await self._read_asks(touched)
-        for key in [key for key, episode in self._open.items() if now - episode.since > self.idle_after]:
-            self._leave(key)  # it waited so long that it is idle
+        listed = [(episode.database, episode.session_id) for episode in self._open.values()]
+        for database_id, session in listed:  # one that waited so long that it is idle leaves
+            tally = self.tallies.get(database_id)
+            self._look(database_id, session, tally.sessions.get(session) if tally else None, now)
         for database_id, session, facts in touched:
             self._look(database_id, session, facts, now)
         episodes = sorted(self._open.values(), key=lambda episode: (episode.since, episode.key))
@@ -141,11 +143,10 @@ class Attention:
 
     def _look(self, database_id: str, session: str, facts: SessionFacts | None, now: float) -> None:
         key = f'{database_id}:{session}'
-        state = facts.state if facts is not None else None
-        shown = state.shown(now, facts.last, self.idle_after) if state is not None and facts is not None else None
-        if state is None or facts is None or shown not in NEEDS_YOU:
-            self._leave(key)
+        if facts is None or facts.state.shown(now, facts.last, self.idle_after) not in NEEDS_YOU:
+            self._leave(key)  # it no longer needs you, waited so long that it is idle, or its records went
             return
+        state = facts.state
         episode = Episode(database=database_id, session_id=session, project=facts.project, state=state.state,
                           since=state.since, asks=state.asks, began=state.began,
                           fresh=state.since >= self.started_at)

@@ -114,8 +114,9 @@ class SessionState:
 
     def shown(self, now: float, last: float, idle_after: float) -> State:
         """The state as it reads at `now`, with `last` the session's last record: an episode that began over
-        `idle_after` seconds ago is `idle`, and a working session without a record for QUIET_AFTER is `quiet`."""
-        if self.state in NEEDS_YOU and now - self.since > idle_after:
+        `idle_after` seconds ago is `idle` (a failing one, when it failed no more for as long: a loop that goes on
+        is news), and a working session without a record for QUIET_AFTER is `quiet`."""
+        if self.state in NEEDS_YOU and now - (last if self.state == 'failing' else self.since) > idle_after:
             return 'idle'
         if self.state == 'working' and now - last > QUIET_AFTER:
             return 'quiet'
