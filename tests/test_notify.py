@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -85,7 +86,7 @@ def ask_permission(project: Path, session: str, command: str = COMMAND, at: floa
     return at
 
 
-def expected(project: Path, session: str, words: str, at: float, app: ServedApp, db: Path) -> tuple[str, str]:
+def expected(project: Path, session: str, words: str, at: float, *, app: ServedApp, db: Path) -> tuple[str, str]:
     began = time.strftime('%H:%M:%S', time.localtime(at))
     link = f'http://127.0.0.1:{app.port}/sessions/{database_id(db)}/{session}'
     return project.name, f'{words}\nSince {began}, in {project}\n{link}'
@@ -99,7 +100,7 @@ def test_one_message_per_episode_that_began_while_running(
     app = served_app(str(db), '--notify', inbox.url)
     at = ask_permission(project, 'alpha')
     wait_for(lambda: len(inbox.received) == 1, what='the permission prompt sent')
-    assert inbox.messages() == [expected(project, 'alpha', ASKS, at, app, db)]
+    assert inbox.messages() == [expected(project, 'alpha', ASKS, at, app=app, db=db)]
     # A Stop, then the idle notice after it: one episode of waiting, one message.
     cwd = str(project)
     stopped = time.time()
@@ -112,9 +113,9 @@ def test_one_message_per_episode_that_began_while_running(
     last = ask_permission(project, 'gamma')  # after the idle notice: when it is sent, the notice was read
     wait_for(lambda: len(inbox.received) >= 3, what='the next episode sent')
     assert inbox.messages() == [
-        expected(project, 'alpha', ASKS, at, app, db),
-        expected(project, 'beta', 'waiting for your input: Done: Add rate limits', stopped, app, db),
-        expected(project, 'gamma', ASKS, last, app, db)]
+        expected(project, 'alpha', ASKS, at, app=app, db=db),
+        expected(project, 'beta', 'waiting for your input: Done: Add rate limits', stopped, app=app, db=db),
+        expected(project, 'gamma', ASKS, last, app=app, db=db)]
     assert 'token' not in json.dumps(inbox.received)
 
 
@@ -156,8 +157,7 @@ def test_a_receiver_down_is_said_once_and_delays_no_other(
     finally:
         broken.close()
     said = [line for line in output.splitlines() if line.startswith('Notifications')]
-    refused_port = refused.split(':')[2].split('/')[0]
-    broken_port = broken.url.split(':')[2].split('/')[0]
+    refused_port, broken_port = urlsplit(refused).port, urlsplit(broken.url).port
     assert sorted(said) == sorted([
         f'Notifications to json://127.0.0.1:{refused_port} are not delivered (A Connection error occurred sending '
         'JSON notification to 127.0.0.1); said once, and again when they are.',
@@ -179,5 +179,5 @@ def test_the_message_holds_secrets_redacted(served_app: Callable[..., ServedApp]
     shown = 'ANTHROPIC_API_KEY=sk-ant-…[redacted, 102 chars] GITHUB_TOKEN=ghp_…[redacted, 40…'  # cut to a line
     assert (shown, inbox.messages()) == (
         redact_text(command)[:len(shown) - 1] + '…',
-        [expected(project, 'secret', f'needs your permission: Bash: {shown}', at, app, db)])
+        [expected(project, 'secret', f'needs your permission: Bash: {shown}', at, app=app, db=db)])
     assert leaks([json.dumps(inbox.received)], random_parts(secret)) == []

@@ -1,0 +1,95 @@
+"""The native window's OS notifications: the app's real attention state through desktop-notifier, over a private
+D-Bus session bus, to a notification service written here that records each `Notify` call (as a desktop's
+notification daemon would show it). The window itself is not opened: tests/test_native.py covers it."""
+
+# ruff: noqa: F722, F821, UP037  (dbus-fast reads D-Bus signatures from the annotations)
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dbus_fast.aio import MessageBus
+from dbus_fast.service import ServiceInterface, method, signal
+
+from eyelet_gui.settings import Settings
+
+from .conftest import DEADLINE, simulated_app
+from .test_notify import ASKS, ask_permission, started
+
+pytestmark = pytest.mark.skipif(shutil.which('dbus-daemon') is None, reason='needs dbus-daemon (apt: dbus-daemon)')
+
+
+class Notifications(ServiceInterface):
+    """org.freedesktop.Notifications, as far as desktop-notifier uses it."""
+
+    def __init__(self) -> None:
+        super().__init__('org.freedesktop.Notifications')
+        self.shown: list[tuple[str, str, str]] = []
+        self.notified = asyncio.Event()
+
+    @method()
+    def Notify(self,  # noqa: PLR0917 (D-Bus arguments are positional)
+                app_name: 's', replaces_id: 'u', app_icon: 's', summary: 's', body: 's',
+               actions: 'as', hints: 'a{sv}', expire_timeout: 'i') -> 'u':
+        self.shown.append((app_name, summary, body))
+        self.notified.set()
+        return len(self.shown)
+
+    @method()
+    def GetCapabilities(self) -> 'as':
+        return ['body', 'actions']
+
+    @method()
+    def GetServerInformation(self) -> 'ssss':
+        return ['eyelet-gui tests', 'eyelet-gui', '1', '1.2']
+
+    @method()
+    def CloseNotification(self, identifier: 'u'):  # type: ignore[no-untyped-def]  # no reply: no annotation
+        pass
+
+    @signal()
+    def ActionInvoked(self) -> 'us':
+        raise NotImplementedError
+
+    @signal()
+    def NotificationClosed(self) -> 'uu':
+        raise NotImplementedError
+
+
+@pytest.fixture
+def session_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private D-Bus session bus, the app's (and desktop-notifier's) for the test."""
+    daemon = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--print-address'], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert daemon.stdout is not None
+        address = daemon.stdout.readline().strip()
+        monkeypatch.setenv('DBUS_SESSION_BUS_ADDRESS', address)
+        yield address
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+        daemon.stdout.close()  # type: ignore[union-attr]
+
+
+async def test_each_episode_is_an_os_notification(session_bus: str, tmp_path: Path) -> None:
+    bus = await MessageBus(bus_address=session_bus).connect()
+    service = Notifications()
+    bus.export('/org/freedesktop/Notifications', service)
+    await bus.request_name('org.freedesktop.Notifications')
+    project = tmp_path / 'shop'
+    db = await asyncio.to_thread(started, project)
+    try:
+        async with simulated_app(Settings(databases=(db,), native=True, port=8123)) as (_, dashboard):
+            await dashboard.attention.read.emitted(DEADLINE)  # running: what comes now is fresh
+            at = await asyncio.to_thread(ask_permission, project, 'alpha')
+            await asyncio.wait_for(service.notified.wait(), DEADLINE)
+            began = time.strftime('%H:%M:%S', time.localtime(at))
+            assert service.shown == [('eyelet-gui', 'shop', f'{ASKS}\nSince {began}, in {project}')]
+    finally:
+        bus.disconnect()
