@@ -2,7 +2,9 @@
 D-Bus session bus, to a notification service written here that records each `Notify` call (as a desktop's
 notification daemon would show it). The window itself is not opened: tests/test_native.py covers it."""
 
-# ruff: noqa: F722, F821, UP037  (dbus-fast reads D-Bus signatures from the annotations)
+# ruff: noqa: F722, F821, UP037
+# mypy: disable-error-code="name-defined, valid-type"
+# (dbus-fast reads the D-Bus signatures from the annotations)
 from __future__ import annotations
 
 import asyncio

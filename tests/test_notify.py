@@ -172,7 +172,8 @@ def test_the_message_holds_secrets_redacted(served_app: Callable[..., ServedApp]
     secret = planted()
     command = f"ANTHROPIC_API_KEY={secret['anthropic']} GITHUB_TOKEN={secret['github']} ./deploy.sh"
     project = tmp_path / 'deploy'
-    app = served_app(str(started(project)), '--notify', inbox.url)
+    # --show-secrets shows them on this machine's screen; a notification leaves it, and is redacted all the same.
+    app = served_app(str(started(project)), '--notify', inbox.url, '--show-secrets')
     at = ask_permission(project, 'secret', command=command)
     wait_for(lambda: inbox.received, what='the permission prompt sent')
     db = project / '.eyelet-logging' / 'eyelet.db'
