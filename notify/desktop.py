@@ -8,6 +8,7 @@ loop without blocking it. A click leads the window to the session's page and bri
 from __future__ import annotations
 
 import importlib.util
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,6 +25,22 @@ def desktop_notifier_missing() -> str | None:
     return HOW_TO_GET_IT if importlib.util.find_spec('desktop_notifier') is None else None
 
 
+SAYS_FAILURE = 'The desktop does not show notifications'
+
+
+class _Failures(logging.Handler):
+    """desktop-notifier tells a failure only in its log, as a warning with the exception and its traceback: kept here
+    instead, so that the terminal gets one sentence, once."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.last: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        self.last = (str(error) or type(error).__name__) if error is not None else record.getMessage()
+
+
 class DesktopChannel:
     """Shows each message as an OS notification; `open_page(path)` is what a click does."""
 
@@ -35,12 +52,21 @@ class DesktopChannel:
         self.open_page = open_page
         self.failing = False
         """Whether the last notification could not be shown (said once, and again when one is)."""
+        self.failures = _Failures()
 
     def start(self) -> None:
-        """Nothing to start: desktop-notifier connects on its first notification."""
+        """desktop-notifier connects on its first notification; its log goes to `failures` only."""
+        log = logging.getLogger('desktop_notifier')
+        log.propagate = False
+        log.addHandler(self.failures)
 
     def stop(self) -> None:
-        """Nothing to stop: a notification under way ends with the event loop."""
+        """Close the D-Bus connection (the library has no public close; else the garbage collector finds the socket
+        open); a notification under way ends with the event loop."""
+        logging.getLogger('desktop_notifier').removeHandler(self.failures)
+        bus = getattr(self.notifier._backend, 'bus', None)  # Linux's backend only, once connected
+        if bus is not None:
+            bus.disconnect()
 
     def send(self, message: Message) -> None:
         background_tasks.create(self._show(message), name='desktop notification')
@@ -49,12 +75,15 @@ class DesktopChannel:
         def clicked() -> None:
             background_tasks.create(self.open_page(message.page), name='open the session')
 
+        self.failures.last = None
         try:
             await self.notifier.send(title=message.title, message=message.text, on_clicked=clicked)
-        except Exception as failure:  # no notification service (no D-Bus session bus, say)
+        except Exception as error:  # desktop-notifier catches its backend's; this is for its own
+            self.failures.last = str(error) or type(error).__name__
+        if self.failures.last is not None:
             if not self.failing:
                 self.failing = True
-                self.say(f'The desktop does not show notifications ({failure or type(failure).__name__}); said once.')
+                self.say(f'{SAYS_FAILURE} ({self.failures.last.rstrip(".")}); said once.')
             return
         if self.failing:
             self.failing = False

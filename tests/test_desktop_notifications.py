@@ -18,6 +18,7 @@ import pytest
 from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface, method, signal
 
+from eyelet_gui.notify.desktop import SAYS_FAILURE
 from eyelet_gui.settings import Settings
 
 from .conftest import DEADLINE, simulated_app
@@ -95,3 +96,21 @@ async def test_each_episode_is_an_os_notification(session_bus: str, tmp_path: Pa
             assert service.shown == [('eyelet-gui', 'shop', f'{ASKS}\nSince {began}, in {project}')]
     finally:
         bus.disconnect()
+
+
+async def test_no_notification_service_is_said_once(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                                    tmp_path: Path) -> None:
+    monkeypatch.setenv('DBUS_SESSION_BUS_ADDRESS', f'unix:path={tmp_path}/no-bus')  # nothing listens there
+    project = tmp_path / 'shop'
+    db = await asyncio.to_thread(started, project)
+    async with simulated_app(Settings(databases=(db,), native=True, port=8123)) as (_, dashboard):
+        await dashboard.attention.read.emitted(DEADLINE)
+        await asyncio.to_thread(ask_permission, project, 'alpha')
+        deadline = time.monotonic() + DEADLINE
+        said: list[str] = []
+        while not said and time.monotonic() < deadline:
+            said += [line for line in capsys.readouterr().out.splitlines() if line.startswith(SAYS_FAILURE)]
+            await asyncio.sleep(0.05)
+    out = capsys.readouterr()
+    assert said == [f'{SAYS_FAILURE} ([Errno 2] No such file or directory); said once.']
+    assert 'Traceback' not in out.err
