@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from eyelet_gui.demo import claude_code
+from eyelet_gui.server import lan
 from eyelet_gui.sources.redaction import redact_text
 from eyelet_gui.state.catalog import database_id
 
@@ -181,3 +182,15 @@ def test_the_message_holds_secrets_redacted(served_app: Callable[..., ServedApp]
         redact_text(command),
         [expected(project, 'secret', f'needs your permission: Bash: {shown} — Clean and build', at, app=app, db=db)])
     assert leaks([json.dumps(inbox.received)], random_parts(secret)) == []
+
+
+def test_on_the_network_the_link_is_the_lan_address_without_the_token(
+        served_app: Callable[..., ServedApp], inbox: Inbox, tmp_path: Path) -> None:
+    project = tmp_path / 'phone'
+    db = started(project)
+    app = served_app(str(db), '--notify', inbox.url, '--host', '0.0.0.0', '--token', 'secret-token-of-the-lan')
+    ask_permission(project, 'alpha')
+    wait_for(lambda: inbox.received, what='the permission prompt sent')
+    link = inbox.messages()[0][1].splitlines()[-1]
+    assert link == f'{lan.url(lan.addresses("0.0.0.0")[0], app.port)}sessions/{database_id(db)}/alpha'
+    assert 'secret-token-of-the-lan' not in json.dumps(inbox.received)
