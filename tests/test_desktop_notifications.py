@@ -18,7 +18,8 @@ import pytest
 from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface, method, signal
 
-from eyelet_gui.notify.desktop import SAYS_FAILURE
+from eyelet_gui.notify.desktop import SAYS_FAILURE, DesktopChannel
+from eyelet_gui.notify.message import Message
 from eyelet_gui.settings import Settings
 
 from .conftest import DEADLINE, simulated_app
@@ -56,8 +57,8 @@ class Notifications(ServiceInterface):
         pass
 
     @signal()
-    def ActionInvoked(self) -> 'us':
-        raise NotImplementedError
+    def ActionInvoked(self, identifier: int, action: str) -> 'us':
+        return [identifier, action]
 
     @signal()
     def NotificationClosed(self) -> 'uu':
@@ -80,11 +81,16 @@ def session_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         daemon.stdout.close()  # type: ignore[union-attr]
 
 
-async def test_each_episode_is_an_os_notification(session_bus: str, tmp_path: Path) -> None:
-    bus = await MessageBus(bus_address=session_bus).connect()
+async def serve(address: str) -> tuple[MessageBus, Notifications]:
+    bus = await MessageBus(bus_address=address).connect()
     service = Notifications()
     bus.export('/org/freedesktop/Notifications', service)
     await bus.request_name('org.freedesktop.Notifications')
+    return bus, service
+
+
+async def test_each_episode_is_an_os_notification(session_bus: str, tmp_path: Path) -> None:
+    bus, service = await serve(session_bus)
     project = tmp_path / 'shop'
     db = await asyncio.to_thread(started, project)
     try:
@@ -114,3 +120,27 @@ async def test_no_notification_service_is_said_once(monkeypatch: pytest.MonkeyPa
     out = capsys.readouterr()
     assert said == [f'{SAYS_FAILURE} ([Errno 2] No such file or directory); said once.']
     assert 'Traceback' not in out.err
+
+
+async def test_a_click_leads_to_the_session(session_bus: str) -> None:
+    bus, service = await serve(session_bus)
+    opened: list[str] = []
+    clicked = asyncio.Event()
+
+    async def open_page(page: str) -> None:
+        opened.append(page)
+        clicked.set()
+
+    try:
+        async with simulated_app(Settings()):
+            channel = DesktopChannel(say=print, open_page=open_page)
+            channel.start()
+            channel.send(Message(title='shop', text='needs your permission', link='http://127.0.0.1:8080/sessions/d/a',
+                                 page='/sessions/d/a'))
+            await asyncio.wait_for(service.notified.wait(), DEADLINE)
+            service.ActionInvoked(1, 'default')  # what the desktop sends when the notification is clicked
+            await asyncio.wait_for(clicked.wait(), DEADLINE)
+            channel.stop()
+        assert opened == ['/sessions/d/a']
+    finally:
+        bus.disconnect()
