@@ -8,6 +8,7 @@ notification daemon would show it). The window itself is not opened: tests/test_
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import subprocess
 import time
@@ -138,9 +139,14 @@ async def test_a_click_leads_to_the_session(session_bus: str) -> None:
             channel.send(Message(title='shop', text='needs your permission', link='http://127.0.0.1:8080/sessions/d/a',
                                  page='/sessions/d/a'))
             await asyncio.wait_for(service.notified.wait(), DEADLINE)
-            service.ActionInvoked(1, 'default')  # what the desktop sends when the notification is clicked
-            await asyncio.wait_for(clicked.wait(), DEADLINE)
+            # What the desktop sends when the notification is clicked. desktop-notifier knows the notification once
+            # it has read Notify's reply, which may be just after our side set `notified`: clicked until it knows.
+            deadline = time.monotonic() + DEADLINE
+            while not clicked.is_set() and time.monotonic() < deadline:
+                service.ActionInvoked(1, 'default')
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(clicked.wait(), 0.5)
             channel.stop()
-        assert opened == ['/sessions/d/a']
+        assert set(opened) == {'/sessions/d/a'}  # a click repeated by the test may open it twice
     finally:
         bus.disconnect()
