@@ -18,7 +18,10 @@ from typing import NoReturn, TypeVar
 
 from eyelet_gui import __version__
 from eyelet_gui.desktop.check import native_problem
+from eyelet_gui.notify.receivers import apprise_problem
 from eyelet_gui.settings import (
+    DEFAULT_IDLE_AFTER,
+    DEFAULT_NOTIFY_STATES,
     DEFAULT_SQL_TIME_LIMIT,
     EnvDefaults,
     ForwardSettings,
@@ -53,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
         description='Watch SQLite and PostgreSQL databases live: every commit appears on screen within '
                     'milliseconds. Built for eyelet hook logs; works with any SQLite file or PostgreSQL database.',
         epilog='Environment: EYELET_GUI_HOST, EYELET_GUI_PORT, EYELET_GUI_TOKEN, EYELET_GUI_POLL_INTERVAL and '
-               'EYELET_GUI_MAX_PUSH_RATE set defaults for the options of the same meaning.',
+               'EYELET_GUI_MAX_PUSH_RATE set defaults for the options of the same meaning; EYELET_GUI_NOTIFY holds '
+               'Apprise URLs separated by spaces, which --notify replaces.',
     )
     parser.add_argument('paths', nargs='*', type=Path, metavar='PATH',
                         help='SQLite files to watch, or folders to search (and keep watching) for eyelet databases '
@@ -85,6 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help='For PostgreSQL databases that already send a notification on commit (a trigger calling '
                              'pg_notify): its channel. Each notification wakes the views at once, instead of the poll '
                              'of 20 a second.')
+    parser.add_argument('--notify', action='append', metavar='URL',
+                        help='Send each session that comes to need you (permission, input, a loop of failures) to an '
+                             'Apprise URL: ntfy://TOPIC, slack://…, discord://…, tgram://…, mailto://…, '
+                             'json://host:port/path … Give it once per receiver; it replaces EYELET_GUI_NOTIFY. The '
+                             'message links to the session\'s page, without the token. Needs eyelet-gui[notify].')
+    parser.add_argument('--notify-on', type=_states, default=DEFAULT_NOTIFY_STATES, metavar='STATES',
+                        help='Which states are notified, separated by commas (default: all of '
+                             f'{",".join(DEFAULT_NOTIFY_STATES)}).')
+    parser.add_argument('--idle-after', type=_minutes, default=DEFAULT_IDLE_AFTER / 60, metavar='MINUTES',
+                        help='Minutes after which a session still waiting drops out of the "needs you" list as idle '
+                             f'(default: {DEFAULT_IDLE_AFTER / 60:g}).')
     parser.add_argument('--version', action='version', version=f'%(prog)s {__version__}',
                         help='Print the version and exit.')
     return parser
@@ -105,6 +120,17 @@ def _number(kind: Callable[[str], N], what: str, valid: Callable[[N], bool], bou
 
 _seconds = _number(float, 'a number of seconds', lambda seconds: 0 < seconds < math.inf, 'above zero')
 _port = _number(int, 'a port number', lambda port: 1 <= port <= 65535, '(1-65535)')
+_minutes = _number(float, 'a number of minutes', lambda minutes: 0 < minutes < math.inf, 'above zero')
+
+
+def _states(text: str) -> tuple[str, ...]:
+    """An argparse type: states separated by commas, each one `--notify-on` knows."""
+    states = tuple(dict.fromkeys(state.strip() for state in text.split(',') if state.strip()))
+    unknown = [state for state in states if state not in DEFAULT_NOTIFY_STATES]
+    if unknown or not states:
+        raise argparse.ArgumentTypeError(f'{", ".join(unknown) or repr(text)} is not a state to notify; choose among '
+                                         f'{", ".join(DEFAULT_NOTIFY_STATES)}')
+    return states
 
 
 def _env() -> EnvDefaults:
@@ -135,6 +161,10 @@ def parse(args: list[str]) -> Settings:
     if options.show_secrets and not is_loopback(options.host):
         raise UsageError(f'--show-secrets is only accepted when serving on loopback (127.0.0.1, localhost or ::1), '
                          f'not on {options.host}: secrets would reach every device on the network.')
+    notify = tuple(options.notify) if options.notify is not None else env.notify
+    problem = apprise_problem(notify) if notify else None
+    if problem:
+        raise UsageError(problem)
     check_port_free(options.host, options.port)
     token = options.token or (None if is_loopback(options.host) else secrets.token_urlsafe(16))
     if options.pg_listen is not None and not urls:
@@ -146,7 +176,8 @@ def parse(args: list[str]) -> Settings:
                     verbose=options.verbose, token=token,
                     poll_interval=env.poll_interval, max_push_rate=env.max_push_rate,
                     read_time_limit=env.read_time_limit, sql_time_limit=options.sql_time_limit,
-                    show_secrets=options.show_secrets, search_roots=roots)
+                    show_secrets=options.show_secrets, search_roots=roots, notify=notify,
+                    notify_states=options.notify_on, idle_after=options.idle_after * 60)
 
 
 def _databases_and_roots(paths: list[Path]) -> tuple[tuple[Path, ...], tuple[Path, ...]]:

@@ -11,6 +11,7 @@ from nicegui import app, ui
 from eyelet_gui.command_line import UsageError, fail, parse
 from eyelet_gui.components import styles
 from eyelet_gui.desktop import window as native_window
+from eyelet_gui.notify.notifier import Notifier, channels_of
 from eyelet_gui.pages import api, database, export, overview, sessions, sql, table
 from eyelet_gui.server import lan, quiet_disconnects, repeated_interrupt, stopping
 from eyelet_gui.server.installation import config_folder, installation_secret
@@ -46,6 +47,11 @@ def build(settings: Settings, secret: str) -> Dashboard:
     app.on_startup(lambda: stopping.on_stopping(dashboard.change_streams.close))
     dashboard.discovery.finished.subscribe(searched)
     app.on_shutdown(dashboard.stop)
+    channels = channels_of(settings, say=lambda line: print(line, flush=True), open_page=native_window.show_page)
+    if channels:
+        notifier = Notifier(dashboard.attention, settings, channels)
+        app.on_startup(notifier.start)
+        app.on_shutdown(notifier.stop)
     if settings.token:
         app.add_middleware(TokenGate, token=settings.token, secret=secret)
     app.add_middleware(OriginGuard, serving_host=settings.host, port=settings.port, token=settings.token)  # outermost

@@ -100,11 +100,13 @@ class EnvDefaults:
     poll_interval: float
     max_push_rate: float
     read_time_limit: float
+    notify: tuple[str, ...] = ()
+    """Apprise URLs from `EYELET_GUI_NOTIFY`, separated by white space (`--notify` replaces them)."""
 
 
 def env_defaults(environ: Mapping[str, str] | None = None) -> EnvDefaults:
-    """Read `EYELET_GUI_HOST`, `_PORT`, `_TOKEN`, `_POLL_INTERVAL`, `_MAX_PUSH_RATE`, `_READ_TIME_LIMIT`; raise
-    ValueError in words."""
+    """Read `EYELET_GUI_HOST`, `_PORT`, `_TOKEN`, `_POLL_INTERVAL`, `_MAX_PUSH_RATE`, `_READ_TIME_LIMIT`, `_NOTIFY`;
+    raise ValueError in words."""
     env = os.environ if environ is None else environ
     return EnvDefaults(
         host=env.get('EYELET_GUI_HOST', DEFAULT_HOST),
@@ -113,6 +115,7 @@ def env_defaults(environ: Mapping[str, str] | None = None) -> EnvDefaults:
         poll_interval=_number(env, 'EYELET_GUI_POLL_INTERVAL', DEFAULT_POLL_INTERVAL, float),
         max_push_rate=_number(env, 'EYELET_GUI_MAX_PUSH_RATE', DEFAULT_MAX_PUSH_RATE, float),
         read_time_limit=_number(env, 'EYELET_GUI_READ_TIME_LIMIT', DEFAULT_READ_TIME_LIMIT, float),
+        notify=tuple(env.get('EYELET_GUI_NOTIFY', '').split()),
     )
 
 

@@ -9,6 +9,7 @@ The window's process lives as long as the app's and no longer, whichever way the
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import multiprocessing
 import multiprocessing.util
@@ -77,6 +78,18 @@ def _configure_qt_webengine(*, verbose: bool) -> None:
         flags = os.environ.get('QTWEBENGINE_CHROMIUM_FLAGS', '')
         if '--log-level' not in flags:
             os.environ['QTWEBENGINE_CHROMIUM_FLAGS'] = f'{flags} {QUIET_CHROMIUM}'.strip()
+
+
+async def show_page(page: str) -> None:
+    """Lead the window to `page` (a path on the server) and bring it forward: what a click on one of its OS
+    notifications does (notify/desktop.py). The page is opened from the window's own page, so the address and the
+    token's cookie stay the window's."""
+    window = app.native.main_window
+    if window is None:  # no window (yet, or any more)
+        return
+    await window.evaluate_js(f'window.location.assign({json.dumps(page)})')
+    window.restore()  # out of the task bar when minimized
+    window.show()
 
 
 def leave() -> None:

@@ -14,7 +14,8 @@ PACKAGE = 'eyelet_gui'
 # Higher imports lower, never the other way. The programs' wiring sits on top; the demo is a program of its own
 # that writes through the sources (the catalog starts it, so state may name it).
 RANK = {'sources': 0, 'demo': 1, 'state': 2, 'components': 3, 'pages': 4,
-        'main': 5, 'command_line': 5, '__main__': 5, 'server': 5, 'desktop': 5, 'forward': 5}
+        'main': 5, 'command_line': 5, '__main__': 5, 'server': 5, 'desktop': 5, 'forward': 5,
+        'notify': 5}
 SHARED = {'', '__version__', 'settings'}
 """Importable from anywhere: the package itself (its version) and the frozen settings."""
 GENERIC_OF = {'sources': ('sources.sqlite', 'sources.postgres'), 'state': ('state.live',)}

@@ -91,7 +91,7 @@ def test_metadata_is_complete(built: tuple[Path, Path]) -> None:
         'Issues, https://github.com/bdmorin/eyelet-gui/issues',
         'Changelog, https://github.com/bdmorin/eyelet-gui/blob/main/CHANGELOG.md',
         'eyelet, https://pypi.org/project/eyelet/']
-    assert metadata.get_all('Provides-Extra') == ['native', 'postgres']
+    assert metadata.get_all('Provides-Extra') == ['native', 'notify', 'postgres']
     classifiers = metadata.get_all('Classifier') or []
     assert {'Programming Language :: Python :: 3.10', 'Programming Language :: Python :: 3.13',
             'Operating System :: POSIX :: Linux', 'Operating System :: MacOS',
