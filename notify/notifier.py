@@ -9,6 +9,7 @@ from typing import Protocol
 from eyelet_gui.notify.message import Message, message_of, server_address
 from eyelet_gui.settings import Settings
 from eyelet_gui.state.eyelet.attention import Attention, Episode
+from eyelet_gui.state.live.subscriptions import Subscriptions
 
 
 class Channel(Protocol):
@@ -24,13 +25,15 @@ class Notifier:
         self.channels = channels
         self.states = frozenset(settings.notify_states)
         self.address = server_address(settings.host, settings.port)
-        attention.began.subscribe(self._began)
+        self._subscriptions = Subscriptions()
+        self._subscriptions.add(attention.began, self._began)
 
     def start(self) -> None:
         for channel in self.channels:
             channel.start()
 
     def stop(self) -> None:
+        self._subscriptions.release()
         for channel in self.channels:
             channel.stop()
 

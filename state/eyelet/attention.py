@@ -95,6 +95,7 @@ class Attention:
         self.ended: Event[Episode] = Event()
         self.read: Event[[]] = Event()
         self.started_at = time.time()
+        """When the app started (this is made as it starts): episodes that began since are `fresh`."""
         self._read_all_at = 0.0
         """When every database was last read, not only those that committed (time.monotonic())."""
         self._open: dict[str, Episode] = {}
@@ -103,7 +104,6 @@ class Attention:
         self.loop = RefreshLoop(watchers, self.refresh, interval=1 / 30, idle=EXPIRY_CHECK, name='attention')
 
     def start(self) -> None:
-        self.started_at = time.time()
         self.loop.start()
 
     async def stop(self) -> None:
@@ -111,9 +111,12 @@ class Attention:
 
     def state_of(self, database_id: str, session_id: str, now: float) -> State | None:
         """A session's state as it reads at `now`; None for a session not counted (none in the last week)."""
-        tally = self.tallies.get(database_id)
-        facts = tally.sessions.get(session_id) if tally else None
+        facts = self._facts_of(database_id, session_id)
         return None if facts is None else facts.state.shown(now, facts.last, self.idle_after)
+
+    def _facts_of(self, database_id: str, session_id: str) -> SessionFacts | None:
+        tally = self.tallies.get(database_id)
+        return tally.sessions.get(session_id) if tally is not None else None
 
     async def refresh(self) -> None:
         """Count what every eyelet database committed since, and bring the list up to date."""
@@ -131,8 +134,7 @@ class Attention:
         await self._read_asks(touched)
         listed = [(episode.database, episode.session_id) for episode in self._open.values()]
         for database_id, session in listed:  # one that waited so long that it is idle leaves
-            tally = self.tallies.get(database_id)
-            self._look(database_id, session, tally.sessions.get(session) if tally else None, now)
+            self._look(database_id, session, self._facts_of(database_id, session), now)
         for database_id, session, facts in touched:
             self._look(database_id, session, facts, now)
         episodes = sorted(self._open.values(), key=lambda episode: (episode.since, episode.key))
