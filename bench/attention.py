@@ -9,9 +9,11 @@ half permission prompts (PermissionRequest while a Bash call runs, ended by the 
 done (Stop, ended by the next prompt), each ended a second after it began; meanwhile another process writes
 `--background` working agents' events a second (prompts, tool calls) into the same databases. Each commit that
 begins or ends an episode is stamped just before it; a client of `/api/v1/attention/changes` stamps each `began`
-and `ended` event; commit → event over both, with every episode checked to begin once and end once. When the app
-accepts `--notify`, a `json://` receiver in this process is given to it too and commit → delivery measured the same
-way (one message per episode).
+and `ended` event; commit → event over both, with every episode checked to begin once and end once. A `json://`
+receiver in this process is given to the app (`--notify`) and commit → delivery measured the same way (one message
+per episode). A tab of Debian's Chromium shows `/` (the hook feed moving at every commit too): a MutationObserver
+stamps each session's item joining and leaving the strip (its "more" link opened, so every item is drawn), which is
+the moment the tab's title changes too (the same handler sets both).
 (b) One database with `--sessions` sessions over the last week (six records each, as eyelet writes them; one in
 ten still waiting for input): the time from `Attention.start` to its first list, with the file's watcher already
 running, and how much of it the records' read (SQL) takes.
@@ -36,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benches run as scripts from bench/
-from common import create_hooks, free_port, print_conditions, serving, summary
+from common import CHROMIUM_ARGS, create_hooks, free_port, print_conditions, serving, summary
+from playwright.async_api import async_playwright
 
 from eyelet_gui.demo import claude_code as cc
 from eyelet_gui.sources.eyelet.schema import (
@@ -156,10 +159,33 @@ class Receiver(ThreadingHTTPServer):
         super().__init__(('127.0.0.1', free_port()), Handler)
 
 
-def notify_accepted() -> bool:
-    help_text = subprocess.run([sys.executable, '-m', 'eyelet_gui', '--help'], capture_output=True, text=True,
-                               check=False).stdout
-    return '--notify' in help_text
+STAMP_STRIP = """() => {
+  // Each session's item joining and leaving the strip, stamped on the wall clock the writer stamps commits on.
+  window.stripSeen = {};
+  let present = new Set();
+  const scan = () => {
+    const now = performance.timeOrigin + performance.now();
+    const more = document.querySelector('.eyelet-attention [data-more]');
+    if (more && more.textContent.trim().endsWith('more')) more.click();  // every item drawn, not the first five
+    const shown = new Set([...document.querySelectorAll('.eyelet-attention [data-session]')]
+      .map((item) => item.dataset.session.split(':').slice(1).join(':')));
+    for (const session of shown) if (!present.has(session)) (window.stripSeen[session + ' began'] ||= []).push(now);
+    for (const session of present) if (!shown.has(session)) (window.stripSeen[session + ' ended'] ||= []).push(now);
+    present = shown;
+  };
+  new MutationObserver(scan).observe(document, { subtree: true, childList: true });
+}"""
+
+
+def latencies_of(stamps: dict[tuple[str, str], float], seen: dict[tuple[str, str], list[float]],
+                 what: str) -> tuple[list[float], list[tuple[str, str]]]:
+    """Print commit → `what` over every beginning and end committed; the missed and doubled ones."""
+    latencies = [seen[key][0] - at for key, at in stamps.items() if key in seen]
+    missed = sorted(key for key in stamps if key not in seen)
+    doubled = sorted(key for key, times in seen.items() if len(times) > 1 and key in stamps)
+    print(f'commit → {what}: {summary(latencies)}; {len(stamps)} beginnings and ends committed, {len(missed)} missed, '
+          f'{len(doubled)} doubled', flush=True)
+    return latencies, missed + doubled
 
 
 async def follow(port: int, seen: dict[tuple[str, str], list[float]], ready: asyncio.Event) -> None:
@@ -201,13 +227,16 @@ async def live(projects: int, episodes: int, rate: float, background: float) -> 
             create_hooks(path, 300, hour_events=300)
             paths.append(path.resolve())
         port = free_port()
-        notify = notify_accepted()
-        receiver = Receiver() if notify else None
-        command = [sys.executable, '-m', 'eyelet_gui', *map(str, paths), '--no-show', '--port', str(port)]
-        if receiver is not None:
-            command += ['--notify', f'json://127.0.0.1:{receiver.server_address[1]}/']
-            threading.Thread(target=receiver.serve_forever, daemon=True).start()
+        receiver = Receiver()
+        command = [sys.executable, '-m', 'eyelet_gui', *map(str, paths), '--no-show', '--port', str(port),
+                   '--notify', f'json://127.0.0.1:{receiver.server_address[1]}/']
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
         with serving(command, port, probe='/favicon.ico'):
+            playwright = await async_playwright().start()
+            browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
+            tab = await browser.new_page(viewport={'width': 1280, 'height': 900})
+            await tab.add_init_script(f'({STAMP_STRIP})()')
+            await tab.goto(f'http://127.0.0.1:{port}/')
             seen: dict[tuple[str, str], list[float]] = {}
             ready = asyncio.Event()
             following = asyncio.create_task(follow(port, seen, ready))
@@ -228,28 +257,23 @@ async def live(projects: int, episodes: int, rate: float, background: float) -> 
             following.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await following
+            strip = {tuple(key.split(' ')): [at / 1000 for at in times]
+                     for key, times in (await tab.evaluate('window.stripSeen')).items()}
+            await browser.close()
+            await playwright.stop()
+    receiver.shutdown()
     stamps = _stamps(output.decode())
-    latencies = [seen[key][0] - at for key, at in stamps.items() if key in seen]
-    missed = sorted(key for key in stamps if key not in seen)
-    doubled = sorted(key for key, times in seen.items() if len(times) > 1)
-    print(f'commit → event on /api/v1/attention/changes: {summary(latencies)}; {len(stamps)} beginnings and ends '
-          f'committed, {len(missed)} missed, {len(doubled)} doubled', flush=True)
-    if receiver is not None:
-        receiver.shutdown()
-        delivered: dict[str, list[float]] = {}
-        for at, body in receiver.received:
-            for key in stamps:
-                if key[1] == 'began' and key[0] in body:
-                    delivered.setdefault(key[0], []).append(at)
-        notified = [delivered[session][0] - at for (session, kind), at in stamps.items()
-                    if kind == 'began' and session in delivered]
-        print(f'commit → json:// delivery: {summary(notified)}; '
-              f'{sum(kind == "began" and session not in delivered for session, kind in stamps)} missed, '
-              f'{sum(len(times) > 1 for times in delivered.values())} doubled', flush=True)
-    else:
-        print('commit → json:// delivery: not measured (this app has no --notify)')
-    if missed or doubled:
-        raise SystemExit(f"missed {missed[:5]}, doubled {doubled[:5]}")
+    delivered: dict[tuple[str, str], list[float]] = {}
+    for at, body in receiver.received:
+        session = next((session for session, kind in stamps if kind == 'began' and session in body), None)
+        if session is not None:
+            delivered.setdefault((session, 'began'), []).append(at)
+    wrong = latencies_of(stamps, seen, 'event on /api/v1/attention/changes')[1]
+    wrong += latencies_of(stamps, strip, 'item in (or out of) the strip of a tab on / (the title changes with it)')[1]
+    wrong += latencies_of({key: at for key, at in stamps.items() if key[1] == 'began'}, delivered,
+                          'json:// delivery (beginnings only: one message per episode)')[1]
+    if wrong:
+        raise SystemExit(f'missed or doubled: {wrong[:10]}')
 
 
 # --- (b) the first state of a week's sessions ---

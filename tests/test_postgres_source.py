@@ -409,7 +409,8 @@ async def test_sessions_and_timelines_read_the_teams_records(postgres: PostgresS
     sessions.loop.start()
     timeline = SessionTimeline(watcher, 'alpha')
     try:
-        await eventually(lambda: len(sessions.rows) == 1)
+        # The forwarder starts, creates the team's table and copies the records: slow on a loaded machine.
+        await eventually(lambda: len(sessions.rows) == 1, timeout=2 * DEADLINE)
         # state, project, branch, session, last prompt, prompts, calls, failures, running, duration
         assert [(key, row[:10]) for key, row in sessions.rows] == [
             (f'{watcher.database.id}:alpha', ('working', str(cwd), BRANCH, 'alpha', 'Fix the flaky test', 1, 2, 1, 1,

@@ -56,7 +56,7 @@ export default {
       <a v-if="items.length > shown" href="#" data-more class="text-caption q-px-md q-py-sm"
          @click.prevent="open = !open">{{ open ? 'fewer' : (items.length - shown) + ' more' }}</a>
     </div>`,
-  props: { items: Array, now: Number, title: String, shown: Number, keys: Object },
+  props: { items: Array, now: Number /* ms */, title: String, shown: Number, keys: Object },
   data() {
     return { open: false, icons: ICONS, tick: Date.now() };
   },
@@ -79,7 +79,7 @@ export default {
   methods: {
     received() {
       // The server's clock came with the list: ages count from it, whatever this device's clock says.
-      this.offset = this.now - Date.now() / 1000;
+      this.offset = (this.now - Date.now()) / 1000;
       this.tick = Date.now();
       clearInterval(this.timer);
       this.timer = this.items.length ? setInterval(() => (this.tick = Date.now()), 1000) : undefined;

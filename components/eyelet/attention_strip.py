@@ -46,9 +46,10 @@ class AttentionStrip(Lifetime, component='attention_strip.js'):
         self.subscribe(attention.changed, self.show)
 
     def _set(self) -> None:
-        # The server's clock with the list: ages are counted from it, whatever the browser's clock says.
+        # The server's clock with the list: ages are counted from it, whatever the browser's clock says. Whole
+        # milliseconds: a page's size must not vary with the digits of a float.
         self._props['items'] = [episode_item(episode) for episode in self.attention.episodes]
-        self._props['now'] = time.time()
+        self._props['now'] = round(time.time() * 1000)
 
     def show(self) -> None:
         """Send the list as it is now."""
