@@ -218,7 +218,7 @@ def _stamps(output: str) -> dict[tuple[str, str], float]:
     return stamps
 
 
-async def live(projects: int, episodes: int, rate: float, background: float) -> None:
+async def live(projects: int, episodes: int, rate: float, background: float, page: str) -> None:
     with tempfile.TemporaryDirectory(prefix='eyelet-gui-attention-') as folder:
         paths = []
         for number in range(projects):
@@ -236,7 +236,7 @@ async def live(projects: int, episodes: int, rate: float, background: float) -> 
             browser = await playwright.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM_ARGS)
             tab = await browser.new_page(viewport={'width': 1280, 'height': 900})
             await tab.add_init_script(f'({STAMP_STRIP})()')
-            await tab.goto(f'http://127.0.0.1:{port}/')
+            await tab.goto(f'http://127.0.0.1:{port}{page}')
             seen: dict[tuple[str, str], list[float]] = {}
             ready = asyncio.Event()
             following = asyncio.create_task(follow(port, seen, ready))
@@ -269,7 +269,8 @@ async def live(projects: int, episodes: int, rate: float, background: float) -> 
         if session is not None:
             delivered.setdefault((session, 'began'), []).append(at)
     wrong = latencies_of(stamps, seen, 'event on /api/v1/attention/changes')[1]
-    wrong += latencies_of(stamps, strip, 'item in (or out of) the strip of a tab on / (the title changes with it)')[1]
+    wrong += latencies_of(stamps, strip,
+                          f'item in (or out of) the strip of a tab on {page} (the title changes with it)')[1]
     wrong += latencies_of({key: at for key, at in stamps.items() if key[1] == 'began'}, delivered,
                           'json:// delivery (beginnings only: one message per episode)')[1]
     if wrong:
@@ -357,11 +358,12 @@ def main() -> None:
     parser.add_argument('--sessions', type=int, default=10_000)
     parser.add_argument('--runs', type=int, default=5, help='starts of the attention list measured in (b)')
     parser.add_argument('--only', choices=['live', 'start'])
+    parser.add_argument('--page', default='/', help="the page the tab shows (every page has the strip)")
     args = parser.parse_args()
     print_conditions('attention', f'app, writers and client on the same cores; load average '
                                   f'{os.getloadavg()[0]:.2f} at the start')
     if args.only != 'start':
-        asyncio.run(live(args.projects, args.episodes, args.rate, args.background))
+        asyncio.run(live(args.projects, args.episodes, args.rate, args.background, args.page))
     if args.only != 'live':
         asyncio.run(start(args.sessions, args.runs))
     print(f'\nload average at the end (1, 5, 15 min): {", ".join(f"{load:.2f}" for load in os.getloadavg())}')
