@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from eyelet_gui.demo import claude_code as cc
+from eyelet_gui.state.catalog import Catalog
+from eyelet_gui.state.eyelet.hook_feed import DEFAULT_FEED, HookFeed, HookFeeds
+from eyelet_gui.state.live.diff import Delta
 
 from .conftest import GRID_API, ServedApp
 from .eyelet_logger import log_event
+from .test_engine import eventually, watching
 
 ROWS = f'[...Array({GRID_API}.getDisplayedRowCount()).keys()].map(i => {GRID_API}.getDisplayedRowAtIndex(i).data)'
 
@@ -59,3 +65,28 @@ async def test_records_from_eyelets_logger_appear_live_merged_and_filtered(
     await page.locator('.ag-row[row-index="0"] [col-id="c4"]').click()
     await page.get_by_text('Copy row as JSON').wait_for(timeout=15_000)
     await page.get_by_text('session-shop', exact=True).first.wait_for(timeout=15_000)  # the whole value
+
+
+async def test_a_burst_of_deltas_from_many_projects_is_merged_once(tmp_path: Path) -> None:
+    """Each merge reads every project's window: merged per delta, twenty busy projects took the event loop whole
+    (bench/attention.py); a burst is merged once, and a delta after it at once."""
+    paths = [log_event(tmp_path / f'project-{number}', cc.session_start) for number in range(3)]
+    async with watching(paths[0]) as first, watching(paths[1]) as second, watching(paths[2]) as third:
+        watchers = {watcher.database.id: watcher for watcher in (first, second, third)}
+        feeds = HookFeeds(Catalog(paths=[]), watchers)
+        grid = feeds.acquire(DEFAULT_FEED)
+        merged = grid.live
+        assert isinstance(merged, HookFeed)
+        try:
+            await eventually(lambda: len(merged.rows) == 3)
+            merges = []
+            publish = merged.publish  # what each merge ends with
+            merged.publish = lambda *args: (merges.append(time.monotonic()), publish(*args))[1]  # type: ignore
+            for _ in range(50):  # fifty deltas in one turn of the event loop, from every project
+                for _, live in merged.sources.values():
+                    live.delta.emit(Delta())
+            await eventually(lambda: len(merges) >= 1)
+            await asyncio.sleep(0.5)  # what else would come of the burst
+            assert len(merges) == 1
+        finally:
+            await feeds.close()
