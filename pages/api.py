@@ -27,7 +27,7 @@ from eyelet_gui.sources.schema import Relation
 from eyelet_gui.sources.sqlite.readonly import DatabaseProblem
 from eyelet_gui.state.catalog import WatchedDatabase
 from eyelet_gui.state.dashboard import Dashboard
-from eyelet_gui.state.eyelet.attention_stream import AttentionStream, attention_json
+from eyelet_gui.state.eyelet.attention_stream import attention_json
 from eyelet_gui.state.live.change_streams import NumberedEvents, StreamEvent
 from eyelet_gui.state.live.query_url import query_from_params, table_path
 from eyelet_gui.state.live.watcher import Watcher
@@ -49,10 +49,6 @@ no table whole."""
 
 
 def register(dashboard: Dashboard) -> None:
-    # One for the app's life (registered once per app), ended with the table streams when the server stops.
-    attention_stream = AttentionStream(dashboard.attention)
-    dashboard.change_streams.keep(attention_stream)
-
     def database_of(database_id: str) -> tuple[WatchedDatabase, Watcher]:
         database = dashboard.catalog.find(database_id)
         if database is None:
@@ -92,7 +88,7 @@ def register(dashboard: Dashboard) -> None:
 
     @app.get(f'{API}/attention/changes')
     async def attention_changes(request: Request) -> Response:
-        return _streamed(attention_stream, request, release=None)  # kept for the app's life
+        return _streamed(dashboard.attention_stream, request, release=None)  # kept for the app's life
 
     @app.get(API + '/db/{database_id}/table/{name:path}/changes')
     async def changes(database_id: str, name: str, request: Request) -> Response:

@@ -6,6 +6,7 @@ from eyelet_gui.settings import Settings
 from eyelet_gui.sources.events import Stops
 from eyelet_gui.state.catalog import Catalog, WatchedDatabase
 from eyelet_gui.state.eyelet.attention import Attention
+from eyelet_gui.state.eyelet.attention_stream import AttentionStream
 from eyelet_gui.state.eyelet.charts import Charts
 from eyelet_gui.state.eyelet.discovery import Discovery
 from eyelet_gui.state.eyelet.event_rows import ReadableRecords
@@ -50,21 +51,16 @@ class Dashboard:
         self.hook_feeds = HookFeeds(self.catalog, self.watchers)
         """The merged hook feed over every database, for `/`."""
         self._stops.add('the hook feeds', self.hook_feeds.close)
-        self.attention = Attention(self.watchers, idle_after=settings.idle_after)
-        """Every eyelet session's state, and the episodes that need you: from start to stop, with or without a tab."""
-        self._stops.add('the attention list', self.attention.stop)
-        self.session_feeds = SessionFeeds(self.attention)
-        """The live list of sessions over every eyelet database, for `/sessions`."""
-        self._stops.add('the session list', self.session_feeds.close)
-        self.session_timelines = SessionTimelines(self.watchers)
-        """Each session's timeline, for `/sessions/<id>/<session>`."""
-        self._stops.add('the session timelines', self.session_timelines.close)
+        self.attention, self.session_feeds, self.session_timelines = self._follow_sessions(settings)
         self.charts = Charts(self.watchers)
         """The charts' aggregates over every eyelet database, for `/`."""
         self._stops.add('the charts', self.charts.close)
         self.change_streams = ChangeStreams(self.watchers)
         """The live views as event streams, for the JSON API."""
         self._stops.add('the change streams', self.change_streams.close)
+        self.attention_stream = AttentionStream(self.attention)
+        """The attention list as an event stream, for the JSON API; ended with the change streams."""
+        self.change_streams.keep(self.attention_stream)
         self.sql = SqlQueries(time_limit=settings.sql_time_limit, show_secrets=settings.show_secrets)
         """People's own SQL statements, for the SQL page and the JSON API."""
         self._stops.add('SQL statements', self.sql.close)
@@ -79,6 +75,17 @@ class Dashboard:
             self.catalog.start_demo()
         for database in self.catalog.databases:
             self._track(database)
+
+    def _follow_sessions(self, settings: Settings) -> tuple[Attention, SessionFeeds, SessionTimelines]:
+        """Every eyelet session's state and the episodes that need you (from start to stop, with or without a
+        tab), the live list of sessions for `/sessions`, and each session's timeline for its page."""
+        attention = Attention(self.watchers, idle_after=settings.idle_after)
+        self._stops.add('the attention list', attention.stop)
+        session_feeds = SessionFeeds(attention)
+        self._stops.add('the session list', session_feeds.close)
+        session_timelines = SessionTimelines(self.watchers)
+        self._stops.add('the session timelines', session_timelines.close)
+        return attention, session_feeds, session_timelines
 
     def _track(self, database: WatchedDatabase) -> None:
         if database.id in self.watchers:
