@@ -36,11 +36,11 @@ def _field(name: str) -> str:
     return field_id(SESSION_COLUMNS.index(name))
 
 
-# On a phone: state · project · branch · last activity · counts, then the last prompt.
+# On a phone: state · project · branch · last activity · counts (in the state's colour), then the last prompt.
 COMPACT = cells.compact([cells.text_of(_field('state')), cells.folder_of(_field('project_dir')),
                          cells.text_of(_field('branch')), cells.time_of(_field('last')),
                          cells.count_of(_field('calls'), 'calls'), cells.count_of(_field('failures'), 'failed')],
-                        _field('prompt'))
+                        _field('prompt'), colours=(_field('state'), cells.STATE_COLOURS))
 
 
 def register(dashboard: Dashboard) -> None:

@@ -188,6 +188,14 @@ async def test_at_phone_width_the_strip_is_a_list_to_tap(served_app: Callable[..
                                  timeout=WAIT)  # it counts up by itself
     await page.locator(ITEM).tap()
     await page.wait_for_url(f'{app.url}/sessions/{database_id(database)}/{SESSION}', timeout=WAIT)
+    # The session list at this width is a list of two-line rows: the state leads, in the strip's colour.
+    await page.goto(f'{app.url}/sessions')
+    colour = await page.wait_for_function("""() => {
+      const line = [...document.querySelectorAll('.ag-cell div')]
+        .find((div) => !div.children.length && div.textContent.startsWith('needs your permission · '));
+      return line && getComputedStyle(line).color;
+    }""", timeout=WAIT)
+    assert await colour.json_value() == 'rgb(245, 124, 0)'  # #f57c00
 
 
 async def test_on_an_address_that_is_not_secure_the_bell_says_why(served_app: Callable[..., ServedApp],

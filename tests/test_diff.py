@@ -51,6 +51,10 @@ def test_random_windows_round_trip() -> None:
 def test_cell_text() -> None:
     assert [cell_text(None), cell_text(5), cell_text('<b>x</b>'), cell_text('x' * 100, limit=10)] == [
         '', '5', '<b>x</b>', 'xxxxxxxxx…']
+    # A long path keeps its end, the folder or file it names; long text keeps its first words.
+    long_path = '/home/dev/work/clients/some-company/repositories/services/internal/billing/acme-api'
+    assert (cell_text(long_path, limit=40), cell_text(f'{long_path} and more', limit=40)) == (
+        '/home/dev/wor…/internal/billing/acme-api', '/home/dev/work/clients/some-company/rep…')
     assert cell_text(bytes(range(20))) == 'BLOB 20 bytes: 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f …'
 
 

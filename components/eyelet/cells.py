@@ -5,6 +5,7 @@ Constant JavaScript only: cell values are formatted or looked up, never evaluate
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 # `12:04:31` today, with the date before it on other days; the age and the whole date on hover.
@@ -86,17 +87,18 @@ def count_of(field: str, label: str) -> str:
     return f"(Number(d.{field}) > 0 ? d.{field} + {' ' + label!r} : '')"
 
 
-def compact(head: list[str], body: str, *, alert: tuple[str, str] | None = None) -> dict[str, Any]:
+def compact(head: list[str], body: str, *, colours: tuple[str, dict[str, str]] | None = None) -> dict[str, Any]:
     """A column that shows a row as two lines of text: `head` (JavaScript expressions over the row `d`, joined by
-    ` · `, red when field alert[0] equals alert[1]) and the text of field `body`. Built from text nodes only:
-    nothing in a row is read as markup. For LiveGrid's `compact`, the phone-width list."""
-    alarming = 'false' if alert is None else f'd.{alert[0]} === {alert[1]!r}'
+    ` · `, in the colour that colours[1] gives field colours[0]'s value, if any) and the text of field `body`. Built
+    from text nodes only: nothing in a row is read as markup. For LiveGrid's `compact`, the phone-width list."""
+    colour = "null" if colours is None else f'({json.dumps(colours[1])})[d.{colours[0]}]'
     return {':cellRenderer': f"""(p) => {{
       const d = p.data, line = (text, style) => {{
         const div = document.createElement('div'); div.textContent = text; div.style.cssText = style; return div; }};
       const box = document.createElement('div');
+      const colour = {colour};
       box.append(line([{', '.join(head)}].filter(Boolean).join(' · '),
-                      'white-space: normal; ' + ({alarming} ? 'color: #e53935' : 'font-weight: 500')),
+                      'white-space: normal; ' + (colour ? 'color: ' + colour : 'font-weight: 500')),
                  line(d.{body}, 'white-space: normal; word-break: break-word; opacity: 0.85'));
       box.style.cssText = 'line-height: 1.35; padding: 4px 0';
       return box;

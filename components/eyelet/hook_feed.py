@@ -34,7 +34,7 @@ def _field(name: str) -> str:
 # On a phone: one column, two lines per record: time · hook · tool · outcome, then what.
 COMPACT = cells.compact([cells.time_of(_field('timestamp')), cells.text_of(_field('hook_type')),
                          cells.text_of(_field('tool_name')), cells.text_of(_field('outcome'))],
-                        _field('what'), alert=(_field('outcome'), 'failed'))
+                        _field('what'), colours=(_field('outcome'), {'failed': '#e53935'}))
 
 
 def hook_feed(feeds: HookFeeds, query: Query | None = None) -> TableView:

@@ -31,7 +31,12 @@ def cell_text(value: object, limit: int = CELL_CHARACTERS) -> str:
         more = ' …' if len(value) > BLOB_PREVIEW_BYTES else ''
         return f'BLOB {len(value):,} bytes: {preview}{more}'
     text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + '…'
+    if len(text) <= limit:
+        return text
+    if text.startswith('/') and not any(character.isspace() for character in text):
+        # A path: its end names the file or the project (`…/clients/acme/acme-api`), which a cell must keep.
+        return text[: limit // 3] + '…' + text[len(text) - (limit - limit // 3 - 1):]
+    return text[: limit - 1] + '…'
 
 
 def age_text(seconds: float | None) -> str:
