@@ -22,13 +22,12 @@ class SessionFacts:
     first: float
     last: float = 0.0
     branch: str | None = None
-    prompt: str | None = None
-    """The last prompt: what the agent is working on."""
     prompts: int = 0
     calls: int = 0
     failures: int = 0
     running: int = 0
     state: SessionState = field(default_factory=SessionState)
+    """Its state, and its last prompt (what the agent is working on)."""
 
 
 class SessionTally:
@@ -57,7 +56,6 @@ class SessionTally:
             facts.branch = event.branch or facts.branch
             if event.hook_type == 'UserPromptSubmit':
                 facts.prompts += 1
-                facts.prompt = event.prompt or facts.prompt
             calls = self.pairing.add(event)
             facts.state.feed(event, calls)
             for call in calls:

@@ -24,7 +24,7 @@ REFRESH_INTERVAL = 1.0
 
 
 def session_row(session: str, facts: SessionFacts, state: State) -> Row:
-    return (STATE_WORDS[state], facts.project, facts.branch, session, facts.prompt, facts.prompts, facts.calls,
+    return (STATE_WORDS[state], facts.project, facts.branch, session, facts.state.prompt, facts.prompts, facts.calls,
             facts.failures, facts.running, round(facts.last - facts.first, 1), facts.last)
 
 
