@@ -23,7 +23,7 @@ from eyelet_gui.sources.events import cancel_and_wait
 from eyelet_gui.sources.eyelet.schema import eyelet_record
 from eyelet_gui.state.catalog import Catalog
 
-from .conftest import ServedApp, wait_for
+from .conftest import DEADLINE, ServedApp, wait_for
 from .test_claude_code import unpaired
 from .test_real_records import rows as all_rows
 
@@ -164,6 +164,13 @@ async def test_stopping_the_demo_leaves_the_event_loop_free() -> None:
     assert process is not None
     os.kill(process.pid, signal.SIGSTOP)
     assert process.poll() is None, f'the writer had ended already (status {process.returncode}) before its stop'
+    # SIGSTOP takes hold when the writer next runs. On a busy machine it may not have run yet when the stop's SIGTERM
+    # comes, which then kills it at once (a process not yet stopped dies of it): wait until it is stopped.
+    state = Path(f'/proc/{process.pid}/stat')
+    deadline = time.monotonic() + DEADLINE
+    while state.read_text().rsplit(')', 1)[1].split()[0] != 'T':
+        assert time.monotonic() < deadline, 'the writer never stopped'
+        await asyncio.sleep(0.01)
     gaps: list[float] = []
 
     async def tick() -> None:
